@@ -1,0 +1,10 @@
+/**
+ * Every schema migration, imported statically so the same list works under tsx, vitest and a
+ * bundle. Add new files here in number order.
+ */
+import { Migrator } from "@effect/sql"
+import coreSchema from "./0001_core_schema.js"
+
+export const loader = Migrator.fromRecord({
+  "0001_core_schema": coreSchema
+})

@@ -1,0 +1,145 @@
+/**
+ * Every setting Confetti reads, in one place. Values come from the environment through
+ * `Config`; secrets stay `Redacted`; an invalid value fails start-up naming the variable.
+ */
+import { Config, ConfigError, Context, Effect, Layer, LogLevel, Option, Redacted } from "effect"
+
+/** Entities whose persistence can be switched between the KV and PostgreSQL layers. */
+export const StorageEntities = ["clients"] as const
+export type StorageEntity = (typeof StorageEntities)[number]
+
+export const Backends = ["pg", "kv"] as const
+export type Backend = (typeof Backends)[number]
+
+export const Environments = ["development", "production"] as const
+export type Environment = (typeof Environments)[number]
+
+export interface StorageConfig {
+  readonly default: Backend
+  readonly entities: Readonly<Record<StorageEntity, Backend>>
+}
+
+export interface AppConfigShape {
+  /** External PostgreSQL; when absent an embedded server is started under `dataDir`. */
+  readonly databaseUrl: Option.Option<Redacted.Redacted>
+  readonly dataDir: string
+  readonly host: string
+  readonly port: number
+  readonly storage: StorageConfig
+  readonly kvTable: string
+  /** Database holding the KV table; defaults to the main database. */
+  readonly kvDatabaseUrl: Option.Option<Redacted.Redacted>
+  /** The legacy environment this deployment reads and writes (`<prefix>:<env>:<id>`). */
+  readonly environment: Environment
+  readonly logLevel: LogLevel.LogLevel
+}
+
+export class AppConfig extends Context.Tag("Confetti/AppConfig")<AppConfig, AppConfigShape>() {}
+
+const oneOf = <const A extends ReadonlyArray<string>>(name: string, allowed: A, fallback?: A[number]) => {
+  const base = Config.string(name).pipe(
+    Config.map((s) => s.trim()),
+    Config.validate({
+      message: `${name} must be one of: ${allowed.join(", ")}`,
+      validation: (s): s is A[number] => allowed.includes(s)
+    })
+  )
+  return fallback === undefined ? base : base.pipe(Config.withDefault(fallback))
+}
+
+/** A PostgreSQL identifier, optionally schema-qualified: it is interpolated as an identifier. */
+const tableName = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/
+
+const envVarFor = (entity: StorageEntity) => `STORAGE_${entity.toUpperCase()}`
+
+const storage = Effect.gen(function*() {
+  const fallback = yield* oneOf("STORAGE", Backends, "pg")
+  const entries: Array<readonly [StorageEntity, Backend]> = []
+  for (const entity of StorageEntities) {
+    const override = yield* Config.option(oneOf(envVarFor(entity), Backends))
+    entries.push([entity, Option.getOrElse(override, () => fallback)])
+  }
+  // A misspelt STORAGE_<ENTITY> would silently fall back to the default: refuse it instead.
+  // The ConfigProvider cannot enumerate keys, so this one check reads the process environment.
+  const known = new Set(StorageEntities.map(envVarFor))
+  const unknown = Object.keys(process.env).filter((key) => key.startsWith("STORAGE_") && !known.has(key))
+  if (unknown.length > 0) {
+    return yield* Effect.fail(
+      ConfigError.InvalidData([unknown[0]!], `${unknown[0]} names no entity; allowed: ${[...known].join(", ")}`)
+    )
+  }
+  const storage: StorageConfig = {
+    default: fallback,
+    entities: Object.fromEntries(entries) as Record<StorageEntity, Backend>
+  }
+  return storage
+})
+
+/** Reads and validates every setting from the current `ConfigProvider`. */
+export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effect.gen(function*() {
+  const rest = yield* Config.all({
+    databaseUrl: Config.option(Config.redacted("DATABASE_URL")),
+    dataDir: Config.string("DATA_DIR").pipe(Config.withDefault("./.confetti")),
+    host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
+    port: Config.integer("PORT").pipe(
+      Config.validate({ message: "PORT must be an integer from 0 to 65535", validation: (n) => n >= 0 && n <= 65535 }),
+      Config.withDefault(3000)
+    ),
+    kvTable: Config.string("KV_TABLE").pipe(
+      Config.validate({
+        message: "KV_TABLE must be a table name like kv_store or schema.kv_store_6fcaeea3",
+        validation: (s) => tableName.test(s)
+      }),
+      Config.withDefault("kv_store")
+    ),
+    kvDatabaseUrl: Config.option(Config.redacted("KV_DATABASE_URL")),
+    environment: oneOf("KV_ENVIRONMENT", Environments, "development"),
+    logLevel: Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info))
+  })
+  return { ...rest, storage: yield* storage }
+})
+
+export const layer: Layer.Layer<AppConfig, ConfigError.ConfigError> = Layer.effect(AppConfig, load)
+
+/** Builds a config from explicit values, for tests and tools. */
+export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape => ({
+  databaseUrl: Option.none(),
+  dataDir: "./.confetti",
+  host: "127.0.0.1",
+  port: 0,
+  storage: { default: "pg", entities: { clients: "pg" } },
+  kvTable: "kv_store",
+  kvDatabaseUrl: Option.none(),
+  environment: "development",
+  logLevel: LogLevel.Info,
+  ...overrides
+})
+
+export const backendOf = (config: AppConfigShape, entity: StorageEntity): Backend => config.storage.entities[entity]
+
+/** A human-readable account of a configuration failure, one line per problem. */
+export const formatError = (error: ConfigError.ConfigError): string => {
+  const lines: Array<string> = []
+  const walk = (e: ConfigError.ConfigError): void => {
+    switch (e._op) {
+      case "And":
+      case "Or":
+        walk(e.left)
+        walk(e.right)
+        return
+      case "InvalidData":
+        lines.push(e.message.includes(e.path.join("_")) ? e.message : `${e.path.join("_")}: ${e.message}`)
+        return
+      case "MissingData":
+        lines.push(`${e.path.join("_")}: ${e.message}`)
+        return
+      case "SourceUnavailable":
+      case "Unsupported":
+        lines.push(`${e.path.join("_")}: ${e.message}`)
+        return
+    }
+  }
+  walk(error)
+  return [...new Set(lines)].join("\n")
+}
+
