@@ -5,13 +5,14 @@
 import { Migrator, SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { PgClient } from "@effect/sql-pg"
-import { Context, Duration, Effect, Layer, Option, Redacted, Schedule, String as Str } from "effect"
+import { Context, Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import * as Path from "node:path"
 import { loader } from "../../../migrations/index.js"
 import { AppConfig } from "../../Config.js"
 import { KvStore } from "../kv/KvStore.js"
 import * as KvStorePg from "../kv/KvStorePg.js"
 import * as EmbeddedPg from "./EmbeddedPg.js"
+import { camelToSnake, snakeToCamel } from "./Rows.js"
 
 export interface DatabaseInfo {
   readonly kind: "embedded" | "external"
@@ -25,8 +26,8 @@ export class Database extends Context.Tag("Persistence/Database")<Database, Data
 
 /** Connection settings shared by every client we open. */
 const clientOptions = {
-  transformQueryNames: Str.camelToSnake,
-  transformResultNames: Str.snakeToCamel,
+  transformQueryNames: camelToSnake,
+  transformResultNames: snakeToCamel,
   // JSON documents (legacy KV values, settings objects) are stored exactly as given.
   transformJson: false,
   applicationName: "confetti",

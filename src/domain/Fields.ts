@@ -1,0 +1,125 @@
+/**
+ * Field schemas shared by the domain models: text that PostgreSQL can store, e-mail addresses,
+ * JSON objects, ids, and the create/update variants (required, defaulted, nullable) of a field.
+ */
+import { Model } from "@effect/sql"
+import { Schema } from "effect"
+
+// PostgreSQL text and jsonb cannot hold NUL; other control characters have no place in names.
+const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+
+/** Trimmed single-line text between `min` and `max` characters. */
+export const Text = (options: { readonly min?: number; readonly max: number }) => {
+  const min = options.min ?? 1
+  return Schema.Trim.pipe(
+    Schema.filter((s) => !controlCharacters.test(s) || "must not contain control characters"),
+    Schema.filter((s) =>
+      s.length < min
+        ? min === 1 ? "must not be empty" : `must be at least ${min} characters`
+        : s.length > options.max
+        ? `must be at most ${options.max} characters`
+        : true
+    )
+  )
+}
+
+/** Free text that may span lines (descriptions, notes). */
+export const LongText = (max: number) =>
+  Schema.Trim.pipe(
+    Schema.filter((s) => !/\u0000/.test(s) || "must not contain NUL characters"),
+    Schema.filter((s) => s.length <= max || `must be at most ${max} characters`)
+  )
+
+/** The rule the legacy CRUD validator used, kept so migrated addresses stay valid. */
+export const EmailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+/** An e-mail address, trimmed and lowercased. */
+export const Email = Schema.Trim.pipe(
+  Schema.compose(Schema.Lowercase),
+  Schema.filter((s) => s.length <= 254 || "must be at most 254 characters"),
+  Schema.filter((s) => (EmailPattern.test(s) && !controlCharacters.test(s)) || "must be a valid e-mail address")
+)
+
+const maxJsonDepth = 16
+
+const jsonProblem = (value: unknown, depth: number): string | undefined => {
+  if (depth > maxJsonDepth) return `must not nest deeper than ${maxJsonDepth} levels`
+  if (typeof value === "string") return value.includes("\u0000") ? "must not contain NUL characters" : undefined
+  if (typeof value === "number") return Number.isFinite(value) ? undefined : "must contain only finite numbers"
+  if (value === null || typeof value === "boolean") return undefined
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const problem = jsonProblem(item, depth + 1)
+      if (problem) return problem
+    }
+    return undefined
+  }
+  if (typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes("\u0000")) return "must not contain NUL characters"
+      const problem = jsonProblem(item, depth + 1)
+      if (problem) return problem
+    }
+    return undefined
+  }
+  return "must contain only JSON values"
+}
+
+/** A JSON object that PostgreSQL's jsonb accepts. */
+export const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown }).pipe(
+  Schema.filter((o) => jsonProblem(o, 0) ?? true),
+  Schema.annotations({ identifier: "JsonObject", description: "A JSON object" })
+)
+export type JsonObject = typeof JsonObject.Type
+
+/**
+ * An entity id as accepted in paths: a uuid, or a legacy id such as `client-001`. Anything that
+ * could not name a record (empty, too long, control characters) is rejected before any lookup.
+ */
+export const EntityId = Schema.String.pipe(
+  Schema.filter((s) => s.length > 0 || "must not be empty"),
+  Schema.filter((s) => s.length <= 200 || "must be at most 200 characters"),
+  Schema.filter((s) => (!controlCharacters.test(s) && !/[\n\r\t]/.test(s)) || "must not contain control characters")
+)
+
+export const UuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+// ---------------------------------------------------------------------------------------------
+// Variants of one field across the model's schemas: select (database rows), json (responses),
+// jsonCreate and jsonUpdate (request bodies; update bodies are partial).
+
+/** Required on create, optional on update, never null. */
+export const Required = <S extends Schema.Schema.Any>(schema: S) =>
+  Model.Field({
+    select: schema,
+    json: schema,
+    jsonCreate: schema,
+    jsonUpdate: Schema.optionalWith(schema, { exact: true })
+  })
+
+/** Defaulted on create when absent, optional on update, never null. */
+export const Defaulted = <S extends Schema.Schema.Any>(schema: S, fallback: () => Schema.Schema.Type<S>) =>
+  Model.Field({
+    select: schema,
+    json: schema,
+    jsonCreate: Schema.optionalWith(schema, { default: fallback }),
+    jsonUpdate: Schema.optionalWith(schema, { exact: true })
+  })
+
+/** May be null; absent on create means null; on update absent means unchanged and null clears. */
+export const Nullable = <S extends Schema.Schema.Any>(schema: S) =>
+  Model.Field({
+    select: Schema.NullOr(schema),
+    json: Schema.NullOr(schema),
+    jsonCreate: Schema.optionalWith(Schema.NullOr(schema), { default: () => null }),
+    jsonUpdate: Schema.optionalWith(Schema.NullOr(schema), { exact: true })
+  })
+
+/** A JSON object column, `{}` by default. */
+export const JsonField = Defaulted(JsonObject, () => ({}))
+
+/** A flag, false by default. */
+export const Flag = Defaulted(Schema.Boolean, () => false)
+
+/** Read-only: present in rows and responses, never accepted from a client. */
+export const ReadOnly = <S extends Schema.Schema.Any>(schema: S) => Model.FieldOnly("select", "json")(schema)

@@ -1,0 +1,85 @@
+/**
+ * A client company: the customer that runs gift-selection sites for its employees. Field names
+ * follow the admin contract (peer-api §3.2), plus `description`, `settings`, the branding objects
+ * the peer dropped, and `legacyId` (the id the record had in the legacy store, when different).
+ */
+import { Model } from "@effect/sql"
+import { Schema } from "effect"
+import { Defaulted, Email, EntityId, Flag, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+
+export const ClientId = EntityId.pipe(Schema.brand("ClientId"))
+export type ClientId = typeof ClientId.Type
+
+export const ClientStatuses = ["active", "inactive", "suspended"] as const
+export const ClientStatus = Schema.Literal(...ClientStatuses)
+export type ClientStatus = typeof ClientStatus.Type
+
+export const ClientName = Text({ min: 2, max: 200 })
+const Short = Text({ max: 100 })
+const Line = Text({ max: 200 })
+const Url = Text({ max: 500 })
+
+export class Client extends Model.Class<Client>("Client")({
+  id: Model.Generated(ClientId),
+  legacyId: ReadOnly(Schema.NullOr(Schema.String)),
+  name: Required(ClientName),
+  description: Nullable(LongText(2000)),
+  contactEmail: Model.Field({
+    select: Schema.NullOr(Email),
+    json: Schema.NullOr(Email),
+    jsonCreate: Email,
+    jsonUpdate: Schema.optionalWith(Email, { exact: true })
+  }),
+  status: Defaulted(ClientStatus, () => "active" as const),
+  clientCode: Nullable(Text({ max: 50 })),
+  clientRegion: Nullable(Short),
+  clientSourceCode: Nullable(Short),
+  clientContactName: Nullable(Line),
+  clientContactPhone: Nullable(Text({ max: 50 })),
+  clientTaxId: Nullable(Text({ max: 50 })),
+  clientAddressLine1: Nullable(Line),
+  clientAddressLine2: Nullable(Line),
+  clientAddressLine3: Nullable(Line),
+  clientCity: Nullable(Short),
+  clientPostalCode: Nullable(Text({ max: 20 })),
+  clientCountryState: Nullable(Short),
+  clientCountry: Nullable(Short),
+  clientAccountManager: Nullable(Line),
+  clientAccountManagerEmail: Nullable(Email),
+  clientImplementationManager: Nullable(Line),
+  clientImplementationManagerEmail: Nullable(Email),
+  technologyOwner: Nullable(Line),
+  technologyOwnerEmail: Nullable(Email),
+  clientUrl: Nullable(Url),
+  clientAllowSessionTimeoutExtend: Flag,
+  clientAuthenticationMethod: Nullable(Short),
+  clientCustomUrl: Nullable(Url),
+  clientHasEmployeeData: Flag,
+  clientInvoiceType: Nullable(Short),
+  clientInvoiceTemplateType: Nullable(Short),
+  clientPoType: Nullable(Short),
+  clientPoNumber: Nullable(Short),
+  clientErpSystem: Nullable(Short),
+  clientSso: Nullable(Short),
+  clientHrisSystem: Nullable(Short),
+  settings: JsonField,
+  brandingOverrides: JsonField,
+  headerFooterConfig: JsonField,
+  createdAt: ReadOnly(Model.DateTimeFromDate).pipe(
+    Model.fieldEvolve({ json: () => Schema.DateTimeUtc })
+  ),
+  updatedAt: ReadOnly(Model.DateTimeFromDate).pipe(
+    Model.fieldEvolve({ json: () => Schema.DateTimeUtc })
+  )
+}) {}
+
+/** The body of `POST /v2/clients`, after defaults. */
+export type ClientCreate = typeof Client.jsonCreate.Type
+/** The body of `PUT /v2/clients/:id`: only the fields to change. */
+export type ClientUpdate = typeof Client.jsonUpdate.Type
+
+/** Every field a client sets, i.e. the record without its identity and timestamps. */
+export type ClientFields = Omit<Client, "id" | "legacyId" | "createdAt" | "updatedAt">
+
+/** Fields that hold JSON objects (stored as jsonb, compared structurally). */
+export const ClientJsonFields = ["settings", "brandingOverrides", "headerFooterConfig"] as const

@@ -1,0 +1,221 @@
+/**
+ * The one decoder (and encoder) of legacy client records. Reads every client key variant
+ * (`client:<env>:<id>`, `client:<id>` and its aliases, `clients:<env>:<id>`, `clients:<id>`),
+ * camelCase or snake_case fields, `isActive` or `status`, and the legacy date formats; writes
+ * what the old platform's current code wrote: `client:<env>:<id>` with camelCase fields.
+ */
+import { DateTime, Either, Option } from "effect"
+import type { Environment } from "../../Config.js"
+import { Client, ClientStatuses, type ClientStatus } from "../../domain/clients/Client.js"
+import { Email, LongText, Text } from "../../domain/Fields.js"
+import {
+  aliasKeys,
+  asRecord,
+  bool,
+  date,
+  type Decoded,
+  email,
+  isoString,
+  type Json,
+  type JsonRecord,
+  mergeTimestamp,
+  nulledWarning,
+  object,
+  optionalField,
+  pick,
+  rejected,
+  scopedKey,
+  text,
+  valid
+} from "../legacy/Legacy.js"
+
+/** Where a client key says its record lives; `undefined` when the key is not a client record. */
+export const clientKey = (key: string): { readonly environment: Environment; readonly id: string } | undefined => {
+  const parsed = scopedKey(key, "client") ?? scopedKey(key, "clients")
+  if (parsed === undefined) return undefined
+  if (key === "clients:all") return undefined // an index, not a record
+  return parsed
+}
+
+export const ClientPrefixes = ["client:", "clients:"] as const
+
+export const canonicalKey = (environment: Environment, id: string) => `client:${environment}:${id}`
+
+/** One decoded copy of a client, as found under one key. */
+export interface ClientCopy {
+  readonly key: string
+  readonly environment: Environment
+  /** The record's legacy identity: `value.id`, else the key's id part (rule R3). */
+  readonly legacyId: string
+  /** The key's id part, which differs from `legacyId` for aliases such as `client:demo-stakeholder`. */
+  readonly keyId: string
+  readonly client: Client
+  readonly timestamp: Option.Option<DateTime.Utc>
+  readonly raw: JsonRecord
+  readonly warnings: ReadonlyArray<string>
+}
+
+// Text fields that map one-to-one to a domain field (camelCase or snake_case in the value).
+const plainText = {
+  clientCode: Text({ max: 50 }),
+  clientRegion: Text({ max: 100 }),
+  clientSourceCode: Text({ max: 100 }),
+  clientTaxId: Text({ max: 50 }),
+  clientAddressLine2: Text({ max: 200 }),
+  clientAddressLine3: Text({ max: 200 }),
+  clientCity: Text({ max: 100 }),
+  clientPostalCode: Text({ max: 20 }),
+  clientCountryState: Text({ max: 100 }),
+  clientCountry: Text({ max: 100 }),
+  clientAccountManager: Text({ max: 200 }),
+  clientImplementationManager: Text({ max: 200 }),
+  technologyOwner: Text({ max: 200 }),
+  clientUrl: Text({ max: 500 }),
+  clientAuthenticationMethod: Text({ max: 100 }),
+  clientCustomUrl: Text({ max: 500 }),
+  clientInvoiceType: Text({ max: 100 }),
+  clientInvoiceTemplateType: Text({ max: 100 }),
+  clientPoType: Text({ max: 100 }),
+  clientPoNumber: Text({ max: 100 }),
+  clientErpSystem: Text({ max: 100 }),
+  clientSso: Text({ max: 100 }),
+  clientHrisSystem: Text({ max: 100 })
+} as const
+
+const plainEmails = ["clientAccountManagerEmail", "clientImplementationManagerEmail", "technologyOwnerEmail"] as const
+
+// Legacy names of fields whose domain name differs.
+const renamed = {
+  clientContactName: ["contactName", "clientContactName"],
+  clientContactPhone: ["contactPhone", "clientContactPhone"],
+  clientAddressLine1: ["address", "clientAddressLine1"]
+} as const
+
+const flags = ["clientAllowSessionTimeoutExtend", "clientHasEmployeeData"] as const
+const objects = ["settings", "brandingOverrides", "headerFooterConfig"] as const
+
+const Epoch = DateTime.unsafeMake(0)
+
+const status = (record: JsonRecord): ClientStatus => {
+  const s = text(pick(record, "status"))?.toLowerCase()
+  if (s !== undefined && (ClientStatuses as ReadonlyArray<string>).includes(s)) return s as ClientStatus
+  const active = bool(pick(record, "isActive"))
+  if (active !== undefined) return active ? "active" : "inactive"
+  return "active"
+}
+
+/** Decodes one KV row; `undefined` when the key is not a client key at all. */
+export const decode = (key: string, value: unknown): Decoded<ClientCopy> | undefined => {
+  const location = clientKey(key)
+  if (location === undefined) return undefined
+  const record = asRecord(value)
+  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  const legacyId = text(record.id) ?? location.id
+  const warnings: Array<string> = []
+
+  const name = text(pick(record, "name"))
+  if (name === undefined) return rejected("MISSING_NAME", "name is absent or empty")
+  if (name.length > 200) return rejected("NAME_TOO_LONG", `name has ${name.length} characters; at most 200`)
+  if (name.length < 2) return rejected("MISSING_NAME", "name has fewer than 2 characters")
+
+  const contact = email(pick(record, "contactEmail"))
+  if (contact && !contact.valid) warnings.push(nulledWarning("contactEmail"))
+
+  const fields: Record<string, unknown> = {}
+  for (const [field, schema] of Object.entries(plainText)) {
+    fields[field] = optionalField(schema, pick(record, field), nulledWarning(field), warnings)
+  }
+  for (const field of plainEmails) {
+    fields[field] = optionalField(Email, pick(record, field), nulledWarning(field), warnings)
+  }
+  for (const [field, names] of Object.entries(renamed)) {
+    const limit = field === "clientContactPhone" ? 50 : 200
+    fields[field] = optionalField(Text({ max: limit }), pick(record, ...names), nulledWarning(field), warnings)
+  }
+  for (const field of flags) fields[field] = bool(pick(record, field)) ?? false
+  for (const field of objects) fields[field] = object(pick(record, field)) ?? {}
+
+  const created = date(pick(record, "createdAt"))
+  const updated = Option.orElse(date(pick(record, "updatedAt")), () => date(pick(record, "lastModified")))
+  const createdAt = Option.getOrElse(Option.orElse(created, () => updated), () => Epoch)
+  const updatedAt = Option.getOrElse(Option.orElse(updated, () => created), () => Epoch)
+
+  const built = Either.try(() =>
+    Client.make({
+      ...(fields as Omit<Client, "id">),
+      id: legacyId as Client["id"],
+      legacyId: null,
+      name,
+      description: optionalField(LongText(2000), pick(record, "description"), nulledWarning("description"), warnings),
+      contactEmail: contact?.valid ? contact.value : null,
+      status: status(record),
+      createdAt,
+      updatedAt
+    })
+  )
+  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
+  return valid(
+    {
+      key,
+      environment: location.environment,
+      legacyId,
+      keyId: location.id,
+      client: built.right,
+      timestamp: mergeTimestamp(record),
+      raw: record,
+      warnings
+    },
+    warnings
+  )
+}
+
+// Keys the decoder reads for fields it owns: dropped from a copy's other fields when rewriting it.
+const ownedKeys = new Set(
+  aliasKeys(
+    "id",
+    "name",
+    "description",
+    "contactEmail",
+    "status",
+    "isActive",
+    "createdAt",
+    "updatedAt",
+    "lastModified",
+    "environmentId",
+    ...Object.keys(plainText),
+    ...plainEmails,
+    ...Object.values(renamed).flat(),
+    ...flags,
+    ...objects
+  )
+)
+
+/**
+ * The legacy value for a client, as the old platform's CRUD code wrote it. Fields of `base` (a
+ * previous copy) that this decoder does not own, such as `createdBy`, are carried over.
+ */
+export const encode = (client: Client, environment: Environment, base: JsonRecord = {}): Record<string, Json> => {
+  const kept = Object.fromEntries(Object.entries(base).filter(([k]) => !ownedKeys.has(k)))
+  const value: Record<string, Json> = {
+    ...kept,
+    id: client.id,
+    name: client.name,
+    description: client.description,
+    contactEmail: client.contactEmail,
+    contactName: client.clientContactName,
+    contactPhone: client.clientContactPhone,
+    address: client.clientAddressLine1,
+    status: client.status
+  }
+  for (const field of Object.keys(plainText)) value[field] = (client as unknown as Record<string, string | null>)[field] ?? null
+  for (const field of plainEmails) value[field] = client[field]
+  for (const field of flags) value[field] = client[field]
+  for (const field of objects) {
+    if (Object.keys(client[field]).length > 0) value[field] = client[field] as Json
+  }
+  value.createdAt = isoString(client.createdAt)
+  value.updatedAt = isoString(client.updatedAt)
+  value.environmentId = environment
+  // Absent rather than null, as the legacy CRUD factory wrote optional fields.
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined))
+}

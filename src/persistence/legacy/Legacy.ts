@@ -1,0 +1,207 @@
+/**
+ * Reading the legacy KV format: key grammar, value normalisation (JSON-in-string, NULs, trims,
+ * snake_case aliases), the date formats the old platform wrote, and the newest-copy-wins merge.
+ * Each entity's decoder (one per entity) is built from these pieces.
+ */
+import { DateTime, Option, Schema } from "effect"
+import type { Environment } from "../../Config.js"
+import { EmailPattern } from "../../domain/Fields.js"
+import { camelToSnake } from "../pg/Rows.js"
+
+export type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
+export type JsonRecord = { readonly [key: string]: Json }
+
+export const Environments: ReadonlyArray<Environment> = ["development", "production"]
+
+export const isEnvironment = (s: string | undefined): s is Environment => s === "development" || s === "production"
+
+/** A key of the shape `<prefix>:<env>:<id>` or `<prefix>:<id>`; `undefined` for anything else. */
+export const scopedKey = (
+  key: string,
+  prefix: string
+): { readonly environment: Environment; readonly id: string; readonly scoped: boolean } | undefined => {
+  if (!key.startsWith(`${prefix}:`)) return undefined
+  const rest = key.slice(prefix.length + 1)
+  const colon = rest.indexOf(":")
+  if (colon < 0) return rest.length > 0 ? { environment: "development", id: rest, scoped: false } : undefined
+  const head = rest.slice(0, colon)
+  const tail = rest.slice(colon + 1)
+  if (isEnvironment(head) && tail.length > 0 && !tail.includes(":")) {
+    return { environment: head, id: tail, scoped: true }
+  }
+  return undefined
+}
+
+/** Legacy values are sometimes a string holding JSON: decode it once (rule R2). */
+export const decodeValue = (value: unknown): unknown => {
+  if (typeof value === "string") {
+    const trimmed = value.trim()
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+      try {
+        const parsed: unknown = JSON.parse(trimmed)
+        if (typeof parsed === "object" && parsed !== null) return parsed
+      } catch {
+        // not JSON after all: keep the string
+      }
+    }
+  }
+  return value
+}
+
+/** The value as a record, with NULs removed from every string (rule R2). */
+export const asRecord = (value: unknown): JsonRecord | undefined => {
+  const decoded = stripNuls(decodeValue(value))
+  return typeof decoded === "object" && decoded !== null && !Array.isArray(decoded) ? (decoded as JsonRecord) : undefined
+}
+
+const stripNuls = (value: unknown): unknown => {
+  if (typeof value === "string") return value.includes("\u0000") ? value.replaceAll("\u0000", "") : value
+  if (Array.isArray(value)) return value.map(stripNuls)
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll("\u0000", ""), stripNuls(v)]))
+  }
+  return value
+}
+
+export const snakeCase = camelToSnake
+
+/** The first present (non-null, non-undefined) value among a field's names and their snake_case forms. */
+export const pick = (record: JsonRecord, ...names: ReadonlyArray<string>): Json | undefined => {
+  for (const name of names) {
+    for (const candidate of [name, snakeCase(name)]) {
+      const value = record[candidate]
+      if (value !== undefined && value !== null) return value
+    }
+  }
+  return undefined
+}
+
+/** Every key `pick` would consult for these names: dropped when a record is rewritten. */
+export const aliasKeys = (...names: ReadonlyArray<string>): ReadonlyArray<string> =>
+  [...new Set(names.flatMap((n) => [n, snakeCase(n)]))]
+
+/** A trimmed, non-empty string; numbers are accepted as their decimal text. */
+export const text = (value: Json | undefined): string | undefined => {
+  if (typeof value === "string") {
+    const trimmed = value.trim()
+    return trimmed.length > 0 ? trimmed : undefined
+  }
+  if (typeof value === "number" && Number.isFinite(value)) return String(value)
+  return undefined
+}
+
+export const bool = (value: Json | undefined): boolean | undefined => {
+  if (typeof value === "boolean") return value
+  if (value === "true") return true
+  if (value === "false") return false
+  return undefined
+}
+
+export const object = (value: Json | undefined): JsonRecord | undefined =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonRecord) : undefined
+
+/** Normalised e-mail: trimmed and lowercased; `valid` says whether it passes the legacy rule. */
+export const email = (value: Json | undefined): { readonly value: string; readonly valid: boolean } | undefined => {
+  const s = text(value)
+  if (s === undefined) return undefined
+  const lowered = s.toLowerCase()
+  return { value: lowered, valid: EmailPattern.test(lowered) && lowered.length <= 254 }
+}
+
+const Months = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december"
+]
+
+const isoPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
+const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/
+const longDatePattern = /^([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})$/
+
+const fromMillis = (ms: number) => (Number.isFinite(ms) ? DateTime.make(ms) : Option.none())
+
+/**
+ * The date formats legacy records carry: ISO-8601 with Z or an offset (with or without a
+ * fraction), epoch milliseconds (number or 12–14 digit string), `YYYY-MM-DD` and the en-US long
+ * form `March 5, 2026` (both UTC midnight).
+ */
+export const date = (value: Json | undefined): Option.Option<DateTime.Utc> => {
+  if (typeof value === "number") return fromMillis(value).pipe(Option.map(DateTime.toUtc))
+  if (typeof value !== "string") return Option.none()
+  const s = value.trim()
+  if (/^\d{12,14}$/.test(s)) return fromMillis(Number(s)).pipe(Option.map(DateTime.toUtc))
+  if (isoPattern.test(s)) return fromMillis(Date.parse(s)).pipe(Option.map(DateTime.toUtc))
+  const day = datePattern.exec(s)
+  if (day) {
+    const ms = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))
+    const d = new Date(ms)
+    return d.getUTCMonth() === Number(day[2]) - 1 ? fromMillis(ms).pipe(Option.map(DateTime.toUtc)) : Option.none()
+  }
+  const long = longDatePattern.exec(s)
+  if (long) {
+    const month = Months.indexOf(long[1]!.toLowerCase())
+    if (month >= 0) return fromMillis(Date.UTC(Number(long[3]), month, Number(long[2]))).pipe(Option.map(DateTime.toUtc))
+  }
+  return Option.none()
+}
+
+/** The copy's timestamp for the newest-wins merge (rule R4). */
+export const mergeTimestamp = (record: JsonRecord): Option.Option<DateTime.Utc> => {
+  for (const name of ["updatedAt", "updated_at", "lastModified", "createdAt", "created_at"]) {
+    const parsed = date(record[name])
+    if (Option.isSome(parsed)) return parsed
+  }
+  return Option.none()
+}
+
+/** Newer first; a copy without a timestamp loses to one with. */
+export const newestFirst = (a: Option.Option<DateTime.Utc>, b: Option.Option<DateTime.Utc>): number => {
+  if (Option.isNone(a)) return Option.isNone(b) ? 0 : 1
+  if (Option.isNone(b)) return -1
+  return DateTime.toEpochMillis(b.value) - DateTime.toEpochMillis(a.value)
+}
+
+/** ISO-8601 UTC with milliseconds, the format the legacy platform's current code writes. */
+export const isoString = (dt: DateTime.DateTime) => DateTime.formatIso(dt)
+
+/** A record that decoded into a domain value, or why it did not. */
+export type Decoded<A> =
+  | { readonly _tag: "Valid"; readonly value: A; readonly warnings: ReadonlyArray<string> }
+  | { readonly _tag: "Rejected"; readonly reason: string; readonly detail: string }
+
+export const valid = <A>(value: A, warnings: ReadonlyArray<string> = []): Decoded<A> => ({
+  _tag: "Valid",
+  value,
+  warnings
+})
+export const rejected = <A = never>(reason: string, detail: string): Decoded<A> => ({ _tag: "Rejected", reason, detail })
+
+/**
+ * Checks an optional legacy field against the domain schema: a value that does not fit is
+ * nulled and reported as a warning (rule R9) rather than rejecting the record.
+ */
+export const optionalField = <A>(
+  schema: Schema.Schema<A, string>,
+  value: Json | undefined,
+  warning: string,
+  warnings: Array<string>
+): A | null => {
+  const s = text(value)
+  if (s === undefined) return null
+  const decoded = Schema.decodeUnknownOption(schema)(s)
+  if (Option.isSome(decoded)) return decoded.value
+  warnings.push(warning)
+  return null
+}
+
+/** `contactEmail` → `CONTACT_EMAIL_INVALID_NULLED`. */
+export const nulledWarning = (field: string) => `${snakeCase(field).toUpperCase()}_INVALID_NULLED`

@@ -1,0 +1,29 @@
+/**
+ * Mapping between domain values and PostgreSQL rows: column-name casing (including digits,
+ * `clientAddressLine1` ↔ `client_address_line_1`) and parameter encoding.
+ */
+import { DateTime } from "effect"
+
+export const camelToSnake = (camel: string) =>
+  camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Za-z])(\d)/g, "$1_$2").toLowerCase()
+
+export const snakeToCamel = (snake: string) => snake.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+
+/**
+ * A statement parameter for a domain value: instants become `Date`s and JSON objects and arrays
+ * are sent as JSON text (PostgreSQL casts it to the jsonb column; node-postgres would otherwise
+ * turn arrays into PostgreSQL arrays).
+ */
+export const param = (value: unknown): unknown => {
+  if (DateTime.isDateTime(value)) return DateTime.toDate(value)
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) return JSON.stringify(value)
+  return value
+}
+
+/** The row for a domain record (camelCase keys; the SQL compiler snake_cases them). */
+export const toRow = (record: Record<string, unknown>, omit: ReadonlyArray<string> = []): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(record)
+      .filter(([key, value]) => value !== undefined && !omit.includes(key))
+      .map(([key, value]) => [key, param(value)])
+  )
