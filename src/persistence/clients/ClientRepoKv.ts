@@ -15,7 +15,8 @@ import { ClientRepo, type ClientRepoShape, codeInUse, Entity, sameCode } from ".
 /** All copies of one client, merged. */
 interface Merged {
   readonly winner: ClientCopy
-  readonly keys: ReadonlyArray<string>
+  /** Newest first; `copies[0]` is the winner. */
+  readonly copies: ReadonlyArray<ClientCopy>
   /** Every id that names this record: its legacy id and the id part of each alias key. */
   readonly names: ReadonlyArray<string>
 }
@@ -50,7 +51,7 @@ export const loadClients = (kv: KvStoreShape, environment: Environment): Effect.
         copies.sort(byNewest)
         const merged: Merged = {
           winner: copies[0]!,
-          keys: copies.map((c) => c.key),
+          copies,
           names: [...new Set([legacyId, ...copies.map((c) => c.keyId)])]
         }
         records.push(merged)
@@ -89,11 +90,18 @@ export const make = Effect.gen(function*() {
     return taken && code !== null ? Effect.fail(codeInUse(code)) : Effect.void
   }
 
-  /** Writes the client under its canonical key and over every other copy. */
+  /**
+   * Writes the client under its canonical key and over every other copy; each copy keeps the
+   * fields this decoder does not own (`createdBy`, …) that it had.
+   */
   const writeAll = (client: Client, merged: Merged | undefined) => {
-    const value = encode(client, environment, merged?.winner.raw)
-    const keys = new Set([canonicalKey(environment, client.id), ...(merged?.keys ?? [])])
-    return kv.setMany([...keys].map((key) => ({ key, value })))
+    const copies = merged?.copies ?? []
+    const canonical = canonicalKey(environment, client.id)
+    const entries = copies.map((copy) => ({ key: copy.key, value: encode(client, environment, copy.raw) }))
+    if (!copies.some((copy) => copy.key === canonical)) {
+      entries.push({ key: canonical, value: encode(client, environment, merged?.winner.raw) })
+    }
+    return kv.setMany(entries)
   }
 
   const repo: ClientRepoShape = {
@@ -144,7 +152,7 @@ export const make = Effect.gen(function*() {
 
     delete: (id) =>
       locked(
-        Effect.flatMap(resolve(id), ({ merged }) => kv.deleteMany(merged.keys))
+        Effect.flatMap(resolve(id), ({ merged }) => kv.deleteMany(merged.copies.map((c) => c.key)))
       ).pipe(Effect.asVoid, Effect.withSpan("ClientRepo.delete", { attributes: { backend: "kv" } })),
 
     importLegacy: (records) =>
