@@ -19,6 +19,9 @@ export interface StorageConfig {
   readonly entities: Readonly<Record<StorageEntity, Backend>>
 }
 
+export const LogFormats = ["pretty", "logfmt", "json"] as const
+export type LogFormat = (typeof LogFormats)[number]
+
 export interface AppConfigShape {
   /** External PostgreSQL; when absent an embedded server is started under `dataDir`. */
   readonly databaseUrl: Option.Option<Redacted.Redacted>
@@ -32,6 +35,8 @@ export interface AppConfigShape {
   /** The legacy environment this deployment reads and writes (`<prefix>:<env>:<id>`). */
   readonly environment: Environment
   readonly logLevel: LogLevel.LogLevel
+  /** `pretty` for a terminal, `logfmt` or `json` for log collectors. */
+  readonly logFormat: LogFormat
 }
 
 export class AppConfig extends Context.Tag("Confetti/AppConfig")<AppConfig, AppConfigShape>() {}
@@ -94,7 +99,8 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
     ),
     kvDatabaseUrl: Config.option(Config.redacted("KV_DATABASE_URL")),
     environment: oneOf("KV_ENVIRONMENT", Environments, "development"),
-    logLevel: Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info))
+    logLevel: Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)),
+    logFormat: oneOf("LOG_FORMAT", LogFormats, "pretty")
   })
   return { ...rest, storage: yield* storage }
 })
@@ -112,6 +118,7 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
   kvDatabaseUrl: Option.none(),
   environment: "development",
   logLevel: LogLevel.Info,
+  logFormat: "pretty",
   ...overrides
 })
 

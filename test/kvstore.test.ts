@@ -165,6 +165,25 @@ const isolatedKv = Layer.unwrapEffect(
 const isolated = isolatedKv.pipe(Layer.provideMerge(TestDatabase))
 contract("KvStorePg (own connection)", isolated)
 
+describe("KvStorePg on the legacy table", () => {
+  layer(KvStorePg.layer({ table: "kv_store_6fcaeea3" }).pipe(Layer.provide(legacyTable), Layer.provideMerge(TestDatabase)), {
+    excludeTestServices: true
+  })((it) => {
+    it.effect("reads and writes the rows of that very table", () =>
+      Effect.gen(function*() {
+        const kv = yield* KvStore
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`insert into kv_store_6fcaeea3 (key, value) values ('client:development:c1', '{"id":"c1"}')`
+        expect(yield* kv.get("client:development:c1")).toEqual(Option.some({ id: "c1" }))
+        yield* kv.set("client:development:c2", { id: "c2" })
+        const rows = yield* sql<{ key: string }>`select key from kv_store_6fcaeea3 order by key`
+        expect(rows.map((r) => r.key)).toEqual(["client:development:c1", "client:development:c2"])
+        const tables = yield* sql<{ name: string }>`select tablename as name from pg_tables where tablename like 'kv_store%' order by 1`
+        expect(tables.map((t) => t.name)).toEqual(["kv_store", "kv_store_6fcaeea3"])
+      }))
+  })
+})
+
 describe("KvStorePg on its own connection", () => {
   layer(isolated, { excludeTestServices: true })((it) => {
     it.effect("rolls back its own writes without touching the main connection's", () =>

@@ -30,6 +30,13 @@ export const LongText = (max: number) =>
     Schema.filter((s) => s.length <= max || `must be at most ${max} characters`)
   )
 
+/** One of a fixed set of strings; the error message lists them. */
+export const Enum = <const A extends ReadonlyArray<string>>(...values: A) =>
+  Schema.String.pipe(
+    Schema.filter((s) => values.includes(s) || `must be one of: ${values.join(", ")}`),
+    Schema.compose(Schema.Literal(...values), { strict: false })
+  ).annotations({ jsonSchema: { type: "string", enum: values } }) as unknown as Schema.Schema<A[number], A[number]>
+
 /** The rule the legacy CRUD validator used, kept so migrated addresses stay valid. */
 export const EmailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 

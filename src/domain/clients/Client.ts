@@ -5,13 +5,13 @@
  */
 import { Model } from "@effect/sql"
 import { Schema } from "effect"
-import { Defaulted, Email, EntityId, Flag, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, Email, Enum, EntityId, Flag, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
 
 export const ClientId = EntityId.pipe(Schema.brand("ClientId"))
 export type ClientId = typeof ClientId.Type
 
 export const ClientStatuses = ["active", "inactive", "suspended"] as const
-export const ClientStatus = Schema.Literal(...ClientStatuses)
+export const ClientStatus = Enum(...ClientStatuses)
 export type ClientStatus = typeof ClientStatus.Type
 
 export const ClientName = Text({ min: 2, max: 200 })

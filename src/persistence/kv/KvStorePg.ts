@@ -27,7 +27,8 @@ const withoutForeignTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Eff
 
 export const make = (options: Options): Effect.Effect<KvStoreShape, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
+    // Keys, values and the table name are used exactly as given: no name transforms.
+    const sql = (yield* SqlClient.SqlClient).withoutTransforms()
     const table = sql(options.table)
     const isolated = options.isolated ?? false
     const ownTransaction = FiberRef.unsafeMake<Option.Option<TxConnection>>(Option.none())

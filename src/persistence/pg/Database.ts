@@ -9,8 +9,6 @@ import { Context, Duration, Effect, Layer, Option, Redacted, Schedule } from "ef
 import * as Path from "node:path"
 import { loader } from "../../../migrations/index.js"
 import { AppConfig } from "../../Config.js"
-import { KvStore } from "../kv/KvStore.js"
-import * as KvStorePg from "../kv/KvStorePg.js"
 import * as EmbeddedPg from "./EmbeddedPg.js"
 import { camelToSnake, snakeToCamel } from "./Rows.js"
 
@@ -44,7 +42,8 @@ export const pgLayer = (
 ): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError> =>
   PgClient.layer({ ...clientOptions, ...options })
 
-const urlLayer = (url: Redacted.Redacted) => pgLayer({ url }).pipe(Layer.retry(retryConnect))
+/** A client for a URL, retrying the first connection with jittered backoff. */
+export const urlLayer = (url: Redacted.Redacted) => pgLayer({ url }).pipe(Layer.retry(retryConnect))
 
 /** The server and database of a URL, never its credentials. */
 const describeUrl = (url: Redacted.Redacted) => {
@@ -83,15 +82,3 @@ export const layer: Layer.Layer<
 /** Applies pending schema migrations; returns the ones applied, in order. */
 export const migrate: Effect.Effect<ReadonlyArray<readonly [number, string]>, Migrator.MigrationError | SqlError, SqlClient.SqlClient> =
   Migrator.make({})({ loader }).pipe(Effect.withSpan("Database.migrate"))
-
-/**
- * The KvStore for the app: `KV_TABLE` on the main database, or on `KV_DATABASE_URL` through a
- * connection of its own whose transactions stay separate from the main database's.
- */
-export const kvStoreLayer: Layer.Layer<KvStore, SqlError, SqlClient.SqlClient | AppConfig> = Layer.unwrapEffect(
-  Effect.map(AppConfig, (config) =>
-    Option.match(config.kvDatabaseUrl, {
-      onNone: () => KvStorePg.layer({ table: config.kvTable }),
-      onSome: (url) => KvStorePg.layer({ table: config.kvTable, isolated: true }).pipe(Layer.provide(urlLayer(url)))
-    }))
-)

@@ -4,8 +4,11 @@
  */
 import { DateTime } from "effect"
 
+/** Names without capitals (table names, already snake_case columns) are left exactly as they are. */
 export const camelToSnake = (camel: string) =>
-  camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Za-z])(\d)/g, "$1_$2").toLowerCase()
+  /[A-Z]/.test(camel)
+    ? camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Za-z])(\d)/g, "$1_$2").toLowerCase()
+    : camel
 
 export const snakeToCamel = (snake: string) => snake.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 

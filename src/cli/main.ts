@@ -1,0 +1,111 @@
+/**
+ * The `app` command: `serve`, `migrate` and `seed`. Every command reads its settings through
+ * the Config module and fails before doing anything when a setting is invalid.
+ */
+import { Command, Options } from "@effect/cli"
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { Cause, ConfigError, Console, Effect, Layer, Logger, Option } from "effect"
+import * as AppConfigModule from "../Config.js"
+import { AppConfig } from "../Config.js"
+import { listen } from "../http/Server.js"
+import { Database, layer as DatabaseLive, migrate } from "../persistence/pg/Database.js"
+import * as Storage from "../persistence/Storage.js"
+import { seed } from "../seed/Seed.js"
+
+/**
+ * Runs a command with the configuration, logging at the configured level (logfmt lines) and the
+ * main database. Configuration is read here, not earlier, so `--help` works with any environment.
+ */
+const withApp = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(AppConfig, (config) =>
+    effect.pipe(
+      Effect.provide(DatabaseLive),
+      Logger.withMinimumLogLevel(config.logLevel),
+      Effect.provide(loggers[config.logFormat])
+    )).pipe(Effect.provide(AppConfigModule.layer))
+
+const loggers = {
+  pretty: Logger.pretty,
+  logfmt: Logger.logFmt,
+  json: Logger.json
+} as const
+
+const runMigrations = Effect.gen(function*() {
+  const applied = yield* migrate
+  return applied.map(([id, name]) => `${String(id).padStart(4, "0")}_${name}`)
+})
+
+
+const portOption = Options.integer("port").pipe(
+  Options.withAlias("p"),
+  Options.withDescription("Port to listen on (default: PORT, else 3000; 0 picks a free port)"),
+  Options.optional
+)
+
+const serve = Command.make("serve", { port: portOption }, ({ port }) =>
+  withApp(
+    Effect.gen(function*() {
+      const config = yield* AppConfig
+      const database = yield* Database
+      const applied = yield* runMigrations
+      if (applied.length > 0) yield* Effect.logInfo(`Applied schema migrations: ${applied.join(", ")}`)
+      if (database.fresh) {
+        const report = yield* Effect.provide(seed, Storage.layer)
+        yield* Effect.logInfo(`New database: loaded demo data (${JSON.stringify(report.created)})`)
+      }
+      const server = listen({ host: config.host, port: Option.getOrElse(port, () => config.port) }).pipe(
+        Layer.provide(Storage.layer)
+      )
+      return yield* Layer.launch(server)
+    })
+  )).pipe(Command.withDescription("Run the HTTP API (starts an embedded PostgreSQL unless DATABASE_URL is set)"))
+
+const migrateCommand = Command.make("migrate", {}, () =>
+  withApp(
+    Effect.gen(function*() {
+      const applied = yield* runMigrations
+      yield* Console.log(
+        applied.length === 0
+          ? "Applied 0 migrations: the schema is up to date."
+          : `Applied ${applied.length} migration${applied.length === 1 ? "" : "s"}: ${applied.join(", ")}`
+      )
+    })
+  )).pipe(Command.withDescription("Apply pending schema migrations and print what was applied"))
+
+const seedCommand = Command.make("seed", {}, () =>
+  withApp(
+    Effect.gen(function*() {
+      yield* runMigrations
+      const report = yield* Effect.provide(seed, Storage.layer)
+      for (const [entity, created] of Object.entries(report.created)) {
+        yield* Console.log(`${entity}: ${created} created, ${report.existing[entity] ?? 0} already present`)
+      }
+    })
+  )).pipe(Command.withDescription("Load the demo data; records that already exist are left as they are"))
+
+const app = Command.make("app").pipe(
+  Command.withDescription("Confetti: employee gifting and celebration programs"),
+  Command.withSubcommands([serve, migrateCommand, seedCommand])
+)
+
+const cli = Command.run(app, { name: "Confetti", version: "0.1.0" })
+
+/** One readable line for failures people cause (configuration, database start-up). */
+const explain = (cause: Cause.Cause<unknown>): string => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) {
+    const error = failure.value
+    if (ConfigError.isConfigError(error)) return `Invalid configuration:\n${AppConfigModule.formatError(error)}`
+    if (typeof error === "object" && error !== null && "message" in error) {
+      const tag = "_tag" in error ? `${String((error as { _tag: unknown })._tag)}: ` : ""
+      return `${tag}${String((error as { message: unknown }).message)}`
+    }
+  }
+  return Cause.pretty(cause)
+}
+
+cli(process.argv).pipe(
+  Effect.provide(NodeContext.layer),
+  Effect.tapErrorCause((cause) => (Cause.isInterruptedOnly(cause) ? Effect.void : Console.error(explain(cause)))),
+  (program) => NodeRuntime.runMain(program, { disableErrorReporting: true, disablePrettyLogger: true })
+)

@@ -1,0 +1,17 @@
+/** The whole HTTP contract of Confetti, one group per area. Served with OpenAPI at /openapi.json. */
+import { HttpApi, OpenApi } from "@effect/platform"
+import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
+import { ClientsApi } from "./clients/Api.js"
+import { AdminApi, HealthApi } from "./system/Api.js"
+
+export class Api extends HttpApi.make("confetti")
+  .add(HealthApi)
+  .add(AdminApi)
+  .add(ClientsApi)
+  .addError(ValidationError)
+  .addError(NotFound)
+  .addError(InternalError)
+  .annotate(OpenApi.Title, "Confetti")
+  .annotate(OpenApi.Version, "0.1.0")
+  .annotate(OpenApi.Description, "Employee gifting and celebration programs: admin and employee APIs")
+{}

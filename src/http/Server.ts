@@ -1,0 +1,42 @@
+/**
+ * The HTTP server: the API with its handlers and middleware, OpenAPI at /openapi.json, the
+ * Swagger UI at /docs (assets inlined, works offline), on Node's http server.
+ */
+import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware, HttpRouter, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import { createServer } from "node:http"
+import { ClientService } from "../domain/clients/ClientService.js"
+import { Api } from "./Api.js"
+import { AdminAuthLive } from "./Auth.js"
+import { ClientsLive } from "./clients/Http.js"
+import { ErrorsLive } from "./Errors.js"
+import { AdminLive, HealthLive } from "./system/Http.js"
+
+/** The API with every handler; needs the domain services and the database. */
+export const ApiLive = HttpApiBuilder.api(Api).pipe(
+  Layer.provide([HealthLive, AdminLive, ClientsLive]),
+  Layer.provide(AdminAuthLive),
+  Layer.provide(ClientService.Default)
+)
+
+/** Serves the API on whatever `HttpServer` is provided. */
+export const HttpAppLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+  Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
+  Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+  Layer.provide(ErrorsLive),
+  Layer.provide(ApiLive),
+  // Long path parameters must reach validation (a 400 naming the field), not miss the route.
+  Layer.provide(HttpRouter.setRouterConfig({ maxParamLength: 2048 }))
+)
+
+const logUrls = Layer.effectDiscard(
+  HttpServer.addressFormattedWith((url) => Effect.logInfo(`Confetti API on ${url}  (docs: ${url}/docs, OpenAPI: ${url}/openapi.json)`))
+)
+
+/** The API on a Node http server listening on `host:port`. */
+export const listen = (options: { readonly host: string; readonly port: number }) =>
+  logUrls.pipe(
+    Layer.provideMerge(HttpAppLive),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, options))
+  )

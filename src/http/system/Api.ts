@@ -1,0 +1,34 @@
+/** Health and the storage report: operational endpoints. */
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+import { Backends, Environments, StorageEntities } from "../../Config.js"
+import { StorageUnavailable } from "../../domain/Errors.js"
+import { AdminAuth } from "../Auth.js"
+import { Data } from "../Envelope.js"
+
+export const Health = Schema.Struct({
+  status: Schema.Literal("ok"),
+  database: Schema.Literal("up"),
+  databaseKind: Schema.Literal("embedded", "external")
+}).annotations({ identifier: "Health" })
+
+const Backend = Schema.Literal(...Backends)
+
+export const StorageReport = Schema.Struct({
+  default: Backend,
+  entities: Schema.Record({ key: Schema.Literal(...StorageEntities), value: Backend }),
+  kv: Schema.Struct({
+    table: Schema.String,
+    environment: Schema.Literal(...Environments),
+    database: Schema.Literal("main", "separate")
+  })
+}).annotations({ identifier: "StorageReport" })
+
+export const HealthApi = HttpApiGroup.make("health")
+  .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health).addError(StorageUnavailable))
+  .annotate(OpenApi.Description, "Liveness and database reachability")
+
+export const AdminApi = HttpApiGroup.make("admin")
+  .add(HttpApiEndpoint.get("storage", "/admin/storage").addSuccess(Data(StorageReport, "StorageResponse")))
+  .middleware(AdminAuth)
+  .annotate(OpenApi.Description, "Operational views for administrators")

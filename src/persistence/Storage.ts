@@ -1,0 +1,43 @@
+/**
+ * Per-entity storage selection: `STORAGE` sets the default backend, `STORAGE_<ENTITY>` overrides
+ * one entity. The KV store is opened only when some entity uses it.
+ */
+import type { SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Effect, Layer, Option } from "effect"
+import { AppConfig } from "../Config.js"
+import type { ClientRepo } from "./clients/ClientRepo.js"
+import * as ClientRepoKv from "./clients/ClientRepoKv.js"
+import * as ClientRepoPg from "./clients/ClientRepoPg.js"
+import type { KvStore } from "./kv/KvStore.js"
+import * as KvStorePg from "./kv/KvStorePg.js"
+import { urlLayer } from "./pg/Database.js"
+
+/**
+ * The KvStore of the app: `KV_TABLE` on the main database, or on `KV_DATABASE_URL` through a
+ * connection of its own whose transactions stay separate from the main database's.
+ */
+export const kvStoreLayer: Layer.Layer<KvStore, SqlError, SqlClient.SqlClient | AppConfig> = Layer.unwrapEffect(
+  Effect.map(AppConfig, (config) =>
+    Option.match(config.kvDatabaseUrl, {
+      onNone: () => KvStorePg.layer({ table: config.kvTable }),
+      onSome: (url) =>
+        KvStorePg.layer({ table: config.kvTable, isolated: true }).pipe(
+          Layer.provide(urlLayer(url))
+        )
+    }))
+)
+
+/**
+ * Every repository, each on the backend configured for its entity. KV layers share one
+ * KvStore (layers are memoised), which is opened only when some entity uses it.
+ */
+export const layer: Layer.Layer<ClientRepo, SqlError, SqlClient.SqlClient | AppConfig> = Layer.unwrapEffect(
+  Effect.map(AppConfig, (config) => {
+    const backend = config.storage.entities
+    const clients: Layer.Layer<ClientRepo, SqlError, SqlClient.SqlClient | AppConfig> = backend.clients === "kv"
+      ? ClientRepoKv.layer.pipe(Layer.provide(kvStoreLayer))
+      : ClientRepoPg.layer
+    return clients
+  })
+)
