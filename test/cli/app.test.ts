@@ -1,0 +1,194 @@
+/**
+ * The `app` command as people run it: a real process, the embedded database or DATABASE_URL,
+ * signals, and exit codes.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { SqlClient } from "@effect/sql"
+import { adminQuery, clientFor } from "../support/pg.js"
+import { inject } from "../support/TestDb.js"
+
+const Bin = Path.resolve("bin/app.js")
+
+interface Run {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  Effect.async<Run>((resume) => {
+    const child = ChildProcess.spawn(process.execPath, [Bin, ...args], {
+      env: { ...process.env, ...env, LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d) => (stdout += d))
+    child.stderr.on("data", (d) => (stderr += d))
+    child.on("exit", (code) => resume(Effect.succeed({ code, stdout, stderr })))
+  })
+
+/** A running `app serve`, stopped with SIGTERM when the scope closes (if still running). */
+const serve = (env: Record<string, string>) =>
+  Effect.acquireRelease(
+    Effect.async<{ url: string; child: ChildProcess.ChildProcess; output: () => string }, Error>((resume) => {
+      const child = ChildProcess.spawn(process.execPath, [Bin, "serve", "--port", "0"], {
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      let output = ""
+      const onData = (d: Buffer) => {
+        output += d
+        const match = /Confetti API on (http:\/\/\S+)/.exec(output)
+        if (match) resume(Effect.succeed({ url: match[1]!, child, output: () => output }))
+      }
+      child.stdout.on("data", onData)
+      child.stderr.on("data", onData)
+      child.on("exit", (code) => resume(Effect.fail(new Error(`serve exited with ${code}:\n${output}`))))
+    }),
+    ({ child }) =>
+      Effect.async<void>((resume) => {
+        if (child.exitCode !== null) return resume(Effect.void)
+        child.on("exit", () => resume(Effect.void))
+        child.kill("SIGTERM")
+      })
+  )
+
+const stop = (child: ChildProcess.ChildProcess) =>
+  Effect.async<number | null>((resume) => {
+    child.on("exit", (code) => resume(Effect.succeed(code)))
+    child.kill("SIGTERM")
+  })
+
+const getJson = (url: string) => Effect.promise(() => fetch(url).then(async (r) => ({ status: r.status, body: await r.json() as any })))
+
+/** A scratch directory the unprivileged postgres account can reach (tests may run as root). */
+const tempDir = Effect.acquireRelease(
+  Effect.sync(() => {
+    const dir = Fs.mkdtempSync(Path.join(Fs.existsSync("/dev/shm") ? "/dev/shm" : Os.tmpdir(), "confetti-cli-"))
+    Fs.chmodSync(dir, 0o755)
+    return dir
+  }),
+  (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
+)
+
+const postgresFor = (dataDir: string) => {
+  const found = ChildProcess.spawnSync("pgrep", ["-f", dataDir], { encoding: "utf8" })
+  return found.stdout.trim()
+}
+
+const queryDatabase = (database: string, statement: string) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(statement)).pipe(
+    Effect.provide(clientFor(inject("pg"), database)),
+    Effect.orDie
+  )
+
+/** An empty database on the test cluster, reached through DATABASE_URL. */
+const emptyDatabase = Effect.acquireRelease(
+  Effect.gen(function*() {
+    const pg = inject("pg")
+    const name = `cli_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+    yield* adminQuery(pg, `create database ${name}`)
+    return { name, url: `postgres://postgres@/${name}?host=${encodeURIComponent(pg.host)}&port=${pg.port}` }
+  }),
+  ({ name }) => adminQuery(inject("pg"), `drop database if exists ${name} with (force)`)
+)
+
+describe("app serve", () => {
+  it.scopedLive("starts the embedded database with demo data, stops cleanly on SIGTERM, and reuses the data", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const env = { DATA_DIR: dir }
+
+      const first = yield* serve(env)
+      expect(first.output()).toContain("initialised")
+      expect(first.output()).toContain("/docs")
+      expect(yield* getJson(`${first.url}/health`)).toMatchObject({ status: 200, body: { status: "ok" } })
+      const clients = yield* getJson(`${first.url}/v2/clients`)
+      expect(clients.body.total).toBe(5)
+      expect(clients.body.data.map((c: { name: string }) => c.name)).toContain("JALA Demo - Stakeholder Sites")
+      const demoId = clients.body.data.find((c: { legacyId: string }) => c.legacyId === "client-001").id
+      yield* Effect.promise(() => fetch(`${first.url}/v2/clients/${demoId}`, { method: "DELETE" }))
+
+      expect(yield* stop(first.child)).toBe(0)
+      expect(postgresFor(dir)).toBe("")
+      expect(Fs.existsSync(Path.join(dir, "pg", "postmaster.pid"))).toBe(false)
+
+      // A second start finds the data and does not seed again over the admin's deletion.
+      const second = yield* serve(env)
+      expect(second.output()).not.toContain("initialised")
+      const after = yield* getJson(`${second.url}/v2/clients`)
+      expect(after.body.total).toBe(4)
+      expect(yield* stop(second.child)).toBe(0)
+      expect(postgresFor(dir)).toBe("")
+    }), { timeout: 120_000 })
+
+  it.scopedLive("uses DATABASE_URL instead of starting a database", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const database = yield* emptyDatabase
+      const server = yield* serve({ DATA_DIR: dir, DATABASE_URL: database.url, STORAGE: "kv" })
+      expect(yield* getJson(`${server.url}/health`)).toMatchObject({ body: { databaseKind: "external" } })
+      expect((yield* getJson(`${server.url}/admin/storage`)).body.data.entities.clients).toBe("kv")
+      expect(Fs.existsSync(Path.join(dir, "pg"))).toBe(false)
+      expect(yield* stop(server.child)).toBe(0)
+    }), { timeout: 60_000 })
+
+  it.effect("refuses an invalid setting, naming the variable and the allowed values", () =>
+    Effect.gen(function*() {
+      const result = yield* run(["serve"], { STORAGE: "mongo" })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain("STORAGE must be one of: pg, kv")
+      const misspelt = yield* run(["serve"], { STORAGE_CLEINTS: "kv" })
+      expect(misspelt.code).toBe(1)
+      expect(misspelt.stderr).toContain("STORAGE_CLEINTS names no entity")
+    }), { timeout: 60_000 })
+})
+
+describe("app migrate and app seed", () => {
+  it.scopedLive("migrate applies pending migrations once, seed never duplicates or overwrites", () =>
+    Effect.gen(function*() {
+      const database = yield* emptyDatabase
+      const env = { DATABASE_URL: database.url }
+      const migrated = yield* run(["migrate"], env)
+      expect(migrated.code).toBe(0)
+      expect(migrated.stdout).toContain("Applied 1 migration: 0001_core_schema")
+      const again = yield* run(["migrate"], env)
+      expect(again.stdout).toContain("Applied 0 migrations")
+
+      for (const storage of ["pg", "kv"]) {
+        const seeded = yield* run(["seed"], { ...env, STORAGE: storage })
+        expect(seeded.code).toBe(0)
+        expect(seeded.stdout).toContain("clients: 5 created, 0 already present")
+        const reseeded = yield* run(["seed"], { ...env, STORAGE: storage })
+        expect(reseeded.stdout).toContain("clients: 0 created, 5 already present")
+      }
+
+      // An admin's edit to a seeded record survives another seed.
+      const sql = (statement: string) => queryDatabase(database.name, statement)
+      yield* sql(`update clients set name = 'TechCorp (edited)' where legacy_id = 'client-001'`)
+      yield* sql(`update kv_store set value = jsonb_set(value, '{name}', '"TechCorp (edited)"') where key = 'client:development:client-001'`)
+      for (const storage of ["pg", "kv"]) {
+        expect((yield* run(["seed"], { ...env, STORAGE: storage })).stdout).toContain("0 created")
+      }
+      const names = yield* sql(`select name from clients where legacy_id = 'client-001'
+        union all select value->>'name' from kv_store where key = 'client:development:client-001'`)
+      expect(names).toEqual([{ name: "TechCorp (edited)" }, { name: "TechCorp (edited)" }])
+      expect(yield* sql(`select count(*)::int as n from clients`)).toEqual([{ n: 5 }])
+    }), { timeout: 120_000 })
+
+  it.effect("every command documents itself with --help", () =>
+    Effect.gen(function*() {
+      for (const args of [["--help"], ["serve", "--help"], ["migrate", "--help"], ["seed", "--help"]]) {
+        const result = yield* run(args)
+        expect(result.code).toBe(0)
+        expect(result.stdout).toContain("USAGE")
+      }
+      expect((yield* run(["serve", "--help"])).stdout).toContain("--port")
+    }), { timeout: 60_000 })
+})
