@@ -72,14 +72,29 @@ const healSymlinks = (root: string) =>
     }
   })
 
-interface RunAs {
+interface Account {
   readonly uid: number
   readonly gid: number
   readonly name: string
 }
 
-/** PostgreSQL refuses to run as root: use the `postgres` account, else `nobody`. */
-const runAs = (): RunAs | undefined => {
+/**
+ * How server processes are started. Not root: as ourselves. Root (which PostgreSQL refuses): as
+ * the `postgres` account, else `nobody`; and when that account cannot traverse to the project (a
+ * checkout under a 0700 home directory), through `setpriv` with the one capability that lets it
+ * search directories it does not own, CAP_DAC_READ_SEARCH, instead of loosening permissions.
+ */
+interface Launcher {
+  readonly account: Account | undefined
+  readonly spawn: (
+    command: string,
+    args: ReadonlyArray<string>,
+    options: ChildProcess.SpawnOptions
+  ) => ChildProcess.ChildProcess
+  readonly check: (script: string, ...args: ReadonlyArray<string>) => boolean
+}
+
+const serviceAccount = (): Account | undefined => {
   if (typeof process.getuid !== "function" || process.getuid() !== 0) return undefined
   let passwd = ""
   try {
@@ -97,66 +112,94 @@ const runAs = (): RunAs | undefined => {
   return { name: "nobody", uid: 65534, gid: 65534 }
 }
 
-const canAccess = (user: RunAs | undefined, test: string) =>
-  user === undefined ||
-  ChildProcess.spawnSync("sh", ["-c", test], { uid: user.uid, gid: user.gid, stdio: "ignore" }).status === 0
-
-const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`
+const makeLauncher = (account: Account | undefined, withTraversal: boolean): Launcher => {
+  const wrap = (command: string, args: ReadonlyArray<string>): [string, Array<string>] =>
+    withTraversal && account
+      ? [
+        "setpriv",
+        [
+          `--reuid=${account.uid}`,
+          `--regid=${account.gid}`,
+          "--clear-groups",
+          "--inh-caps=+dac_read_search",
+          "--ambient-caps=+dac_read_search",
+          command,
+          ...args
+        ]
+      ]
+      : [command, [...args]]
+  const ids = account && !withTraversal ? { uid: account.uid, gid: account.gid } : {}
+  return {
+    account,
+    spawn: (command, args, options) => {
+      const [cmd, argv] = wrap(command, args)
+      return ChildProcess.spawn(cmd, argv, { ...options, ...ids })
+    },
+    check: (script, ...args) => {
+      const [cmd, argv] = wrap("sh", ["-c", script, "check", ...args])
+      return ChildProcess.spawnSync(cmd, argv, { stdio: "ignore", ...ids }).status === 0
+    }
+  }
+}
 
 /**
- * When the unprivileged account cannot reach the binaries (a project under a 0700 home directory),
- * run a copy from the system temp directory instead.
+ * The binaries as the server account can run them. initdb checks its programs with access(),
+ * which ignores capabilities, so binaries the account cannot reach (a project under a 0700 home
+ * directory) are run from a copy in the system temp directory.
  */
-const reachableBinaries = (bins: Binaries, user: RunAs | undefined) =>
-  Effect.try({
-    try: (): Binaries => {
-      if (canAccess(user, `test -x ${shellQuote(bins.postgres)}`)) return bins
-      const version = Path.basename(bins.root)
-      const copy = Path.join(Os.tmpdir(), `confetti-pg-${version}-${process.arch}`)
-      if (!Fs.existsSync(Path.join(copy, ".complete"))) {
-        Fs.rmSync(copy, { recursive: true, force: true })
-        Fs.cpSync(Path.join(bins.root, "native"), Path.join(copy, "native"), { recursive: true, verbatimSymlinks: true })
-        Fs.writeFileSync(Path.join(copy, ".complete"), "")
-        Fs.chmodSync(copy, 0o755)
-      }
-      const relocated = (p: string) => Path.join(copy, Path.relative(bins.root, p))
-      const moved = { root: copy, initdb: relocated(bins.initdb), postgres: relocated(bins.postgres) }
-      if (!canAccess(user, `test -x ${shellQuote(moved.postgres)}`)) {
-        throw new Error(`user ${user?.name} cannot execute ${moved.postgres}`)
-      }
-      return moved
-    },
-    catch: (e) => fail(`Cannot make the PostgreSQL binaries executable for the server account: ${String(e)}`)
-  })
+const runnableBinaries = (bins: Binaries, launcher: Launcher): Binaries => {
+  if (launcher.check(`test -x "$1"`, bins.postgres)) return bins
+  const version = JSON.parse(Fs.readFileSync(Path.join(bins.root, "package.json"), "utf8")).version as string
+  const copy = Path.join(Os.tmpdir(), `confetti-postgres-${process.platform}-${process.arch}-${version}`)
+  if (!Fs.existsSync(Path.join(copy, ".complete"))) {
+    const staging = `${copy}.${process.pid}`
+    Fs.rmSync(staging, { recursive: true, force: true })
+    Fs.cpSync(Path.join(bins.root, "native"), Path.join(staging, "native"), { recursive: true, verbatimSymlinks: true })
+    Fs.writeFileSync(Path.join(staging, ".complete"), "")
+    Fs.chmodSync(staging, 0o755)
+    try {
+      Fs.renameSync(staging, copy)
+    } catch {
+      Fs.rmSync(staging, { recursive: true, force: true }) // another process made the copy first
+    }
+  }
+  const relocated = (p: string) => Path.join(copy, Path.relative(bins.root, p))
+  return { root: copy, initdb: relocated(bins.initdb), postgres: relocated(bins.postgres) }
+}
 
-const prepareDataDir = (dataDir: string, user: RunAs | undefined) =>
+/** Prepares the data directory and picks how to run the server on it. */
+const prepare = (installed: Binaries, dataDir: string) =>
   Effect.try({
     try: () => {
+      const account = serviceAccount()
       Fs.mkdirSync(Path.dirname(dataDir), { recursive: true })
       if (!Fs.existsSync(dataDir)) Fs.mkdirSync(dataDir, { mode: 0o700 })
       Fs.chmodSync(dataDir, 0o700)
-      if (user) Fs.chownSync(dataDir, user.uid, user.gid)
-      if (!canAccess(user, `test -w ${shellQuote(dataDir)} && test -x ${shellQuote(dataDir)}`)) {
+      if (account) Fs.chownSync(dataDir, account.uid, account.gid)
+      const bins = runnableBinaries(installed, makeLauncher(account, false))
+      const usable = (launcher: Launcher) =>
+        launcher.check(`test -x "$1" && test -w "$2" && test -x "$2"`, bins.postgres, dataDir)
+      const launcher = [makeLauncher(account, false), makeLauncher(account, true)].find(usable)
+      if (launcher === undefined) {
         throw new Error(
-          `the ${user?.name} account cannot reach ${dataDir}; a parent directory is not traversable ` +
+          `the ${account?.name} account cannot reach it; a parent directory is not traversable ` +
             `(chmod o+x it, move DATA_DIR, or set DATABASE_URL)`
         )
       }
-      return Fs.existsSync(Path.join(dataDir, "PG_VERSION"))
+      return { bins, launcher, existing: Fs.existsSync(Path.join(dataDir, "PG_VERSION")) }
     },
     catch: (e) => fail(`Cannot prepare the data directory ${dataDir}: ${e instanceof Error ? e.message : String(e)}`)
   })
 
-const runToCompletion = (command: string, args: ReadonlyArray<string>, user: RunAs | undefined) =>
+const runToCompletion = (launcher: Launcher, command: string, args: ReadonlyArray<string>) =>
   Effect.async<string, EmbeddedPgError>((resume) => {
-    const child = ChildProcess.spawn(command, args, {
+    const child = launcher.spawn(command, args, {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, LC_ALL: "C", LANG: "C" },
-      ...(user ? { uid: user.uid, gid: user.gid } : {})
+      env: { ...process.env, LC_ALL: "C", LANG: "C" }
     })
     let output = ""
-    child.stdout.on("data", (d) => (output += d))
-    child.stderr.on("data", (d) => (output += d))
+    child.stdout?.on("data", (d) => (output += d))
+    child.stderr?.on("data", (d) => (output += d))
     child.on("error", (e) => resume(Effect.fail(fail(`${Path.basename(command)} could not start: ${e.message}`))))
     child.on("exit", (code) =>
       resume(code === 0 ? Effect.succeed(output) : Effect.fail(fail(`${Path.basename(command)} failed:\n${output.trim()}`)))
@@ -195,15 +238,15 @@ const READY = "database system is ready to accept connections"
 /** Starts (initialising if needed) a PostgreSQL server that lives as long as the scope. */
 export const start = (options: Options): Effect.Effect<EmbeddedPg, EmbeddedPgError, Scope.Scope> =>
   Effect.gen(function*() {
-    const user = runAs()
     const dataDir = Path.resolve(options.dataDir)
     const installed = yield* loadBinaries
     yield* healSymlinks(installed.root)
-    const bins = yield* reachableBinaries(installed, user)
-    const existing = yield* prepareDataDir(dataDir, user)
+    const { bins, existing, launcher } = yield* prepare(installed, dataDir)
+    const user = launcher.account
 
     if (!existing) {
       yield* runToCompletion(
+        launcher,
         bins.initdb,
         [
           "-D",
@@ -216,8 +259,7 @@ export const start = (options: Options): Effect.Effect<EmbeddedPg, EmbeddedPgErr
           "--locale=C",
           "--lc-messages=C",
           ...(options.fastInit ? ["--no-sync"] : [])
-        ],
-        user
+        ]
       )
     }
     const version = Fs.readFileSync(Path.join(dataDir, "PG_VERSION"), "utf8").trim()
@@ -244,15 +286,14 @@ export const start = (options: Options): Effect.Effect<EmbeddedPg, EmbeddedPgErr
     // Spawning is uninterruptible (acquire); waiting for readiness below is not.
     yield* Effect.acquireRelease(
       Effect.sync(() => {
-        const child = ChildProcess.spawn("sh", ["-c", WATCHDOG, bins.postgres, ...args], {
+        const child = launcher.spawn("sh", ["-c", WATCHDOG, bins.postgres, ...args], {
           stdio: ["pipe", "ignore", "pipe"],
           detached: true,
-          env: { ...process.env, LC_ALL: "C", LANG: "C" },
-          ...(user ? { uid: user.uid, gid: user.gid } : {})
+          env: { ...process.env, LC_ALL: "C", LANG: "C" }
         })
         let buffered = ""
-        child.stderr.setEncoding("utf8")
-        child.stderr.on("data", (chunk: string) => {
+        child.stderr!.setEncoding("utf8")
+        child.stderr!.on("data", (chunk: string) => {
           buffered += chunk
           let newline = buffered.indexOf("\n")
           while (newline >= 0) {
@@ -274,7 +315,7 @@ export const start = (options: Options): Effect.Effect<EmbeddedPg, EmbeddedPgErr
             Exit.fail(fail(`postgres exited with code ${code} before it was ready:\n${(problems.length ? problems : recent).join("\n")}`))
           )
         })
-        child.stdin.on("error", () => {})
+        child.stdin!.on("error", () => {})
         return child
       }),
       (child) =>
