@@ -5,9 +5,12 @@
 import { HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 
-const False = Schema.Literal(false).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => false as const))
-const code = <C extends string>(value: C) =>
-  Schema.Literal(value).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => value))
+/** The fields every error body has: `{success: false, code, error}`; `code` fills itself in. */
+const body = <C extends string>(code: C) => ({
+  success: Schema.Literal(false).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => false as const)),
+  code: Schema.Literal(code).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => code)),
+  error: Schema.String
+})
 
 /** One problem with one input field. */
 export class FieldIssue extends Schema.Class<FieldIssue>("FieldIssue")({
@@ -19,9 +22,7 @@ export class FieldIssue extends Schema.Class<FieldIssue>("FieldIssue")({
 export class ValidationError extends Schema.TaggedError<ValidationError>()(
   "ValidationError",
   {
-    success: False,
-    code: code("VALIDATION_ERROR"),
-    error: Schema.String,
+    ...body("VALIDATION_ERROR"),
     field: Schema.optional(Schema.String),
     issues: Schema.optionalWith(Schema.Array(FieldIssue), { default: () => [] })
   },
@@ -43,9 +44,7 @@ export class ValidationError extends Schema.TaggedError<ValidationError>()(
 export class NotFound extends Schema.TaggedError<NotFound>()(
   "NotFound",
   {
-    success: False,
-    code: code("NOT_FOUND"),
-    error: Schema.String,
+    ...body("NOT_FOUND"),
     entity: Schema.String,
     id: Schema.String
   },
@@ -63,9 +62,7 @@ export class NotFound extends Schema.TaggedError<NotFound>()(
 export class Conflict extends Schema.TaggedError<Conflict>()(
   "Conflict",
   {
-    success: False,
-    code: code("CONFLICT"),
-    error: Schema.String,
+    ...body("CONFLICT"),
     entity: Schema.String,
     field: Schema.optional(Schema.String)
   },
@@ -80,9 +77,7 @@ export class Conflict extends Schema.TaggedError<Conflict>()(
 export class InvalidReference extends Schema.TaggedError<InvalidReference>()(
   "InvalidReference",
   {
-    success: False,
-    code: code("INVALID_REFERENCE"),
-    error: Schema.String,
+    ...body("INVALID_REFERENCE"),
     field: Schema.String,
     id: Schema.String
   },
@@ -100,9 +95,7 @@ export class InvalidReference extends Schema.TaggedError<InvalidReference>()(
 export class StorageUnavailable extends Schema.TaggedError<StorageUnavailable>()(
   "StorageUnavailable",
   {
-    success: False,
-    code: code("STORAGE_UNAVAILABLE"),
-    error: Schema.String
+    ...body("STORAGE_UNAVAILABLE")
   },
   HttpApiSchema.annotations({ status: 503, description: "The database is unavailable; retry later" })
 ) {
@@ -115,11 +108,22 @@ export class StorageUnavailable extends Schema.TaggedError<StorageUnavailable>()
 export class InternalError extends Schema.TaggedError<InternalError>()(
   "InternalError",
   {
-    success: False,
-    code: code("INTERNAL_ERROR"),
-    error: Schema.String
+    ...body("INTERNAL_ERROR")
   },
   HttpApiSchema.annotations({ status: 500, description: "Unexpected server error" })
+) {
+  override get message() {
+    return this.error
+  }
+}
+
+/** No valid credentials were presented. */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
+  "Unauthorized",
+  {
+    ...body("UNAUTHORIZED")
+  },
+  HttpApiSchema.annotations({ status: 401, description: "Missing or invalid credentials" })
 ) {
   override get message() {
     return this.error

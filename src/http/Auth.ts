@@ -3,8 +3,9 @@
  * runs with an `Actor`: this is the one place where admin authentication plugs in. Until it
  * does, every caller is the anonymous development actor.
  */
-import { HttpApiMiddleware, HttpApiSchema } from "@effect/platform"
-import { Context, Effect, Layer, Schema } from "effect"
+import { HttpApiMiddleware } from "@effect/platform"
+import { Context, Effect, Layer } from "effect"
+import { Unauthorized } from "../domain/Errors.js"
 
 export interface ActorShape {
   readonly id: string
@@ -12,19 +13,6 @@ export interface ActorShape {
 }
 
 export class Actor extends Context.Tag("Http/Actor")<Actor, ActorShape>() {}
-
-export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
-  "Unauthorized",
-  {
-    success: Schema.Literal(false).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => false as const)),
-    code: Schema.Literal("UNAUTHORIZED").pipe(
-      Schema.propertySignature,
-      Schema.withConstructorDefault(() => "UNAUTHORIZED" as const)
-    ),
-    error: Schema.String
-  },
-  HttpApiSchema.annotations({ status: 401, description: "Missing or invalid credentials" })
-) {}
 
 export class AdminAuth extends HttpApiMiddleware.Tag<AdminAuth>()("Http/AdminAuth", {
   provides: Actor,

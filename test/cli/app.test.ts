@@ -8,9 +8,7 @@ import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { SqlClient } from "@effect/sql"
-import { adminQuery, clientFor } from "../support/pg.js"
-import { inject } from "../support/TestDb.js"
+import { queryDatabase, scratchDatabase } from "../support/TestDb.js"
 
 const Bin = Path.resolve("bin/app.js")
 
@@ -82,23 +80,6 @@ const postgresFor = (dataDir: string) => {
   return found.stdout.trim()
 }
 
-const queryDatabase = (database: string, statement: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(statement)).pipe(
-    Effect.provide(clientFor(inject("pg"), database)),
-    Effect.orDie
-  )
-
-/** An empty database on the test cluster, reached through DATABASE_URL. */
-const emptyDatabase = Effect.acquireRelease(
-  Effect.gen(function*() {
-    const pg = inject("pg")
-    const name = `cli_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-    yield* adminQuery(pg, `create database ${name}`)
-    return { name, url: `postgres://postgres@/${name}?host=${encodeURIComponent(pg.host)}&port=${pg.port}` }
-  }),
-  ({ name }) => adminQuery(inject("pg"), `drop database if exists ${name} with (force)`)
-)
-
 describe("app serve", () => {
   it.scopedLive("starts the embedded database with demo data, stops cleanly on SIGTERM, and reuses the data", () =>
     Effect.gen(function*() {
@@ -131,7 +112,7 @@ describe("app serve", () => {
   it.scopedLive("uses DATABASE_URL instead of starting a database", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
-      const database = yield* emptyDatabase
+      const database = yield* scratchDatabase({ migrated: false })
       const server = yield* serve({ DATA_DIR: dir, DATABASE_URL: database.url, STORAGE: "kv" })
       expect(yield* getJson(`${server.url}/health`)).toMatchObject({ body: { databaseKind: "external" } })
       expect((yield* getJson(`${server.url}/admin/storage`)).body.data.entities.clients).toBe("kv")
@@ -153,7 +134,7 @@ describe("app serve", () => {
 describe("app migrate and app seed", () => {
   it.scopedLive("migrate applies pending migrations once, seed never duplicates or overwrites", () =>
     Effect.gen(function*() {
-      const database = yield* emptyDatabase
+      const database = yield* scratchDatabase({ migrated: false })
       const env = { DATABASE_URL: database.url }
       const migrated = yield* run(["migrate"], env)
       expect(migrated.code).toBe(0)

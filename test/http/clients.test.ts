@@ -4,13 +4,14 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { Effect, Schema } from "effect"
+import { Effect, Option, Redacted, Schema } from "effect"
 import * as Http from "node:http"
 import { ClientCreateBody } from "../../src/http/clients/Api.js"
 import { MaxBodyBytes } from "../../src/http/Errors.js"
 import type { Backend } from "../../src/Config.js"
 import { loadDump } from "../support/fixture.js"
 import { startServer, type TestServer } from "../support/server.js"
+import { queryDatabase, scratchDatabase } from "../support/TestDb.js"
 
 const storage = (backend: Backend) => ({ storage: { default: backend, entities: { clients: backend } } })
 
@@ -278,6 +279,20 @@ describe("request bodies", () => {
       expect(outcome).toMatch(/^(400 .*at most 16 MiB|error (ECONNRESET|EPIPE))/)
       expect((yield* server.request("GET", "/health")).status).toBe(200)
       expect((yield* server.request("GET", "/v2/clients")).body.total).toBe(0)
+    }))
+})
+
+describe("KV_DATABASE_URL", () => {
+  it.scopedLive("keeps the KV table in that database, apart from the main one", () =>
+    Effect.gen(function*() {
+      const kvDatabase = yield* scratchDatabase({ migrated: true })
+      const server = yield* startServer({ ...storage("kv"), kvDatabaseUrl: Option.some(Redacted.make(kvDatabase.url)) })
+      const created = yield* server.request("POST", "/v2/clients", { name: "Separate KV", contactEmail: "kv@example.com" })
+      expect(created.status).toBe(201)
+      const rows = yield* queryDatabase(kvDatabase.name, "select key, value->>'name' as name from kv_store")
+      expect(rows).toEqual([{ key: `client:development:${created.body.data.id}`, name: "Separate KV" }])
+      expect((yield* server.request("GET", "/admin/storage")).body.data.kv.database).toBe("separate")
+      expect((yield* server.request("GET", `/v2/clients/${created.body.data.id}`)).body.data.name).toBe("Separate KV")
     }))
 })
 

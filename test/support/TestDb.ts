@@ -2,7 +2,7 @@
  * A database of its own for each test file: cloned from the migrated template in about 30 ms and
  * dropped when the file's layer is released.
  */
-import type { SqlClient } from "@effect/sql"
+import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { PgClient } from "@effect/sql-pg"
 import { Effect, Layer } from "effect"
@@ -23,3 +23,25 @@ export const TestDatabase: Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, 
     return clientFor(pg, name, 8)
   })
 )
+
+/**
+ * A database for the test's scope, reached by URL like an external server: empty, or migrated
+ * (cloned from the template). Dropped when the scope closes.
+ */
+export const scratchDatabase = (options: { readonly migrated: boolean }) =>
+  Effect.acquireRelease(
+    Effect.gen(function*() {
+      const pg = inject("pg")
+      const name = `x_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+      yield* adminQuery(pg, `create database ${name}${options.migrated ? ` template ${pg.template}` : ""}`)
+      return { name, url: `postgres://postgres@/${name}?host=${encodeURIComponent(pg.host)}&port=${pg.port}` }
+    }),
+    ({ name }) => adminQuery(inject("pg"), `drop database if exists ${name} with (force)`)
+  )
+
+/** Runs one statement on a database of the test cluster. */
+export const queryDatabase = (database: string, statement: string) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(statement)).pipe(
+    Effect.provide(clientFor(inject("pg"), database)),
+    Effect.orDie
+  )
