@@ -2,6 +2,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
 import { ClientsApi } from "./clients/Api.js"
+import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
 import { AdminApi, HealthApi } from "./system/Api.js"
 
 export class Api extends HttpApi.make("confetti")
@@ -13,5 +14,6 @@ export class Api extends HttpApi.make("confetti")
   .addError(InternalError)
   .annotate(OpenApi.Title, "Confetti")
   .annotate(OpenApi.Version, "0.1.0")
+  .annotate(OpenApi.Transform, withoutBuiltInDecodeError)
   .annotate(OpenApi.Description, "Employee gifting and celebration programs: admin and employee APIs")
 {}

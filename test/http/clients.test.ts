@@ -318,6 +318,10 @@ describe("operational endpoints", () => {
       expect(Object.keys(openapi.body.paths)).toEqual(
         expect.arrayContaining(["/health", "/admin/storage", "/v2/clients", "/v2/clients/{id}"])
       )
+      // Bad input is answered with ValidationError, and the document says so.
+      const badRequest = openapi.body.paths["/v2/clients"].post.responses["400"].content["application/json"].schema
+      expect(JSON.stringify(badRequest)).toContain("VALIDATION_ERROR")
+      expect(JSON.stringify(openapi.body)).not.toContain("HttpApiDecodeError")
       const docs = yield* server.request("GET", "/docs")
       expect(docs.status).toBe(200)
       expect(String(docs.body)).toContain("swagger")
