@@ -25,7 +25,7 @@ describe("legacy client decoder on the fixture", () => {
   const identities = (env: string) =>
     new Set(decoded.map(({ key, result }) =>
       result._tag === "Valid"
-        ? `${result.value.environment}/${result.value.legacyId}`
+        ? `${result.value.environment}/${result.value.identity}`
         : `${key.split(":")[1] === "production" ? "production" : "development"}/${key}`
     ).filter((id) => id.startsWith(env)))
 
@@ -35,7 +35,7 @@ describe("legacy client decoder on the fixture", () => {
 
   it("finds the manifest's distinct, valid and rejected records per environment", () => {
     for (const env of ["development", "production"]) {
-      const validIds = new Set(valid.filter((c) => c.environment === env).map((c) => c.legacyId))
+      const validIds = new Set(valid.filter((c) => c.environment === env).map((c) => c.identity))
       expect(validIds.size).toBe(expected.byEnv[env]!.valid)
       expect(identities(env).size).toBe(expected.byEnv[env]!.distinct)
     }
@@ -46,7 +46,7 @@ describe("legacy client decoder on the fixture", () => {
 
   it("merges duplicate copies into the manifest's groups", () => {
     const groups = new Map<string, number>()
-    for (const c of valid) groups.set(`${c.environment}/${c.legacyId}`, (groups.get(`${c.environment}/${c.legacyId}`) ?? 0) + 1)
+    for (const c of valid) groups.set(`${c.environment}/${c.identity}`, (groups.get(`${c.environment}/${c.identity}`) ?? 0) + 1)
     const duplicated = [...groups.values()].filter((n) => n > 1)
     expect(duplicated.length).toBe(expected.duplicates.groups)
     expect(duplicated.reduce((a, b) => a + b, 0)).toBe(expected.duplicates.rows)

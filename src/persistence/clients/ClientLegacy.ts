@@ -5,6 +5,7 @@
  * what the old platform's current code wrote: `client:<env>:<id>` with camelCase fields.
  */
 import { DateTime, Either, Option } from "effect"
+import type { Codec, Copy } from "../kv/KvCollection.js"
 import type { Environment } from "../../Config.js"
 import { Client, ClientStatuses, type ClientStatus } from "../../domain/clients/Client.js"
 import { Email, LongText, Text } from "../../domain/Fields.js"
@@ -40,20 +41,6 @@ export const clientKey = (key: string): { readonly environment: Environment; rea
 export const ClientPrefixes = ["client:", "clients:"] as const
 
 export const canonicalKey = (environment: Environment, id: string) => `client:${environment}:${id}`
-
-/** One decoded copy of a client, as found under one key. */
-export interface ClientCopy {
-  readonly key: string
-  readonly environment: Environment
-  /** The record's legacy identity: `value.id`, else the key's id part (rule R3). */
-  readonly legacyId: string
-  /** The key's id part, which differs from `legacyId` for aliases such as `client:demo-stakeholder`. */
-  readonly keyId: string
-  readonly client: Client
-  readonly timestamp: Option.Option<DateTime.Utc>
-  readonly raw: JsonRecord
-  readonly warnings: ReadonlyArray<string>
-}
 
 // Text fields that map one-to-one to a domain field (camelCase or snake_case in the value).
 const plainText = {
@@ -105,7 +92,7 @@ const status = (record: JsonRecord): ClientStatus => {
 }
 
 /** Decodes one KV row; `undefined` when the key is not a client key at all. */
-export const decode = (key: string, value: unknown): Decoded<ClientCopy> | undefined => {
+export const decode = (key: string, value: unknown): Decoded<Copy<Client>> | undefined => {
   const location = clientKey(key)
   if (location === undefined) return undefined
   const record = asRecord(value)
@@ -158,9 +145,10 @@ export const decode = (key: string, value: unknown): Decoded<ClientCopy> | undef
     {
       key,
       environment: location.environment,
-      legacyId,
+      identity: legacyId,
+      id: legacyId,
       keyId: location.id,
-      client: built.right,
+      record: built.right,
       timestamp: mergeTimestamp(record),
       raw: record,
       warnings
@@ -218,4 +206,12 @@ export const encode = (client: Client, environment: Environment, base: JsonRecor
   value.environmentId = environment
   // Absent rather than null, as the legacy CRUD factory wrote optional fields.
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined))
+}
+
+export const codec: Codec<Client> = {
+  name: "clients",
+  prefixes: ClientPrefixes,
+  decode,
+  encode,
+  canonicalKey: (client, environment) => canonicalKey(environment, client.id)
 }

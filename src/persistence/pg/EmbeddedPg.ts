@@ -194,8 +194,7 @@ const prepare = (installed: Binaries, dataDir: string) =>
 const runToCompletion = (launcher: Launcher, command: string, args: ReadonlyArray<string>) =>
   Effect.async<string, EmbeddedPgError>((resume) => {
     const child = launcher.spawn(command, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, LC_ALL: "C", LANG: "C" }
+      stdio: ["ignore", "pipe", "pipe"]
     })
     let output = ""
     child.stdout?.on("data", (d) => (output += d))
@@ -288,8 +287,7 @@ export const start = (options: Options): Effect.Effect<EmbeddedPg, EmbeddedPgErr
       Effect.sync(() => {
         const child = launcher.spawn("sh", ["-c", WATCHDOG, bins.postgres, ...args], {
           stdio: ["pipe", "ignore", "pipe"],
-          detached: true,
-          env: { ...process.env, LC_ALL: "C", LANG: "C" }
+          detached: true
         })
         let buffered = ""
         child.stderr!.setEncoding("utf8")

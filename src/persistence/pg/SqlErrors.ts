@@ -25,6 +25,9 @@ export const sqlState = (error: SqlError): string | undefined => {
 }
 
 export const UniqueViolation = "23505"
+
+/** True when `error` is a violation of the named constraint or unique index. */
+export const isConstraint = (error: SqlError, constraint: string) => pgError(error).constraint === constraint
 export const ForeignKeyViolation = "23503"
 export const CheckViolation = "23514"
 

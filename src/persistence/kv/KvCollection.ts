@@ -1,0 +1,137 @@
+/**
+ * One entity's records in the legacy KV store, whatever keys they hide under. Reading scans the
+ * entity's prefixes, decodes every row with the entity's one decoder, and merges the copies of
+ * each record (rule R4: newest timestamp wins), so listing and fetching always agree. Writing
+ * rewrites every copy of a record, so no stale copy can win a later merge; deleting removes them all.
+ */
+import { type DateTime, Effect, type Option, Stream } from "effect"
+import type { Environment } from "../../Config.js"
+import type { StorageUnavailable } from "../../domain/Errors.js"
+import { type Decoded, type Json, type JsonRecord, newestFirst } from "../legacy/Legacy.js"
+import { type KvStoreShape, scan } from "./KvStore.js"
+
+/** One decoded copy of a record, as found under one key. */
+export interface Copy<A> {
+  readonly key: string
+  readonly environment: Environment
+  /** What makes copies the same record (rule R3): usually its legacy id. */
+  readonly identity: string
+  /** The record's own id in this copy. */
+  readonly id: string
+  /** The id part of the key, which differs from `id` for aliases such as `client:demo-stakeholder`. */
+  readonly keyId: string
+  readonly record: A
+  readonly timestamp: Option.Option<DateTime.Utc>
+  /** The decoded value, kept so a rewrite can carry fields the decoder does not own. */
+  readonly raw: JsonRecord
+  readonly warnings: ReadonlyArray<string>
+}
+
+/** How one entity is laid out in the legacy store. */
+export interface Codec<A> {
+  /** Lock name for this entity's check-then-write transactions. */
+  readonly name: string
+  readonly prefixes: ReadonlyArray<string>
+  /** `undefined` when the key is not one of this entity's keys. */
+  readonly decode: (key: string, value: unknown) => Decoded<Copy<A>> | undefined
+  /** The value to store for `record`, keeping the fields of `base` (a previous copy) it does not own. */
+  readonly encode: (record: A, environment: Environment, base?: JsonRecord) => Record<string, Json>
+  /** Where the current code writes the record: `<prefix>:<env>:<id>` for most entities. */
+  readonly canonicalKey: (record: A, environment: Environment) => string
+}
+
+/** All copies of one record, newest first; `copies[0]` is the one that counts. */
+export interface Merged<A> {
+  readonly winner: Copy<A>
+  readonly copies: ReadonlyArray<Copy<A>>
+  /** Every id that names this record: the ids of its copies and the id part of their keys. */
+  readonly names: ReadonlyArray<string>
+}
+
+export interface Snapshot<A> {
+  readonly records: ReadonlyArray<Merged<A>>
+  readonly byName: ReadonlyMap<string, Merged<A>>
+  /** Rows of this entity that did not decode, with why (they are never returned). */
+  readonly rejected: ReadonlyArray<{ readonly key: string; readonly reason: string; readonly detail: string }>
+}
+
+const byNewest = <A>(codec: Codec<A>) => (a: Copy<A>, b: Copy<A>) =>
+  newestFirst(a.timestamp, b.timestamp) ||
+  // Equal timestamps are identical copies (rule R4); prefer the canonical key for a stable choice.
+  Number(b.key === codec.canonicalKey(b.record, b.environment)) -
+    Number(a.key === codec.canonicalKey(a.record, a.environment)) ||
+  (a.key < b.key ? -1 : 1)
+
+export interface KvCollection<A> {
+  /** Every record of the environment, merged. */
+  readonly load: Effect.Effect<Snapshot<A>, StorageUnavailable>
+  /** Writes `record` under its canonical key and over every copy of `merged`. */
+  readonly write: (record: A, merged?: Merged<A>) => Effect.Effect<void, StorageUnavailable>
+  /** Writes several records in one batch. */
+  readonly writeMany: (
+    entries: ReadonlyArray<{ readonly record: A; readonly merged?: Merged<A> | undefined }>
+  ) => Effect.Effect<void, StorageUnavailable>
+  /** Deletes every copy. */
+  readonly remove: (merged: Merged<A>) => Effect.Effect<void, StorageUnavailable>
+  /** Runs a read-check-write under this entity's lock, atomically. */
+  readonly locked: <B, E, R>(effect: Effect.Effect<B, E, R>) => Effect.Effect<B, E | StorageUnavailable, R>
+}
+
+export const make = <A>(kv: KvStoreShape, codec: Codec<A>, environment: Environment): KvCollection<A> => {
+  const load = Effect.suspend(() => {
+    const groups = new Map<string, Array<Copy<A>>>()
+    const rejected: Array<{ key: string; reason: string; detail: string }> = []
+    return Stream.fromIterable(codec.prefixes).pipe(
+      Stream.flatMap((prefix) => scan(kv, prefix)),
+      Stream.runForEach((entry) =>
+        Effect.sync(() => {
+          const decoded = codec.decode(entry.key, entry.value)
+          if (decoded === undefined) return
+          if (decoded._tag === "Rejected") {
+            rejected.push({ key: entry.key, reason: decoded.reason, detail: decoded.detail })
+            return
+          }
+          const copy = decoded.value
+          if (copy.environment !== environment) return
+          const group = groups.get(copy.identity)
+          if (group) group.push(copy)
+          else groups.set(copy.identity, [copy])
+        })
+      ),
+      Effect.map(() => {
+        const records: Array<Merged<A>> = []
+        for (const copies of groups.values()) {
+          copies.sort(byNewest(codec))
+          records.push({
+            winner: copies[0]!,
+            copies,
+            names: [...new Set([copies[0]!.id, ...copies.map((c) => c.id), ...copies.map((c) => c.keyId)])]
+          })
+        }
+        // A record's own id wins over another record's alias of the same text.
+        const byName = new Map<string, Merged<A>>()
+        for (const r of records) for (const name of r.names) if (name !== r.winner.id) byName.set(name, r)
+        for (const r of records) byName.set(r.winner.id, r)
+        return { records, byName, rejected }
+      })
+    )
+  })
+
+  const entriesFor = (record: A, merged: Merged<A> | undefined) => {
+    const copies = merged?.copies ?? []
+    const canonical = codec.canonicalKey(record, environment)
+    const entries = copies.map((copy) => ({ key: copy.key, value: codec.encode(record, environment, copy.raw) }))
+    if (!copies.some((copy) => copy.key === canonical)) {
+      entries.push({ key: canonical, value: codec.encode(record, environment, merged?.winner.raw) })
+    }
+    return entries
+  }
+
+  return {
+    load,
+    write: (record, merged) => kv.setMany(entriesFor(record, merged)),
+    writeMany: (entries) => kv.setMany(entries.flatMap((e) => entriesFor(e.record, e.merged))),
+    remove: (merged) => Effect.asVoid(kv.deleteMany(merged.copies.map((c) => c.key))),
+    locked: (effect) => kv.transaction(effect, { lock: codec.name })
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The parts every PostgreSQL repository shares: rows decoded into the domain model, lookups by
+ * either id form (uuid, legacy id, mapped legacy id), pages with the full count, writes that keep
+ * ids and timestamps for imported records, all scoped to the deployment's environment.
+ */
+import type { SqlClient } from "@effect/sql"
+import type { Fragment } from "@effect/sql/Statement"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Effect, Schema } from "effect"
+import type { Environment } from "../../Config.js"
+import { NotFound } from "../../domain/Errors.js"
+import type { Page } from "../../domain/Page.js"
+import * as IdMap from "./IdMap.js"
+import { toRow } from "./Rows.js"
+
+export interface Options<A, I> {
+  readonly sql: SqlClient.SqlClient
+  readonly table: string
+  /** Entity name in error messages: `Client "x" not found`. */
+  readonly entity: string
+  /** Entity name in the id map: `client`. */
+  readonly idMapEntity: string
+  /** Decodes a row (camelCase keys) into the domain model. */
+  readonly schema: Schema.Schema<A, I>
+  readonly environment: Environment
+}
+
+/** A legacy record to write with its identity and timestamps kept. */
+export interface Imported {
+  readonly legacyId: string
+  readonly aliases: ReadonlyArray<string>
+  /** Scope within which the legacy id is unique (e.g. the client of an employee); "" for global ids. */
+  readonly scope?: string
+  /** Column values (camelCase); `id`, `legacyId` and `environment` are filled in. */
+  readonly row: Record<string, unknown>
+}
+
+export const make = <A, I>(options: Options<A, I>) => {
+  const { environment, sql } = options
+  const table = sql(options.table)
+  const decodeRows = Schema.decodeUnknown(Schema.Array(options.schema))
+
+  // Rows come from our own schema: one that does not decode is a bug, not a client error.
+  const rows = <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
+    Effect.flatMap(statement, (found) => Effect.orDie(decodeRows(found)))
+
+  const first = <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
+    Effect.map(rows(statement), (found) => found[0]!)
+
+  /** The row named by `id` in either form, within `extra` conditions. */
+  const find = (id: string, extra?: Fragment): Effect.Effect<A, NotFound | SqlError> =>
+    rows(sql`select * from ${table} where environment = ${environment} and ${
+      IdMap.matchesId(sql, options.idMapEntity, environment, id)
+    } ${extra ? sql`and ${extra}` : sql``} limit 1`).pipe(
+      Effect.flatMap((found) => found.length > 0 ? Effect.succeed(found[0]!) : Effect.fail(NotFound.of(options.entity, id)))
+    )
+
+  /** The environment condition plus `clauses`, for list queries. */
+  const where = (clauses: ReadonlyArray<Fragment>) => sql.and([sql`environment = ${environment}`, ...clauses])
+
+  const page = (
+    conditions: ReadonlyArray<Fragment>,
+    orderBy: Fragment,
+    request: { readonly limit: number; readonly offset: number }
+  ): Effect.Effect<Page<A>, SqlError> =>
+    Effect.gen(function*() {
+      const filter = where(conditions)
+      const [count] = yield* sql<{ total: number }>`select count(*)::int as total from ${table} where ${filter}`
+      const items = yield* rows(
+        sql`select * from ${table} where ${filter} order by ${orderBy} limit ${request.limit} offset ${request.offset}`
+      )
+      return { items, total: count?.total ?? 0 }
+    })
+
+  const insert = (values: Record<string, unknown>) =>
+    first(sql`insert into ${table} ${sql.insert(toRow({ ...values, environment }))} returning *`)
+
+  const update = (uuid: string, values: Record<string, unknown>) =>
+    first(sql`update ${table} set ${sql.update(toRow(values))} where id = ${uuid} returning *`)
+
+  const remove = (uuid: string) =>
+    Effect.zipRight(
+      sql`delete from ${table} where id = ${uuid}`,
+      sql`delete from id_map where entity = ${options.idMapEntity} and target_id = ${uuid}`
+    )
+
+  /**
+   * Inserts or replaces imported records. The row id is UUID v5 of the record's legacy identity,
+   * so importing again replaces rather than duplicates; every legacy id lands in the id map.
+   */
+  const importRecords = (records: ReadonlyArray<Imported>) =>
+    Effect.forEach(records, (record) => {
+      const scope = record.scope ?? ""
+      const id = IdMap.uuidFor(options.idMapEntity, environment, scope, record.legacyId)
+      const row = toRow({ ...record.row, id, legacyId: record.legacyId, environment })
+      const assignments = sql.csv(Object.keys(row).filter((c) => c !== "id").map((c) => sql`${sql(c)} = excluded.${sql(c)}`))
+      return sql`insert into ${table} ${sql.insert(row)} on conflict (id) do update set ${assignments}`.pipe(
+        Effect.zipRight(IdMap.record(sql, options.idMapEntity, environment, [record.legacyId, ...record.aliases], id, scope)),
+        Effect.as(id)
+      )
+    })
+
+  return { sql, table, environment, rows, first, find, where, page, insert, update, remove, importRecords }
+}
+
+export type PgTable<A, I> = ReturnType<typeof make<A, I>>
