@@ -6,8 +6,11 @@
  * - no `updated_at` triggers: the application sets timestamps, so migrated rows keep theirs;
  * - every entity row carries `environment` and its canonical `legacy_id`;
  * - client status allows `suspended` (the legacy CRUD value) and contact e-mail may be null;
- * - `sites.catalog_id` has a foreign key; orders reference products/employees with SET NULL and
- *   may lack a total (legacy CRUD orders had none); no status-timestamp CHECK on orders;
+ * - a reference to another entity is a `text` column without a foreign key: each entity can live
+ *   in PostgreSQL or in the KV store (per-entity storage), so the parent of a row may not be in
+ *   this database, and its id may be a legacy id. The domain services check references on both
+ *   layers alike (a missing parent is refused, a parent with children cannot be deleted);
+ * - orders may lack a total (legacy CRUD orders had none); no status-timestamp CHECK on orders;
  * - brand names are unique per client including global brands (NULL client no longer distinct).
  */
 import { SqlClient } from "@effect/sql"
@@ -83,7 +86,7 @@ const statements = [
     id uuid primary key default gen_random_uuid(),
     legacy_id text,
     ${environment},
-    client_id uuid references clients (id) on delete cascade,
+    client_id text,
     name text not null check (char_length(name) between 2 and 200),
     description text,
     logo_url text,
@@ -106,10 +109,9 @@ const statements = [
     status text not null default 'active' check (status in ('active', 'inactive')),
     ${stamps}
   )`,
-  `create unique index brands_name_unique on brands
-    (environment, coalesce(client_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(name))`,
+  `create unique index brands_name_unique on brands (environment, coalesce(client_id, ''), lower(name))`,
   `create index brands_client_idx on brands (client_id) where client_id is not null`,
-  `alter table clients add column default_brand_id uuid references brands (id) on delete set null`,
+  `alter table clients add column default_brand_id text`,
 
   `create table catalogs (
     id uuid primary key default gen_random_uuid(),
@@ -122,7 +124,7 @@ const statements = [
     source jsonb not null default '{}',
     settings jsonb not null default '{}',
     managed_by text,
-    owner_id uuid references clients (id) on delete set null,
+    owner_id text,
     last_synced_at timestamptz,
     next_sync_at timestamptz,
     ${stamps}
@@ -134,7 +136,7 @@ const statements = [
     id uuid primary key default gen_random_uuid(),
     legacy_id text,
     ${environment},
-    catalog_id uuid not null references catalogs (id) on delete restrict,
+    catalog_id text not null,
     sku text not null check (char_length(sku) between 1 and 100),
     external_id text,
     external_sku text,
@@ -171,9 +173,9 @@ const statements = [
     id uuid primary key default gen_random_uuid(),
     legacy_id text,
     ${environment},
-    client_id uuid not null references clients (id) on delete restrict,
-    catalog_id uuid references catalogs (id) on delete set null,
-    brand_id uuid references brands (id) on delete set null,
+    client_id text not null,
+    catalog_id text,
+    brand_id text,
     name text not null check (char_length(name) between 2 and 200),
     description text,
     slug text not null check (slug ~ '^[a-z0-9-]+$'),
@@ -205,7 +207,7 @@ const statements = [
     default_country text not null default 'US' check (char_length(default_country) = 2),
     allow_quantity_selection boolean not null default false,
     show_pricing boolean not null default true,
-    default_gift_id uuid references products (id) on delete set null,
+    default_gift_id text,
     skip_review_page boolean not null default false,
     skip_landing_page boolean not null default false,
     expired_message text,
@@ -225,8 +227,8 @@ const statements = [
 
   `create table site_catalog_assignments (
     id uuid primary key default gen_random_uuid(),
-    site_id uuid not null references sites (id) on delete cascade,
-    catalog_id uuid not null references catalogs (id) on delete restrict,
+    site_id text not null,
+    catalog_id text not null,
     settings jsonb not null default '{}',
     created_by text,
     updated_by text,
@@ -237,8 +239,8 @@ const statements = [
 
   `create table site_price_overrides (
     id uuid primary key default gen_random_uuid(),
-    site_id uuid not null references sites (id) on delete cascade,
-    product_id uuid not null references products (id) on delete cascade,
+    site_id text not null,
+    product_id text not null,
     override_price numeric(12, 2) not null check (override_price >= 0),
     reason text,
     created_by text,
@@ -250,7 +252,7 @@ const statements = [
 
   `create table site_category_exclusions (
     id uuid primary key default gen_random_uuid(),
-    site_id uuid not null references sites (id) on delete cascade,
+    site_id text not null,
     category text not null check (char_length(category) between 1 and 100),
     reason text,
     created_by text,
@@ -260,8 +262,8 @@ const statements = [
 
   `create table site_product_exclusions (
     id uuid primary key default gen_random_uuid(),
-    site_id uuid not null references sites (id) on delete cascade,
-    product_id uuid not null references products (id) on delete cascade,
+    site_id text not null,
+    product_id text not null,
     reason text,
     excluded_by text,
     created_at timestamptz not null default now(),
@@ -271,7 +273,7 @@ const statements = [
 
   `create table site_gift_configs (
     id uuid primary key default gen_random_uuid(),
-    site_id uuid not null unique references sites (id) on delete cascade,
+    site_id text not null unique,
     assignment_strategy text not null default 'all'
       check (assignment_strategy in ('all', 'price_levels', 'exclusions', 'explicit', 'categories')),
     selected_product_ids jsonb not null default '[]',
@@ -291,8 +293,8 @@ const statements = [
     id uuid primary key default gen_random_uuid(),
     legacy_id text,
     ${environment},
-    client_id uuid not null references clients (id) on delete restrict,
-    site_id uuid references sites (id) on delete set null,
+    client_id text not null,
+    site_id text,
     employee_id text,
     email text check (email is null or ${email("email")}),
     serial_card_number text,
@@ -321,10 +323,10 @@ const statements = [
     id uuid primary key default gen_random_uuid(),
     legacy_id text,
     ${environment},
-    client_id uuid not null references clients (id) on delete restrict,
-    site_id uuid not null references sites (id) on delete restrict,
-    product_id uuid references products (id) on delete set null,
-    employee_id uuid references employees (id) on delete set null,
+    client_id text not null,
+    site_id text not null,
+    product_id text,
+    employee_id text,
     order_number text not null,
     customer_name text,
     customer_email text check (customer_email is null or ${email("customer_email")}),
@@ -358,8 +360,8 @@ const statements = [
   `create table analytics_events (
     id uuid primary key default gen_random_uuid(),
     ${environment},
-    client_id uuid references clients (id) on delete set null,
-    site_id uuid references sites (id) on delete set null,
+    client_id text,
+    site_id text,
     event_type text not null check (char_length(event_type) >= 2),
     user_id text,
     session_id text,
@@ -413,8 +415,8 @@ const statements = [
     id uuid primary key default gen_random_uuid(),
     legacy_id text,
     ${environment},
-    site_id uuid references sites (id) on delete cascade,
-    client_id uuid references clients (id) on delete cascade,
+    site_id text,
+    client_id text,
     name text not null check (char_length(name) >= 2),
     description text,
     template_type text not null check (template_type in ('global', 'client', 'site')),
