@@ -214,9 +214,8 @@ const statements = [
     default_gift_days_after_close integer not null default 0 check (default_gift_days_after_close >= 0),
     available_languages text[] not null default array['en'],
     translations jsonb not null default '{}',
-    settings jsonb not null default '{}',
+    legacy_settings jsonb not null default '{}',
     draft_settings jsonb,
-    draft_available_languages text[],
     ${stamps},
     constraint sites_dates_check check
       (selection_start_date is null or selection_end_date is null or selection_start_date < selection_end_date)

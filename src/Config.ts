@@ -5,7 +5,7 @@
 import { Config, ConfigError, Context, Effect, Layer, LogLevel, Option, Redacted } from "effect"
 
 /** Entities whose persistence can be switched between the KV and PostgreSQL layers. */
-export const StorageEntities = ["clients"] as const
+export const StorageEntities = ["clients", "sites"] as const
 export type StorageEntity = (typeof StorageEntities)[number]
 
 export const Backends = ["pg", "kv"] as const
@@ -107,13 +107,22 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
 
 export const layer: Layer.Layer<AppConfig, ConfigError.ConfigError> = Layer.effect(AppConfig, load)
 
+/** Every entity on `fallback` except the overridden ones. */
+export const storageFor = (
+  fallback: Backend,
+  overrides: Partial<Record<StorageEntity, Backend>> = {}
+): StorageConfig => ({
+  default: fallback,
+  entities: Object.fromEntries(StorageEntities.map((e) => [e, overrides[e] ?? fallback])) as Record<StorageEntity, Backend>
+})
+
 /** Builds a config from explicit values, for tests and tools. */
 export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape => ({
   databaseUrl: Option.none(),
   dataDir: "./.confetti",
   host: "127.0.0.1",
   port: 0,
-  storage: { default: "pg", entities: { clients: "pg" } },
+  storage: storageFor("pg"),
   kvTable: "kv_store",
   kvDatabaseUrl: Option.none(),
   environment: "development",

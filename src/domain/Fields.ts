@@ -130,3 +130,9 @@ export const Flag = Defaulted(Schema.Boolean, () => false)
 
 /** Read-only: present in rows and responses, never accepted from a client. */
 export const ReadOnly = <S extends Schema.Schema.Any>(schema: S) => Model.FieldOnly("select", "json")(schema)
+
+/** The same fields, each optional (absent means "leave as is"). */
+export const optionalFields = <F extends Record<string, Schema.Schema.All>>(fields: F) =>
+  Object.fromEntries(Object.entries(fields).map(([key, schema]) => [key, Schema.optionalWith(schema, { exact: true })])) as {
+    readonly [K in keyof F]: Schema.optionalWith<F[K], { exact: true }>
+  }

@@ -3,12 +3,14 @@ import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
 import { ClientsApi } from "./clients/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
+import { SitesApi } from "./sites/Api.js"
 import { AdminApi, HealthApi } from "./system/Api.js"
 
 export class Api extends HttpApi.make("confetti")
   .add(HealthApi)
   .add(AdminApi)
   .add(ClientsApi)
+  .add(SitesApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

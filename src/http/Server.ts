@@ -7,17 +7,19 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
 import { ClientService } from "../domain/clients/ClientService.js"
+import { SiteService } from "../domain/sites/SiteService.js"
 import { Api } from "./Api.js"
 import { AdminAuthLive } from "./Auth.js"
 import { ClientsLive } from "./clients/Http.js"
 import { ErrorsLive } from "./Errors.js"
+import { SitesLive } from "./sites/Http.js"
 import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AdminLive, ClientsLive]),
+  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive]),
   Layer.provide(AdminAuthLive),
-  Layer.provide(ClientService.Default)
+  Layer.provide([ClientService.Default, SiteService.Default])
 )
 
 /** Serves the API on whatever `HttpServer` is provided. */

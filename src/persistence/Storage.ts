@@ -5,11 +5,14 @@
 import type { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Layer, Option } from "effect"
-import { AppConfig } from "../Config.js"
+import { AppConfig, type Backend } from "../Config.js"
 import type { ClientRepo } from "./clients/ClientRepo.js"
 import * as ClientRepoKv from "./clients/ClientRepoKv.js"
 import * as ClientRepoPg from "./clients/ClientRepoPg.js"
 import type { KvStore } from "./kv/KvStore.js"
+import type { SiteRepo } from "./sites/SiteRepo.js"
+import * as SiteRepoKv from "./sites/SiteRepoKv.js"
+import * as SiteRepoPg from "./sites/SiteRepoPg.js"
 import * as KvStorePg from "./kv/KvStorePg.js"
 import { urlLayer } from "./pg/Database.js"
 
@@ -28,16 +31,23 @@ export const kvStoreLayer: Layer.Layer<KvStore, SqlError, SqlClient.SqlClient | 
     }))
 )
 
+/** The layer of one entity's repository on the backend configured for it. */
+const select = <Repo>(
+  backend: Backend,
+  kv: Layer.Layer<Repo, never, KvStore | AppConfig>,
+  pg: Layer.Layer<Repo, never, SqlClient.SqlClient | AppConfig>
+): Layer.Layer<Repo, SqlError, SqlClient.SqlClient | AppConfig> => backend === "kv" ? kv.pipe(Layer.provide(kvStoreLayer)) : pg
+
+export type Repositories = ClientRepo | SiteRepo
+
 /**
  * Every repository, each on the backend configured for its entity. KV layers share one
  * KvStore (layers are memoised), which is opened only when some entity uses it.
  */
-export const layer: Layer.Layer<ClientRepo, SqlError, SqlClient.SqlClient | AppConfig> = Layer.unwrapEffect(
-  Effect.map(AppConfig, (config) => {
-    const backend = config.storage.entities
-    const clients: Layer.Layer<ClientRepo, SqlError, SqlClient.SqlClient | AppConfig> = backend.clients === "kv"
-      ? ClientRepoKv.layer.pipe(Layer.provide(kvStoreLayer))
-      : ClientRepoPg.layer
-    return clients
-  })
+export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | AppConfig> = Layer.unwrapEffect(
+  Effect.map(AppConfig, ({ storage }) =>
+    Layer.mergeAll(
+      select(storage.entities.clients, ClientRepoKv.layer, ClientRepoPg.layer),
+      select(storage.entities.sites, SiteRepoKv.layer, SiteRepoPg.layer)
+    ))
 )

@@ -5,6 +5,7 @@
  */
 import { Schema } from "effect"
 import { Client } from "../domain/clients/Client.js"
+import { Site } from "../domain/sites/Site.js"
 
 const client = (legacyId: string, fields: Partial<typeof Client.jsonCreate.Encoded> & { name: string; contactEmail: string }) => ({
   legacyId,
@@ -59,5 +60,100 @@ export const demoClients = [
     clientCode: "EDUTECH",
     clientRegion: "Global",
     clientContactPhone: "(555) 400-0000"
+  })
+] as const
+
+const site = (legacyId: string, fields: Partial<typeof Site.jsonCreate.Encoded> & { clientId: string; name: string }) => ({
+  legacyId,
+  fields: Schema.decodeUnknownSync(Site.jsonCreate)(fields)
+})
+
+const demoBranding = (primaryColor: string, secondaryColor: string, accentColor: string) => ({
+  primaryColor,
+  secondaryColor,
+  accentColor,
+  logoUrl: ""
+})
+
+/** The old platform's five stakeholder demo sites and the three reseed sites. */
+export const demoSites = [
+  site("demo-event-serial-card", {
+    clientId: "client-demo-stakeholder",
+    name: "Conference 2025 Attendee Gift",
+    slug: "demo-event-serial-card",
+    description: "Event Gifting - Serial Card Access",
+    status: "active",
+    validationMethods: ["serialCard"],
+    availableLanguages: ["en", "es", "fr"],
+    branding: demoBranding("#D91C81", "#1B2A5E", "#00B4CC"),
+    settings: { showPricing: false }
+  }),
+  site("demo-event-ship-to-store", {
+    clientId: "client-demo-stakeholder",
+    name: "Regional Office Appreciation",
+    slug: "demo-event-ship-to-store",
+    description: "Event Gifting - Ship to Store/Office",
+    status: "active",
+    validationMethods: ["email"],
+    availableLanguages: ["en", "es"],
+    branding: demoBranding("#1B2A5E", "#D91C81", "#00B4CC"),
+    settings: { showPricing: false }
+  }),
+  site("demo-service-award", {
+    clientId: "client-demo-stakeholder",
+    name: "5 Year Service Award",
+    slug: "service-award",
+    description: "Service Award Recognition",
+    status: "active",
+    validationMethods: ["magicLink"],
+    branding: demoBranding("#00B4CC", "#1B2A5E", "#D91C81"),
+    settings: { showPricing: false }
+  }),
+  site("demo-service-award-celebration", {
+    clientId: "client-demo-stakeholder",
+    name: "10 Year Anniversary Celebration",
+    slug: "service-award-celebration",
+    description: "Service Award with Celebrations",
+    status: "active",
+    validationMethods: ["magicLink"],
+    siteCelebrationsEnabled: true,
+    branding: demoBranding("#D91C81", "#1B2A5E", "#FFD93D"),
+    settings: { showPricing: false }
+  }),
+  site("demo-employee-onboarding", {
+    clientId: "client-demo-stakeholder",
+    name: "New Hire Welcome",
+    slug: "employee-onboarding",
+    description: "Employee Onboarding",
+    status: "active",
+    validationMethods: ["employeeId"],
+    siteCelebrationsEnabled: true,
+    branding: demoBranding("#00B4CC", "#D91C81", "#1B2A5E"),
+    settings: { showPricing: false }
+  }),
+  site("site-001", {
+    clientId: "client-001",
+    name: "TechCorp US - Employee Gifts 2026",
+    slug: "techcorp-us-gifts-2026",
+    siteCode: "TC-US-001",
+    status: "active",
+    validationMethods: ["email"],
+    settings: { defaultCurrency: "USD", defaultCountry: "US", showPricing: false }
+  }),
+  site("site-002", {
+    clientId: "client-001",
+    name: "TechCorp EU - Employee Recognition",
+    slug: "techcorp-eu-recognition-2026",
+    status: "active",
+    validationMethods: ["email", "employeeId"],
+    settings: { defaultCurrency: "EUR", defaultCountry: "DE" }
+  }),
+  site("site-003", {
+    clientId: "client-002",
+    name: "GlobalRetail Premium - US",
+    slug: "globalretail-premium-us-2026",
+    status: "active",
+    validationMethods: ["email"],
+    settings: { defaultCurrency: "USD", defaultCountry: "US" }
   })
 ] as const

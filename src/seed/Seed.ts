@@ -5,32 +5,56 @@
  */
 import { DateTime, Effect } from "effect"
 import { Client } from "../domain/clients/Client.js"
+import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
+import { DefaultSettings, Site } from "../domain/sites/Site.js"
+import { applyUpdate } from "../domain/sites/SiteService.js"
 import { ClientRepo } from "../persistence/clients/ClientRepo.js"
-import { demoClients } from "./DemoData.js"
+import { SiteRepo } from "../persistence/sites/SiteRepo.js"
+import { demoClients, demoSites } from "./DemoData.js"
 
 export interface SeedReport {
   readonly created: Readonly<Record<string, number>>
   readonly existing: Readonly<Record<string, number>>
 }
 
+/** True when a record answers to the legacy id. */
+const exists = (find: Effect.Effect<unknown, NotFound | StorageUnavailable>) =>
+  find.pipe(Effect.as(true), Effect.catchTag("NotFound", () => Effect.succeed(false)))
+
 export const seed = Effect.gen(function*() {
   const clients = yield* ClientRepo
+  const sites = yield* SiteRepo
   const now = yield* DateTime.now
-  let created = 0
-  let existing = 0
+  const created = { clients: 0, sites: 0 }
+  const existing = { clients: 0, sites: 0 }
+
   for (const demo of demoClients) {
-    const exists = yield* clients.findById(demo.legacyId).pipe(
-      Effect.as(true),
-      Effect.catchTag("NotFound", () => Effect.succeed(false))
-    )
-    if (exists) {
-      existing++
+    if (yield* exists(clients.findById(demo.legacyId))) {
+      existing.clients++
       continue
     }
     const client = Client.make({ ...demo.fields, id: demo.legacyId as Client["id"], legacyId: null, createdAt: now, updatedAt: now })
     yield* clients.importLegacy([{ legacyId: demo.legacyId, aliases: [], client }])
-    created++
+    created.clients++
   }
-  const report: SeedReport = { created: { clients: created }, existing: { clients: existing } }
+
+  for (const demo of demoSites) {
+    if (yield* exists(sites.findById(demo.legacyId))) {
+      existing.sites++
+      continue
+    }
+    // A demo site only lands when its client is there (an admin may have deleted it).
+    if (!(yield* exists(clients.findById(demo.fields.clientId)))) continue
+    const owner = yield* clients.findById(demo.fields.clientId)
+    const { settings, slug, ...rest } = demo.fields
+    const fields = yield* applyUpdate(
+      { ...rest, clientId: owner.id, slug: slug ?? demo.legacyId, settings: DefaultSettings, draftSettings: null },
+      settings ? { settings } : {}
+    ).pipe(Effect.orDie) // the demo data is valid by construction
+    const site = Site.make({ ...fields, id: demo.legacyId as Site["id"], legacyId: null, createdAt: now, updatedAt: now })
+    yield* sites.importLegacy([{ legacyId: demo.legacyId, aliases: [], site }])
+    created.sites++
+  }
+  const report: SeedReport = { created, existing }
   return report
 }).pipe(Effect.withSpan("Seed.seed"))

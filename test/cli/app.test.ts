@@ -93,7 +93,7 @@ describe("app serve", () => {
       const clients = yield* getJson(`${first.url}/v2/clients`)
       expect(clients.body.total).toBe(5)
       expect(clients.body.data.map((c: { name: string }) => c.name)).toContain("JALA Demo - Stakeholder Sites")
-      const demoId = clients.body.data.find((c: { legacyId: string }) => c.legacyId === "client-001").id
+      const demoId = clients.body.data.find((c: { legacyId: string }) => c.legacyId === "client-003").id
       yield* Effect.promise(() => fetch(`${first.url}/v2/clients/${demoId}`, { method: "DELETE" }))
 
       expect(yield* stop(first.child)).toBe(0)
@@ -146,8 +146,10 @@ describe("app migrate and app seed", () => {
         const seeded = yield* run(["seed"], { ...env, STORAGE: storage })
         expect(seeded.code).toBe(0)
         expect(seeded.stdout).toContain("clients: 5 created, 0 already present")
+        expect(seeded.stdout).toContain("sites: 8 created, 0 already present")
         const reseeded = yield* run(["seed"], { ...env, STORAGE: storage })
         expect(reseeded.stdout).toContain("clients: 0 created, 5 already present")
+        expect(reseeded.stdout).toContain("sites: 0 created, 8 already present")
       }
 
       // An admin's edit to a seeded record survives another seed.

@@ -8,12 +8,12 @@ import { Effect, Option, Redacted, Schema } from "effect"
 import * as Http from "node:http"
 import { ClientCreateBody } from "../../src/http/clients/Api.js"
 import { MaxBodyBytes } from "../../src/http/Errors.js"
-import type { Backend } from "../../src/Config.js"
+import { type Backend, storageFor } from "../../src/Config.js"
 import { loadDump } from "../support/fixture.js"
 import { startServer, type TestServer } from "../support/server.js"
 import { queryDatabase, scratchDatabase } from "../support/TestDb.js"
 
-const storage = (backend: Backend) => ({ storage: { default: backend, entities: { clients: backend } } })
+const storage = (backend: Backend) => ({ storage: storageFor(backend) })
 
 interface Step {
   readonly method: string
@@ -299,14 +299,14 @@ describe("KV_DATABASE_URL", () => {
 describe("operational endpoints", () => {
   it.scopedLive("health checks the database; storage shows each entity's backend", () =>
     Effect.gen(function*() {
-      const server = yield* startServer({ storage: { default: "kv", entities: { clients: "pg" } } })
+      const server = yield* startServer({ storage: storageFor("kv", { clients: "pg" }) })
       expect(yield* server.request("GET", "/health")).toEqual({
         status: 200,
         body: { status: "ok", database: "up", databaseKind: "embedded" }
       })
       expect((yield* server.request("GET", "/admin/storage")).body).toEqual({
         success: true,
-        data: { default: "kv", entities: { clients: "pg" }, kv: { table: "kv_store", environment: "development", database: "main" } }
+        data: { default: "kv", entities: { clients: "pg", sites: "kv" }, kv: { table: "kv_store", environment: "development", database: "main" } }
       })
     }))
 

@@ -205,3 +205,47 @@ export const optionalField = <A>(
 
 /** `contactEmail` → `CONTACT_EMAIL_INVALID_NULLED`. */
 export const nulledWarning = (field: string) => `${snakeCase(field).toUpperCase()}_INVALID_NULLED`
+
+/** Optional text fields read with their domain schemas (invalid ones nulled with a warning). */
+export const readTexts = (
+  record: JsonRecord,
+  fields: Readonly<Record<string, Schema.Schema<any, string>>>,
+  warnings: Array<string>
+): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(fields).map(([field, schema]) => [field, optionalField(schema, pick(record, field), nulledWarning(field), warnings)])
+  )
+
+export const readFlags = (record: JsonRecord, fields: ReadonlyArray<string>): Record<string, boolean> =>
+  Object.fromEntries(fields.map((field) => [field, bool(pick(record, field)) ?? false]))
+
+export const readObjects = (record: JsonRecord, fields: ReadonlyArray<string>): Record<string, JsonRecord> =>
+  Object.fromEntries(fields.map((field) => [field, object(pick(record, field)) ?? {}]))
+
+/** A required name (rules MISSING_NAME / NAME_TOO_LONG). */
+export const requiredName = (record: JsonRecord): { readonly name: string } | { readonly reason: string; readonly detail: string } => {
+  const name = text(pick(record, "name"))
+  if (name === undefined) return { reason: "MISSING_NAME", detail: "name is absent or empty" }
+  if (name.length > 200) return { reason: "NAME_TOO_LONG", detail: `name has ${name.length} characters; at most 200` }
+  if (name.length < 2) return { reason: "MISSING_NAME", detail: "name has fewer than 2 characters" }
+  return { name }
+}
+
+/** createdAt/updatedAt of a legacy record; each stands in for the other, the epoch for both. */
+export const timestamps = (record: JsonRecord) => {
+  const created = date(pick(record, "createdAt"))
+  const updated = Option.orElse(date(pick(record, "updatedAt")), () => date(pick(record, "lastModified")))
+  const epoch = DateTime.unsafeMake(0)
+  return {
+    createdAt: Option.getOrElse(Option.orElse(created, () => updated), () => epoch),
+    updatedAt: Option.getOrElse(Option.orElse(updated, () => created), () => epoch)
+  }
+}
+
+/** Copies of `value` without null entries, as the legacy CRUD factory wrote optional fields. */
+export const withoutNulls = (value: Record<string, Json | undefined>): Record<string, Json> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Record<string, Json>
+
+/** The fields of `base` not in `owned`: what a rewrite carries over from the copy it replaces. */
+export const keptFields = (base: JsonRecord, owned: ReadonlySet<string>): Record<string, Json> =>
+  Object.fromEntries(Object.entries(base).filter(([key]) => !owned.has(key)))

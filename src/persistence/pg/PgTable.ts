@@ -23,6 +23,12 @@ export interface Options<A, I> {
   /** Decodes a row (camelCase keys) into the domain model. */
   readonly schema: Schema.Schema<A, I>
   readonly environment: Environment
+  /** Fields stored in PostgreSQL array columns (`text[]`) rather than jsonb. */
+  readonly arrayColumns?: ReadonlyArray<string>
+  /** Turns a row (camelCase keys) into the shape `schema` decodes, where they differ. */
+  readonly fromRow?: (row: Record<string, unknown>) => unknown
+  /** Turns domain fields into column values, where they differ. */
+  readonly toColumns?: (fields: Record<string, unknown>) => Record<string, unknown>
 }
 
 /** A legacy record to write with its identity and timestamps kept. */
@@ -39,10 +45,14 @@ export const make = <A, I>(options: Options<A, I>) => {
   const { environment, sql } = options
   const table = sql(options.table)
   const decodeRows = Schema.decodeUnknown(Schema.Array(options.schema))
+  const fromRow = options.fromRow ?? ((row: Record<string, unknown>) => row)
+  const toColumns = options.toColumns ?? ((fields: Record<string, unknown>) => fields)
+  const columns = (fields: Record<string, unknown>) => toRow(toColumns(fields), options.arrayColumns)
 
   // Rows come from our own schema: one that does not decode is a bug, not a client error.
   const rows = <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
-    Effect.flatMap(statement, (found) => Effect.orDie(decodeRows(found)))
+    Effect.flatMap(statement, (found) =>
+      Effect.orDie(decodeRows(found.map((row) => fromRow(row as Record<string, unknown>)))))
 
   const first = <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
     Effect.map(rows(statement), (found) => found[0]!)
@@ -73,10 +83,10 @@ export const make = <A, I>(options: Options<A, I>) => {
     })
 
   const insert = (values: Record<string, unknown>) =>
-    first(sql`insert into ${table} ${sql.insert(toRow({ ...values, environment }))} returning *`)
+    first(sql`insert into ${table} ${sql.insert(columns({ ...values, environment }))} returning *`)
 
   const update = (uuid: string, values: Record<string, unknown>) =>
-    first(sql`update ${table} set ${sql.update(toRow(values))} where id = ${uuid} returning *`)
+    first(sql`update ${table} set ${sql.update(columns(values))} where id = ${uuid} returning *`)
 
   const remove = (uuid: string) =>
     Effect.zipRight(
@@ -92,7 +102,7 @@ export const make = <A, I>(options: Options<A, I>) => {
     Effect.forEach(records, (record) => {
       const scope = record.scope ?? ""
       const id = IdMap.uuidFor(options.idMapEntity, environment, scope, record.legacyId)
-      const row = toRow({ ...record.row, id, legacyId: record.legacyId, environment })
+      const row = columns({ ...record.row, id, legacyId: record.legacyId, environment })
       const assignments = sql.csv(Object.keys(row).filter((c) => c !== "id").map((c) => sql`${sql(c)} = excluded.${sql(c)}`))
       return sql`insert into ${table} ${sql.insert(row)} on conflict (id) do update set ${assignments}`.pipe(
         Effect.zipRight(IdMap.record(sql, options.idMapEntity, environment, [record.legacyId, ...record.aliases], id, scope)),

@@ -17,16 +17,20 @@ export const snakeToCamel = (snake: string) => snake.replace(/_+([a-z0-9])/g, (_
  * are sent as JSON text (PostgreSQL casts it to the jsonb column; node-postgres would otherwise
  * turn arrays into PostgreSQL arrays).
  */
-export const param = (value: unknown): unknown => {
+export const param = (value: unknown, asArray = false): unknown => {
   if (DateTime.isDateTime(value)) return DateTime.toDate(value)
+  if (asArray && Array.isArray(value)) return value
   if (value !== null && typeof value === "object" && !(value instanceof Date)) return JSON.stringify(value)
   return value
 }
 
-/** The row for a domain record (camelCase keys; the SQL compiler snake_cases them). */
-export const toRow = (record: Record<string, unknown>, omit: ReadonlyArray<string> = []): Record<string, unknown> =>
+/**
+ * The row for a domain record (camelCase keys; the SQL compiler snake_cases them). Fields in
+ * `arrays` are PostgreSQL array columns (`text[]`) and pass as arrays.
+ */
+export const toRow = (record: Record<string, unknown>, arrays: ReadonlyArray<string> = []): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(record)
-      .filter(([key, value]) => value !== undefined && !omit.includes(key))
-      .map(([key, value]) => [key, param(value)])
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, param(value, arrays.includes(key))])
   )

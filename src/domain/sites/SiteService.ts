@@ -1,0 +1,185 @@
+/**
+ * Site rules on top of whichever storage each entity uses: the client must exist (in either id
+ * form), the selection window must be ordered, settings merge over their defaults, and a draft
+ * collects changes until publish applies them (and clears it) or discard drops them.
+ */
+import { DateTime, Effect, Option, Schema } from "effect"
+import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
+import { SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
+import { InvalidReference, ValidationError } from "../Errors.js"
+import type { JsonObject } from "../Fields.js"
+import {
+  DefaultSettings,
+  type SettingsInput,
+  Site,
+  type SiteCreate,
+  type SiteFields,
+  SiteLive,
+  SiteSettings,
+  type SiteUpdate,
+  SiteView,
+  slugFrom
+} from "./Site.js"
+
+/** Every id that names a record: the one it has and the legacy one it keeps. */
+export const namesOf = (record: { readonly id: string; readonly legacyId: string | null }) =>
+  record.legacyId === null ? [record.id] : [record.id, record.legacyId]
+
+const mergeSettings = (current: SiteSettings, input: SettingsInput | undefined): SiteSettings => {
+  if (input === undefined) return current
+  const { availabilityEndDate: _end, availabilityStartDate: _start, ...settings } = input
+  return SiteSettings.make({ ...current, ...settings })
+}
+
+type Window = Pick<SiteFields, "selectionStartDate" | "selectionEndDate">
+
+/** The selection window after a change: top-level dates, else the `settings.availability*` copies. */
+const windowAfter = (current: Window, input: SiteUpdate): Window => ({
+  selectionStartDate: input.selectionStartDate !== undefined
+    ? input.selectionStartDate
+    : input.settings?.availabilityStartDate !== undefined
+    ? input.settings.availabilityStartDate
+    : current.selectionStartDate,
+  selectionEndDate: input.selectionEndDate !== undefined
+    ? input.selectionEndDate
+    : input.settings?.availabilityEndDate !== undefined
+    ? input.settings.availabilityEndDate
+    : current.selectionEndDate
+})
+
+const checkWindow = (window: Window) =>
+  window.selectionStartDate !== null && window.selectionEndDate !== null &&
+    !DateTime.lessThan(window.selectionStartDate, window.selectionEndDate)
+    ? Effect.fail(ValidationError.field("selectionEndDate", "must be after selectionStartDate"))
+    : Effect.void
+
+/** A site's stored fields with an update applied (settings merge key by key). */
+export const applyUpdate = (site: SiteFields, update: SiteUpdate): Effect.Effect<SiteFields, ValidationError> => {
+  const { selectionEndDate: _e, selectionStartDate: _s, settings, ...rest } = update
+  const window = windowAfter(site, update)
+  return Effect.as(checkWindow(window), { ...site, ...rest, ...window, settings: mergeSettings(site.settings, settings) })
+}
+
+const fieldsOf = (site: Site): SiteFields => {
+  const { createdAt: _c, id: _i, legacyId: _l, updatedAt: _u, ...fields } = site
+  return fields
+}
+
+const encodeUpdate = Schema.encodeSync(Site.jsonUpdate)
+const decodeUpdate = Schema.decodeUnknownOption(Site.jsonUpdate, { onExcessProperty: "ignore" })
+
+/** The draft as an update; a stored draft that no longer decodes counts as no draft. */
+const draftOf = (site: Site): Option.Option<SiteUpdate> =>
+  site.draftSettings === null ? Option.none() : decodeUpdate(site.draftSettings)
+
+/** Two drafts combined: later keys win, settings merge key by key. */
+const combine = (earlier: SiteUpdate, later: SiteUpdate): SiteUpdate => ({
+  ...earlier,
+  ...later,
+  ...(earlier.settings || later.settings ? { settings: { ...earlier.settings, ...later.settings } } : {})
+})
+
+const live = (site: Site) => ({
+  ...site,
+  settings: {
+    ...site.settings,
+    availabilityStartDate: site.selectionStartDate,
+    availabilityEndDate: site.selectionEndDate
+  }
+})
+
+/** The administrators' view: draft merged over live. */
+export const toView = (site: Site): Effect.Effect<typeof SiteView.Type> =>
+  Option.match(draftOf(site), {
+    onNone: () => Effect.succeed({ ...live(site), draftSettings: null, _hasUnpublishedChanges: false }),
+    onSome: (draft) =>
+      applyUpdate(fieldsOf(site), draft).pipe(
+        Effect.map((merged) => ({
+          ...live(Site.make({ ...site, ...merged })),
+          draftSettings: site.draftSettings,
+          _hasUnpublishedChanges: true
+        })),
+        // A draft that breaks a rule on its own still shows; publishing it would be refused.
+        Effect.orElseSucceed(() => ({ ...live(site), draftSettings: site.draftSettings, _hasUnpublishedChanges: true }))
+      )
+  })
+
+export const toLive = (site: Site): typeof SiteLive.Type => live(site)
+
+export class SiteService extends Effect.Service<SiteService>()("Domain/SiteService", {
+  effect: Effect.gen(function*() {
+    const sites = yield* SiteRepo
+    const clients = yield* ClientRepo
+
+    /** The client a site refers to, by either id form; a missing one is the caller's error. */
+    const client = (id: string) =>
+      clients.findById(id).pipe(Effect.catchTag("NotFound", () => Effect.fail(InvalidReference.of("clientId", "Client", id))))
+
+    return {
+      list: (query: Omit<SiteQuery, "clientIds"> & { readonly clientId?: string | undefined }) =>
+        Effect.gen(function*() {
+          if (query.clientId === undefined) return yield* sites.list(query)
+          const found = yield* clients.findById(query.clientId).pipe(
+            Effect.map(Option.some),
+            Effect.catchTag("NotFound", () => Effect.succeedNone)
+          )
+          if (Option.isNone(found)) return { items: [], total: 0 }
+          return yield* sites.list({ ...query, clientIds: namesOf(found.value) })
+        }),
+
+      get: (id: string) => sites.findById(id),
+      getBySlug: (slug: string) => sites.findBySlug(slug),
+
+      create: (input: SiteCreate) =>
+        Effect.gen(function*() {
+          const owner = yield* client(input.clientId)
+          const { settings, slug, ...rest } = input
+          const base: SiteFields = {
+            ...rest,
+            clientId: owner.id,
+            slug: slug ?? slugFrom(input.name),
+            settings: DefaultSettings,
+            draftSettings: null
+          }
+          const fields = yield* applyUpdate(base, settings ? { settings } : {})
+          return yield* sites.create(fields)
+        }),
+
+      update: (id: string, update: SiteUpdate) =>
+        Effect.gen(function*() {
+          const site = yield* sites.findById(id)
+          const clientId = update.clientId === undefined ? site.clientId : (yield* client(update.clientId)).id
+          const fields = yield* applyUpdate(fieldsOf(site), { ...update, clientId })
+          return yield* sites.update(site.id, fields)
+        }),
+
+      /** Saves changes as a draft (merged into any earlier draft); the live site is untouched. */
+      saveDraft: (id: string, update: SiteUpdate) =>
+        Effect.gen(function*() {
+          const site = yield* sites.findById(id)
+          if (update.clientId !== undefined) yield* client(update.clientId)
+          const draft = Option.match(draftOf(site), { onNone: () => update, onSome: (d) => combine(d, update) })
+          yield* applyUpdate(fieldsOf(site), draft) // the draft must be publishable
+          const { status: _status, ...withoutStatus } = draft
+          return yield* sites.update(site.id, { draftSettings: encodeUpdate(withoutStatus) as JsonObject })
+        }),
+
+      /** Applies the draft, makes the site active and clears the draft. */
+      publish: (id: string) =>
+        Effect.gen(function*() {
+          const site = yield* sites.findById(id)
+          const draft = draftOf(site)
+          if (Option.isNone(draft)) return { site, changed: false }
+          const clientId = draft.value.clientId === undefined ? site.clientId : (yield* client(draft.value.clientId)).id
+          const fields = yield* applyUpdate(fieldsOf(site), { ...draft.value, clientId })
+          const published = yield* sites.update(site.id, { ...fields, status: "active", draftSettings: null })
+          return { site: published, changed: true }
+        }),
+
+      discardDraft: (id: string) =>
+        Effect.flatMap(sites.findById(id), (site) => sites.update(site.id, { draftSettings: null })),
+
+      delete: (id: string) => sites.delete(id)
+    } as const
+  })
+}) {}
