@@ -27,13 +27,17 @@ export interface Copy<A> {
   readonly warnings: ReadonlyArray<string>
 }
 
-/** How one entity is laid out in the legacy store. */
-export interface Codec<A> {
+/**
+ * How one entity is laid out in the legacy store. `Context` is what decoding needs besides the
+ * row, read once per load (e.g. which client each site belongs to, for employees found under
+ * `employee:<siteId>:…`).
+ */
+export interface Codec<A, Context = void> {
   /** Lock name for this entity's check-then-write transactions. */
   readonly name: string
   readonly prefixes: ReadonlyArray<string>
   /** `undefined` when the key is not one of this entity's keys. */
-  readonly decode: (key: string, value: unknown) => Decoded<Copy<A>> | undefined
+  readonly decode: (key: string, value: unknown, context: Context) => Decoded<Copy<A>> | undefined
   /** The value to store for `record`, keeping the fields of `base` (a previous copy) it does not own. */
   readonly encode: (record: A, environment: Environment, base?: JsonRecord) => Record<string, Json>
   /** Where the current code writes the record: `<prefix>:<env>:<id>` for most entities. */
@@ -55,7 +59,7 @@ export interface Snapshot<A> {
   readonly rejected: ReadonlyArray<{ readonly key: string; readonly reason: string; readonly detail: string }>
 }
 
-const byNewest = <A>(codec: Codec<A>) => (a: Copy<A>, b: Copy<A>) =>
+const byNewest = <A, C>(codec: Codec<A, C>) => (a: Copy<A>, b: Copy<A>) =>
   newestFirst(a.timestamp, b.timestamp) ||
   // Equal timestamps are identical copies (rule R4); prefer the canonical key for a stable choice.
   Number(b.key === codec.canonicalKey(b.record, b.environment)) -
@@ -77,15 +81,21 @@ export interface KvCollection<A> {
   readonly locked: <B, E, R>(effect: Effect.Effect<B, E, R>) => Effect.Effect<B, E | StorageUnavailable, R>
 }
 
-export const make = <A>(kv: KvStoreShape, codec: Codec<A>, environment: Environment): KvCollection<A> => {
-  const load = Effect.suspend(() => {
+export const make = <A, Context = void>(
+  kv: KvStoreShape,
+  codec: Codec<A, Context>,
+  environment: Environment,
+  /** Read at the start of every load; required when the codec needs a context. */
+  context: Effect.Effect<Context, StorageUnavailable> = Effect.void as Effect.Effect<Context>
+): KvCollection<A> => {
+  const load = Effect.flatMap(context, (decodeContext) => {
     const groups = new Map<string, Array<Copy<A>>>()
     const rejected: Array<{ key: string; reason: string; detail: string }> = []
     return Stream.fromIterable(codec.prefixes).pipe(
       Stream.flatMap((prefix) => scan(kv, prefix)),
       Stream.runForEach((entry) =>
         Effect.sync(() => {
-          const decoded = codec.decode(entry.key, entry.value)
+          const decoded = codec.decode(entry.key, entry.value, decodeContext)
           if (decoded === undefined) return
           if (decoded._tag === "Rejected") {
             rejected.push({ key: entry.key, reason: decoded.reason, detail: decoded.detail })
