@@ -224,20 +224,23 @@ const statements = [
   `create index sites_client_idx on sites (client_id, status)`,
   `create index sites_listing_idx on sites (environment, created_at desc, id desc)`,
 
+  // The site catalogue: several catalogues per site, price overrides, exclusions.
   `create table site_catalog_assignments (
     id uuid primary key default gen_random_uuid(),
+    ${environment},
     site_id text not null,
     catalog_id text not null,
     settings jsonb not null default '{}',
     created_by text,
     updated_by text,
     ${stamps},
-    constraint site_catalog_assignments_unique unique (site_id, catalog_id)
+    constraint site_catalog_assignments_unique unique (environment, site_id, catalog_id)
   )`,
-  `create index site_catalog_assignments_catalog_idx on site_catalog_assignments (catalog_id)`,
+  `create index site_catalog_assignments_catalog_idx on site_catalog_assignments (environment, catalog_id)`,
 
   `create table site_price_overrides (
     id uuid primary key default gen_random_uuid(),
+    ${environment},
     site_id text not null,
     product_id text not null,
     override_price numeric(12, 2) not null check (override_price >= 0),
@@ -245,34 +248,50 @@ const statements = [
     created_by text,
     updated_by text,
     ${stamps},
-    constraint site_price_overrides_unique unique (site_id, product_id)
+    constraint site_price_overrides_unique unique (environment, site_id, product_id)
   )`,
   `create index site_price_overrides_product_idx on site_price_overrides (product_id)`,
 
   `create table site_category_exclusions (
     id uuid primary key default gen_random_uuid(),
+    ${environment},
     site_id text not null,
     category text not null check (char_length(category) between 1 and 100),
     reason text,
     created_by text,
-    created_at timestamptz not null default now(),
-    constraint site_category_exclusions_unique unique (site_id, category)
+    created_at timestamptz not null default now()
   )`,
+  `create unique index site_category_exclusions_unique on site_category_exclusions (environment, site_id, lower(category))`,
 
   `create table site_product_exclusions (
     id uuid primary key default gen_random_uuid(),
+    ${environment},
     site_id text not null,
     product_id text not null,
     reason text,
     excluded_by text,
     created_at timestamptz not null default now(),
-    constraint site_product_exclusions_unique unique (site_id, product_id)
+    constraint site_product_exclusions_unique unique (environment, site_id, product_id)
   )`,
   `create index site_product_exclusions_product_idx on site_product_exclusions (product_id)`,
 
+  // Exclusions by SKU, tag or brand (the old platform kept them in its KV site configuration).
+  `create table site_exclusions (
+    id uuid primary key default gen_random_uuid(),
+    ${environment},
+    site_id text not null,
+    kind text not null check (kind in ('sku', 'tag', 'brand')),
+    value text not null check (char_length(value) between 1 and 100),
+    reason text,
+    created_by text,
+    created_at timestamptz not null default now()
+  )`,
+  `create unique index site_exclusions_unique on site_exclusions (environment, site_id, kind, lower(value))`,
+
   `create table site_gift_configs (
     id uuid primary key default gen_random_uuid(),
-    site_id text not null unique,
+    ${environment},
+    site_id text not null,
     assignment_strategy text not null default 'all'
       check (assignment_strategy in ('all', 'price_levels', 'exclusions', 'explicit', 'categories')),
     selected_product_ids jsonb not null default '[]',
@@ -285,6 +304,7 @@ const statements = [
     max_price numeric(12, 2),
     filters jsonb not null default '{}',
     ${stamps},
+    constraint site_gift_configs_site_unique unique (environment, site_id),
     constraint site_gift_configs_price_check check (min_price is null or max_price is null or min_price <= max_price)
   )`,
 
