@@ -342,7 +342,7 @@ const statements = [
     id uuid primary key default gen_random_uuid(),
     legacy_id text,
     ${environment},
-    client_id text not null,
+    client_id text,
     site_id text not null,
     product_id text,
     employee_id text,
@@ -359,6 +359,7 @@ const statements = [
     tracking_number text,
     carrier text,
     items jsonb not null default '[]',
+    timeline jsonb not null default '[]',
     metadata jsonb not null default '{}',
     notes text,
     confirmed_at timestamptz,
@@ -374,6 +375,8 @@ const statements = [
   `create index orders_product_idx on orders (product_id) where product_id is not null`,
   `create index orders_employee_idx on orders (employee_id) where employee_id is not null`,
   `create index orders_number_idx on orders (environment, order_number)`,
+  // Numbers Confetti gives are unique; legacy ones were not (colliding generators), and stay as they were.
+  `create unique index orders_number_unique on orders (environment, order_number) where legacy_id is null`,
   `create index orders_listing_idx on orders (environment, created_at desc, id desc)`,
 
   `create table analytics_events (

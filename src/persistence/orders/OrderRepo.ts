@@ -1,0 +1,92 @@
+/**
+ * How orders are stored: `OrderRepoKv` on the legacy key format (three stores, three shapes) and
+ * `OrderRepoPg` on the `orders` table. Soft-deleted legacy orders are kept but never returned.
+ */
+import { Context, type DateTime, type Effect } from "effect"
+import { Conflict } from "../../domain/Errors.js"
+import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import type { Order, OrderFields, OrderStats, OrderStatus } from "../../domain/orders/Order.js"
+import type { Page, PageRequest } from "../../domain/Page.js"
+
+export type Names = ReadonlyArray<string>
+
+export interface OrderFilter {
+  /** Every id naming the client, the site, …: references may use either form. */
+  readonly clientIds?: Names | undefined
+  readonly siteIds?: Names | undefined
+  readonly productIds?: Names | undefined
+  readonly employeeIds?: Names | undefined
+  readonly customerEmail?: string | undefined
+  readonly status?: OrderStatus | undefined
+  /** Case-insensitive substring of the order number, customer e-mail or tracking number. */
+  readonly search?: string | undefined
+  /** Created at or after. */
+  readonly from?: DateTime.Utc | undefined
+  /** Created at or before. */
+  readonly to?: DateTime.Utc | undefined
+}
+
+export interface OrderQuery extends OrderFilter, PageRequest {}
+
+export interface LegacyOrder {
+  readonly legacyId: string
+  readonly aliases: ReadonlyArray<string>
+  readonly order: Order
+}
+
+export type Reference = "client" | "site" | "employee" | "product"
+
+export interface OrderRepoShape {
+  /** Newest first, with the full count. */
+  readonly list: (query: OrderQuery) => Effect.Effect<Page<Order>, StorageUnavailable>
+  readonly stats: (filter: OrderFilter) => Effect.Effect<OrderStats, StorageUnavailable>
+  readonly findById: (id: string) => Effect.Effect<Order, NotFound | StorageUnavailable>
+  /** The newest order with this number (legacy numbers were not unique). */
+  readonly findByNumber: (orderNumber: string) => Effect.Effect<Order, NotFound | StorageUnavailable>
+  /** How many orders reference any of these ids as their client, site, employee or product. */
+  readonly countBy: (reference: Reference, ids: Names) => Effect.Effect<number, StorageUnavailable>
+  readonly create: (fields: OrderFields) => Effect.Effect<Order, Conflict | StorageUnavailable>
+  readonly update: (id: string, fields: Partial<OrderFields>) => Effect.Effect<Order, NotFound | StorageUnavailable>
+  readonly delete: (id: string) => Effect.Effect<void, NotFound | StorageUnavailable>
+  readonly importLegacy: (records: ReadonlyArray<LegacyOrder>) => Effect.Effect<void, StorageUnavailable>
+}
+
+export class OrderRepo extends Context.Tag("Persistence/OrderRepo")<OrderRepo, OrderRepoShape>() {}
+
+export const Entity = "Order"
+
+export const numberInUse = (orderNumber: string) =>
+  new Conflict({ entity: Entity, field: "orderNumber", error: `order number ${JSON.stringify(orderNumber)} is already used` })
+
+/** The filter in memory, as the KV layer applies it (the PostgreSQL layer says the same in SQL). */
+export const matches = (filter: OrderFilter) => (order: Order): boolean => {
+  const within = (value: string | null, names: Names | undefined) => names === undefined || (value !== null && names.includes(value))
+  const term = filter.search?.toLowerCase()
+  return order.deletedAt === null &&
+    within(order.clientId, filter.clientIds) &&
+    within(order.siteId, filter.siteIds) &&
+    within(order.productId, filter.productIds) &&
+    within(order.employeeId, filter.employeeIds) &&
+    (filter.customerEmail === undefined || order.customerEmail === filter.customerEmail.toLowerCase()) &&
+    (filter.status === undefined || order.status === filter.status) &&
+    (term === undefined || term === "" ||
+      [order.orderNumber, order.customerEmail, order.trackingNumber].some((v) => v !== null && v.toLowerCase().includes(term))) &&
+    (filter.from === undefined || order.createdAt.epochMillis >= filter.from.epochMillis) &&
+    (filter.to === undefined || order.createdAt.epochMillis <= filter.to.epochMillis)
+}
+
+/** Counts by status and revenue, as the KV layer computes them. */
+export const statsOf = (orders: ReadonlyArray<Order>): OrderStats => {
+  const count = (status: OrderStatus) => orders.filter((o) => o.status === status).length
+  return {
+    total: orders.length,
+    pending: count("pending"),
+    confirmed: count("confirmed"),
+    processing: count("processing"),
+    shipped: count("shipped"),
+    delivered: count("delivered"),
+    cancelled: count("cancelled"),
+    failed: count("failed"),
+    totalRevenue: Math.round(orders.reduce((sum, o) => sum + (o.totalAmount ?? 0), 0) * 100) / 100
+  }
+}

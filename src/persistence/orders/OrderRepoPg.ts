@@ -1,0 +1,141 @@
+/** Orders on the `orders` table: lines, timeline, address and metadata are jsonb columns. */
+import { SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { DateTime, Effect, Layer, Schema } from "effect"
+import { AppConfig } from "../../Config.js"
+import { type Conflict, NotFound } from "../../domain/Errors.js"
+import { Order, TimelineEvent } from "../../domain/orders/Order.js"
+import { escapeLike } from "../kv/KvStore.js"
+import * as PgTable from "../pg/PgTable.js"
+import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
+import { Entity, numberInUse, OrderRepo, type OrderFilter, type OrderRepoShape } from "./OrderRepo.js"
+
+const encodeTimeline = Schema.encodeSync(Schema.Array(TimelineEvent))
+
+/** numeric comes back as text. */
+const fromRow = (row: Record<string, unknown>) => ({
+  ...row,
+  totalAmount: row.totalAmount === null ? null : Number(row.totalAmount)
+})
+
+/** The denormalised columns (`quantity`) follow the lines; the timeline is stored encoded. */
+const toColumns = (fields: Record<string, unknown>) => {
+  const columns: Record<string, unknown> = { ...fields }
+  if (Array.isArray(fields.items)) {
+    columns.quantity = Math.max(1, (fields.items as ReadonlyArray<{ quantity: number }>).reduce((n, i) => n + i.quantity, 0))
+  }
+  if (fields.timeline !== undefined) columns.timeline = encodeTimeline(fields.timeline as ReadonlyArray<TimelineEvent>)
+  return columns
+}
+
+export const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const { environment } = yield* AppConfig
+  const orders = PgTable.make({ sql, table: "orders", entity: Entity, idMapEntity: "order", schema: Order, environment, fromRow, toColumns })
+
+  const conditions = (filter: OrderFilter) => {
+    const clauses = [sql`deleted_at is null`]
+    const any = (column: string, ids: ReadonlyArray<string> | undefined) => {
+      if (ids !== undefined) clauses.push(sql`${sql(column)} = any(${[...ids]}::text[])`)
+    }
+    any("client_id", filter.clientIds)
+    any("site_id", filter.siteIds)
+    any("product_id", filter.productIds)
+    any("employee_id", filter.employeeIds)
+    if (filter.customerEmail !== undefined) clauses.push(sql`customer_email = ${filter.customerEmail.toLowerCase()}`)
+    if (filter.status !== undefined) clauses.push(sql`status = ${filter.status}`)
+    if (filter.search !== undefined && filter.search !== "") {
+      const p = `%${escapeLike(filter.search)}%`
+      clauses.push(sql`(order_number ilike ${p} escape '\\' or customer_email ilike ${p} escape '\\' or tracking_number ilike ${p} escape '\\')`)
+    }
+    if (filter.from !== undefined) clauses.push(sql`created_at >= ${DateTime.toDate(filter.from)}`)
+    if (filter.to !== undefined) clauses.push(sql`created_at <= ${DateTime.toDate(filter.to)}`)
+    return clauses
+  }
+
+  const live = (id: string) => orders.find(id, sql`deleted_at is null`)
+
+  const span = (name: string) => Effect.withSpan(`OrderRepo.${name}`, { attributes: { backend: "pg" } })
+
+  const repo: OrderRepoShape = {
+    list: (query) => orUnavailable(orders.page(conditions(query), sql`created_at desc, id desc`, query)).pipe(span("list")),
+
+    stats: (filter) =>
+      orUnavailable(
+        sql<Record<string, number>>`select
+            count(*)::int as total,
+            count(*) filter (where status = 'pending')::int as pending,
+            count(*) filter (where status = 'confirmed')::int as confirmed,
+            count(*) filter (where status = 'processing')::int as processing,
+            count(*) filter (where status = 'shipped')::int as shipped,
+            count(*) filter (where status = 'delivered')::int as delivered,
+            count(*) filter (where status = 'cancelled')::int as cancelled,
+            count(*) filter (where status = 'failed')::int as failed,
+            coalesce(sum(total_amount), 0)::float8 as total_revenue
+          from orders where ${orders.where(conditions(filter))}`.pipe(
+          Effect.map(([row]) => ({
+            total: row!.total!,
+            pending: row!.pending!,
+            confirmed: row!.confirmed!,
+            processing: row!.processing!,
+            shipped: row!.shipped!,
+            delivered: row!.delivered!,
+            cancelled: row!.cancelled!,
+            failed: row!.failed!,
+            totalRevenue: Math.round(row!.totalRevenue! * 100) / 100
+          }))
+        )
+      ).pipe(span("stats")),
+
+    findById: (id) => orUnavailable(live(id)).pipe(span("findById")),
+
+    findByNumber: (orderNumber) =>
+      orUnavailable(
+        orders.rows(sql`select * from orders where ${
+          orders.where([sql`order_number = ${orderNumber}`, sql`deleted_at is null`])
+        } order by created_at desc, id desc limit 1`).pipe(
+          Effect.flatMap((found) => found.length > 0 ? Effect.succeed(found[0]!) : Effect.fail(NotFound.of(Entity, orderNumber)))
+        )
+      ).pipe(span("findByNumber")),
+
+    countBy: (reference, ids) =>
+      orUnavailable(
+        sql<{ n: number }>`select count(*)::int as n from orders where ${
+          orders.where([sql`deleted_at is null`, sql`${sql(`${reference}_id`)} = any(${[...ids]}::text[])`])
+        }`.pipe(Effect.map((rows) => rows[0]?.n ?? 0))
+      ).pipe(span("countBy")),
+
+    create: (fields) =>
+      orUnavailable(
+        Effect.flatMap(DateTime.now, (now) =>
+          orders.insert({ ...fields, createdAt: now, updatedAt: now }).pipe(
+            Effect.catchAll((error): Effect.Effect<never, Conflict | SqlError> =>
+              isConstraint(error, "orders_number_unique") ? Effect.fail(numberInUse(fields.orderNumber)) : Effect.fail(error)
+            )
+          ))
+      ).pipe(span("create")),
+
+    update: (id, fields) =>
+      orUnavailable(
+        Effect.gen(function*() {
+          const current = yield* live(id)
+          return yield* orders.update(current.id, { ...fields, updatedAt: yield* DateTime.now })
+        })
+      ).pipe(span("update")),
+
+    delete: (id) => orUnavailable(Effect.flatMap(live(id), (current) => orders.remove(current.id))).pipe(span("delete")),
+
+    importLegacy: (records) =>
+      orUnavailable(
+        sql.withTransaction(
+          Effect.forEach(records, (record) => {
+            const { id: _id, legacyId: _legacyId, ...fields } = record.order
+            return orders.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, row: fields }])
+          }, { discard: true })
+        )
+      ).pipe(span("importLegacy"))
+  }
+  return repo
+})
+
+export const layer: Layer.Layer<OrderRepo, never, SqlClient.SqlClient | AppConfig> = Layer.effect(OrderRepo, make)

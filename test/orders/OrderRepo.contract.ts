@@ -1,0 +1,138 @@
+/** The behaviour every OrderRepo layer must have. Run against each layer by repo.test.ts. */
+import { expect, layer } from "@effect/vitest"
+import { DateTime, Effect, type Layer } from "effect"
+import { Address, makeOrderNumber, Order, OrderItem, type OrderFields, TimelineEvent } from "../../src/domain/orders/Order.js"
+import { OrderRepo } from "../../src/persistence/orders/OrderRepo.js"
+
+const run = Math.random().toString(36).slice(2, 8)
+let counter = 0
+
+export const newOrder = (fields: Partial<OrderFields> = {}): OrderFields => {
+  const items = fields.items ?? [OrderItem.make({ productId: "product-1", productName: "Headphones", sku: "PH-001", quantity: 2, unitPrice: 149.99, totalPrice: 299.98 })]
+  return {
+    orderNumber: `ORD-20261126-${run.toUpperCase().padEnd(4, "X").slice(0, 4)}${String(counter++).padStart(2, "0")}`,
+    clientId: "client-1",
+    siteId: "site-1",
+    employeeId: null,
+    productId: items[0]?.productId ?? null,
+    customerName: "Maria Garcia",
+    customerEmail: "maria@contoso.example",
+    customerEmployeeId: null,
+    status: "pending",
+    items,
+    totalAmount: 299.98,
+    currency: "USD",
+    shippingAddress: Address.make({
+      fullName: "Maria Garcia",
+      addressLine1: "Calle Mayor 1",
+      addressLine2: null,
+      city: "Madrid",
+      state: null,
+      postalCode: "28013",
+      country: "ES",
+      phone: null
+    }),
+    trackingNumber: null,
+    carrier: null,
+    timeline: [TimelineEvent.make({ status: "pending", label: "Order Placed", timestamp: DateTime.unsafeMake("2026-11-26T10:00:00.000Z"), location: null, description: null })],
+    metadata: {},
+    notes: null,
+    confirmedAt: null,
+    shippedAt: null,
+    deliveredAt: null,
+    cancelledAt: null,
+    deletedAt: null,
+    ...fields
+  }
+}
+
+export const orderRepoContract = (name: string, repoLayer: Layer.Layer<OrderRepo, unknown>) =>
+  layer(repoLayer, { excludeTestServices: true, timeout: "60 seconds" })(`OrderRepo contract: ${name}`, (it) => {
+    it.effect("creates an order and reads it by id and by number", () =>
+      Effect.gen(function*() {
+        const repo = yield* OrderRepo
+        const created = yield* repo.create(newOrder())
+        expect(created.id).toMatch(/^[0-9a-f-]{36}$/)
+        expect(created.items[0]).toEqual(OrderItem.make({ productId: "product-1", productName: "Headphones", sku: "PH-001", quantity: 2, unitPrice: 149.99, totalPrice: 299.98 }))
+        expect(created.totalAmount).toBe(299.98)
+        expect(yield* repo.findById(created.id)).toEqual(created)
+        expect(yield* repo.findByNumber(created.orderNumber)).toEqual(created)
+        expect((yield* Effect.flip(repo.findByNumber("ORD-00000000-NOPE00")))._tag).toBe("NotFound")
+        expect((yield* Effect.flip(repo.create(newOrder({ orderNumber: created.orderNumber }))))).toMatchObject({
+          _tag: "Conflict",
+          field: "orderNumber"
+        })
+      }))
+
+    it.effect("lists and counts by site, client, status, customer, text and date, newest first", () =>
+      Effect.gen(function*() {
+        const repo = yield* OrderRepo
+        const site = `site-list-${run}`
+        const a = yield* repo.create(newOrder({ siteId: site, clientId: `client-${run}`, customerEmail: `a-${run}@x.example` }))
+        yield* Effect.sleep("3 millis")
+        const b = yield* repo.create(newOrder({ siteId: site, clientId: `client-${run}`, status: "shipped", trackingNumber: `1Z${run}` }))
+        yield* Effect.sleep("3 millis")
+        yield* repo.create(newOrder({ siteId: `other-${run}`, totalAmount: null }))
+        const bySite = yield* repo.list({ siteIds: [site, "legacy-site"], limit: 10, offset: 0 })
+        expect(bySite.items.map((o) => o.id)).toEqual([b.id, a.id])
+        expect(bySite.total).toBe(2)
+        expect((yield* repo.list({ siteIds: [site], limit: 1, offset: 1 })).items.map((o) => o.id)).toEqual([a.id])
+        expect((yield* repo.list({ clientIds: [`client-${run}`], status: "shipped", limit: 10, offset: 0 })).total).toBe(1)
+        expect((yield* repo.list({ customerEmail: `A-${run}@X.example`, limit: 10, offset: 0 })).items.map((o) => o.id)).toEqual([a.id])
+        expect((yield* repo.list({ search: `1z${run}`, limit: 10, offset: 0 })).items.map((o) => o.id)).toEqual([b.id])
+        expect((yield* repo.list({ siteIds: [site], from: b.createdAt, limit: 10, offset: 0 })).items.map((o) => o.id)).toEqual([b.id])
+        expect((yield* repo.list({ siteIds: [site], to: a.createdAt, limit: 10, offset: 0 })).items.map((o) => o.id)).toEqual([a.id])
+        const stats = yield* repo.stats({ siteIds: [site] })
+        expect(stats).toEqual({ total: 2, pending: 1, confirmed: 0, processing: 0, shipped: 1, delivered: 0, cancelled: 0, failed: 0, totalRevenue: 599.96 })
+        expect(yield* repo.countBy("site", [site])).toBe(2)
+        expect(yield* repo.countBy("client", [`client-${run}`])).toBe(2)
+        expect(yield* repo.countBy("product", ["product-1"])).toBeGreaterThanOrEqual(3)
+        expect(yield* repo.countBy("employee", ["nobody"])).toBe(0)
+      }))
+
+    it.effect("updates and deletes", () =>
+      Effect.gen(function*() {
+        const repo = yield* OrderRepo
+        const order = yield* repo.create(newOrder())
+        yield* Effect.sleep("3 millis")
+        const at = DateTime.unsafeMake("2026-11-27T09:00:00.000Z")
+        const shipped = yield* repo.update(order.id, {
+          status: "shipped",
+          shippedAt: at,
+          trackingNumber: "1ZABC",
+          carrier: "UPS",
+          timeline: [...order.timeline, TimelineEvent.make({ status: "shipped", label: "Shipped", timestamp: at, location: "Warehouse", description: null })]
+        })
+        expect(shipped).toMatchObject({ status: "shipped", trackingNumber: "1ZABC", carrier: "UPS" })
+        expect(shipped.timeline.map((e) => e.status)).toEqual(["pending", "shipped"])
+        expect(DateTime.greaterThan(shipped.updatedAt, order.updatedAt)).toBe(true)
+        expect(yield* repo.findById(order.id)).toEqual(shipped)
+        yield* repo.delete(order.id)
+        expect((yield* Effect.flip(repo.findById(order.id)))._tag).toBe("NotFound")
+        expect((yield* Effect.flip(repo.update(order.id, { notes: "x" })))._tag).toBe("NotFound")
+      }))
+
+    it.effect("imports legacy orders keeping ids, numbers that repeat, and hides soft-deleted ones", () =>
+      Effect.gen(function*() {
+        const repo = yield* OrderRepo
+        const at = DateTime.unsafeMake("2025-07-30T16:42:49.384Z")
+        const legacy = (legacyId: string, fields: Partial<OrderFields> = {}) => ({
+          legacyId,
+          aliases: [],
+          order: Order.make({ ...newOrder({ orderNumber: `ORD-2026-${run}`, ...fields }), id: legacyId as Order["id"], legacyId: null, createdAt: at, updatedAt: at })
+        })
+        yield* repo.importLegacy([legacy(`ORD-legacy-1-${run}`), legacy(`ORD-legacy-2-${run}`, { deletedAt: at }), legacy(`ORD-legacy-3-${run}`)])
+        const found = yield* repo.findById(`ORD-legacy-1-${run}`)
+        expect(found.orderNumber).toBe(`ORD-2026-${run}`)
+        expect(DateTime.formatIso(found.createdAt)).toBe("2025-07-30T16:42:49.384Z")
+        expect(yield* repo.findById(found.id)).toEqual(found)
+        expect((yield* Effect.flip(repo.findById(`ORD-legacy-2-${run}`)))._tag).toBe("NotFound")
+        expect((yield* repo.list({ search: `ORD-2026-${run}`, limit: 10, offset: 0 })).total).toBe(2)
+        expect((yield* repo.findByNumber(`ORD-2026-${run}`)).orderNumber).toBe(`ORD-2026-${run}`)
+      }))
+
+    it.effect("numbers orders ORD-YYYYMMDD-XXXXXX", () =>
+      Effect.sync(() => {
+        expect(makeOrderNumber(DateTime.unsafeMake("2026-02-16T23:59:00.000Z"))).toMatch(/^ORD-20260216-[0-9A-Z]{6}$/)
+      }))
+  })
