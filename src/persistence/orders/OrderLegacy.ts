@@ -165,8 +165,11 @@ export const decode = (key: string, value: unknown, siteClients: SiteClients): D
   if (status === undefined) return rejected("INVALID_STATUS", `status ${JSON.stringify(pick(record, "status"))} is not an order status`)
   const warnings: Array<string> = []
 
+  // The customer's e-mail is how an order finds its person: without a valid one the order is rejected.
   const customer = email(pick(record, "customerEmail", "employeeEmail", "userEmail"))
-  if (customer && !customer.valid) warnings.push("CUSTOMER_EMAIL_INVALID_NULLED")
+  if (customer === undefined || !customer.valid) {
+    return rejected("INVALID_EMAIL", `customer e-mail ${JSON.stringify(customer?.value ?? null)} is not a valid address`)
+  }
   const address = addressOf(pick(record, "shippingAddress"))
   const items = itemsOf(record)
   const { createdAt: created, updatedAt } = timestamps(record)
@@ -186,7 +189,7 @@ export const decode = (key: string, value: unknown, siteClients: SiteClients): D
       employeeId: text(pick(record, "employeeId", "userId")) ?? null,
       productId: items[0]?.productId ?? null,
       customerName: text(pick(record, "customerName", "employeeName")) ?? address.fullName,
-      customerEmail: customer?.valid ? customer.value : null,
+      customerEmail: customer.value,
       customerEmployeeId: text(pick(record, "customerEmployeeId")) ?? null,
       status,
       items,
