@@ -298,6 +298,7 @@ const statements = [
     excluded_product_ids jsonb not null default '[]',
     included_categories jsonb not null default '[]',
     excluded_categories jsonb not null default '[]',
+    excluded_skus jsonb not null default '[]',
     price_levels jsonb not null default '[]',
     selected_level_id text,
     min_price numeric(12, 2),
