@@ -38,6 +38,8 @@ export const ColorFields = [
 const Color = Nullable(HexColor)
 const Url = Text({ max: 500 })
 const Font = Text({ max: 100 })
+/** Set by the store; a `Date` in rows, ISO-8601 in responses. */
+const Timestamp = ReadOnly(Model.DateTimeFromDate).pipe(Model.fieldEvolve({ json: () => Schema.DateTimeUtc }))
 
 export class Brand extends Model.Class<Brand>("Brand")({
   id: Model.Generated(BrandId),
@@ -64,12 +66,8 @@ export class Brand extends Model.Class<Brand>("Brand")({
   websiteUrl: Nullable(Url),
   settings: JsonField,
   status: Defaulted(BrandStatus, () => "active" as const),
-  createdAt: ReadOnly(Model.DateTimeFromDate).pipe(
-    Model.fieldEvolve({ json: () => Schema.DateTimeUtc })
-  ),
-  updatedAt: ReadOnly(Model.DateTimeFromDate).pipe(
-    Model.fieldEvolve({ json: () => Schema.DateTimeUtc })
-  )
+  createdAt: Timestamp,
+  updatedAt: Timestamp
 }) {}
 
 /** The body of `POST /v2/brands`, after defaults. */

@@ -23,6 +23,7 @@ import {
   slugFrom
 } from "./Site.js"
 
+// Still exported from here for modules written before References.ts existed.
 export { namesOf }
 
 const mergeSettings = (current: SiteSettings, input: SettingsInput | undefined): SiteSettings => {
@@ -116,16 +117,16 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
     const client = referenced("clientId", "Client", clients.findById)
     const brand = referenced("brandId", "Brand", brands.findById)
 
-    /** The brand reference as stored: the brand's own id; absent and null stay as they are. */
-    const brandRef = <B extends string | null | undefined>(id: B) =>
-      typeof id === "string" ? Effect.map(brand(id), (found): string => found.id) : Effect.succeed(id as Exclude<B, string>)
+    /** A brand reference as stored: the brand's own id, whichever id form named it. */
+    const brandRef = (id: string | null) => id === null ? Effect.succeed(null) : Effect.map(brand(id), (found): string => found.id)
 
     /** An update with its references checked and stored as the referenced records' own ids. */
     const resolved = (site: Site, update: SiteUpdate) =>
       Effect.gen(function*() {
         const clientId = update.clientId === undefined ? site.clientId : (yield* client(update.clientId)).id
-        const brandId = yield* brandRef(update.brandId)
-        return { ...update, clientId, ...(brandId === undefined ? {} : { brandId }) }
+        return update.brandId === undefined
+          ? { ...update, clientId }
+          : { ...update, clientId, brandId: yield* brandRef(update.brandId) }
       })
 
     return {
@@ -168,7 +169,7 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
         Effect.gen(function*() {
           const site = yield* sites.findById(id)
           if (update.clientId !== undefined) yield* client(update.clientId)
-          if (typeof update.brandId === "string") yield* brand(update.brandId)
+          if (update.brandId !== undefined) yield* brandRef(update.brandId)
           const draft = Option.match(draftOf(site), { onNone: () => update, onSome: (d) => combine(d, update) })
           yield* applyUpdate(fieldsOf(site), draft) // the draft must be publishable
           const { status: _status, ...withoutStatus } = draft
