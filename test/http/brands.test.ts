@@ -291,4 +291,11 @@ describe("/v2/brands", () => {
         `Client "${client.id}" still has 2 brands; delete them first`
       )
     }), { timeout: 60_000 })
+
+  it.scopedLive("documents the brand routes and the colour format in OpenAPI", () =>
+    Effect.gen(function*() {
+      const openapi = (yield* (yield* startServer()).request("GET", "/openapi.json")).body
+      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/v2/brands", "/v2/brands/{id}"]))
+      expect(JSON.stringify(openapi.components.schemas.BrandCreate)).toContain("^#[0-9A-Fa-f]{6}$")
+    }))
 })
