@@ -1,6 +1,7 @@
 /** The whole HTTP contract of Confetti, one group per area. Served with OpenAPI at /openapi.json. */
 import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
+import { BrandsApi } from "./brands/Api.js"
 import { ClientsApi } from "./clients/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
 import { SitesApi } from "./sites/Api.js"
@@ -11,6 +12,7 @@ export class Api extends HttpApi.make("confetti")
   .add(AdminApi)
   .add(ClientsApi)
   .add(SitesApi)
+  .add(BrandsApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

@@ -6,6 +6,9 @@ import type { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Layer, Option } from "effect"
 import { AppConfig, type Backend } from "../Config.js"
+import type { BrandRepo } from "./brands/BrandRepo.js"
+import * as BrandRepoKv from "./brands/BrandRepoKv.js"
+import * as BrandRepoPg from "./brands/BrandRepoPg.js"
 import type { ClientRepo } from "./clients/ClientRepo.js"
 import * as ClientRepoKv from "./clients/ClientRepoKv.js"
 import * as ClientRepoPg from "./clients/ClientRepoPg.js"
@@ -38,7 +41,7 @@ const select = <Repo>(
   pg: Layer.Layer<Repo, never, SqlClient.SqlClient | AppConfig>
 ): Layer.Layer<Repo, SqlError, SqlClient.SqlClient | AppConfig> => backend === "kv" ? kv.pipe(Layer.provide(kvStoreLayer)) : pg
 
-export type Repositories = ClientRepo | SiteRepo
+export type Repositories = ClientRepo | SiteRepo | BrandRepo
 
 /**
  * Every repository, each on the backend configured for its entity. KV layers share one
@@ -48,6 +51,7 @@ export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | Ap
   Effect.map(AppConfig, ({ storage }) =>
     Layer.mergeAll(
       select(storage.entities.clients, ClientRepoKv.layer, ClientRepoPg.layer),
-      select(storage.entities.sites, SiteRepoKv.layer, SiteRepoPg.layer)
+      select(storage.entities.sites, SiteRepoKv.layer, SiteRepoPg.layer),
+      select(storage.entities.brands, BrandRepoKv.layer, BrandRepoPg.layer)
     ))
 )

@@ -1,16 +1,21 @@
 /**
  * The demo data `app seed` loads (and `app serve` on a brand-new embedded database): the old
- * platform's demo client with its stakeholder sites' branding, and the reseed clients
- * (peer-integrations §7), under their legacy ids so every backend seeds the same records.
+ * platform's demo client with its stakeholder sites' branding, the reseed clients and the
+ * Phase 5A global brands (peer-integrations §7), under their legacy ids so every backend seeds
+ * the same records.
  */
 import { Schema } from "effect"
+import { Brand } from "../domain/brands/Brand.js"
 import { Client } from "../domain/clients/Client.js"
 import { Site } from "../domain/sites/Site.js"
 
-const client = (legacyId: string, fields: Partial<typeof Client.jsonCreate.Encoded> & { name: string; contactEmail: string }) => ({
+/** A demo record: its legacy id and its fields as the create body decodes them. */
+const demo = <A, I>(create: Schema.Schema<A, I>) => (legacyId: string, fields: I) => ({
   legacyId,
-  fields: Schema.decodeUnknownSync(Client.jsonCreate)(fields)
+  fields: Schema.decodeUnknownSync(create)(fields)
 })
+
+const client = demo(Client.jsonCreate)
 
 export const demoClients = [
   client("client-demo-stakeholder", {
@@ -63,10 +68,7 @@ export const demoClients = [
   })
 ] as const
 
-const site = (legacyId: string, fields: Partial<typeof Site.jsonCreate.Encoded> & { clientId: string; name: string }) => ({
-  legacyId,
-  fields: Schema.decodeUnknownSync(Site.jsonCreate)(fields)
-})
+const site = demo(Site.jsonCreate)
 
 const demoBranding = (primaryColor: string, secondaryColor: string, accentColor: string) => ({
   primaryColor,
@@ -156,4 +158,13 @@ export const demoSites = [
     validationMethods: ["email"],
     settings: { defaultCurrency: "USD", defaultCountry: "US" }
   })
+] as const
+
+const brand = demo(Brand.jsonCreate)
+
+/** The Phase 5A brands, global (offered to every client). */
+export const demoBrands = [
+  brand("brand-wecelebrate", { name: "WeCelebrate", primaryColor: "#4F46E5", secondaryColor: "#818CF8" }),
+  brand("brand-premium-corporate", { name: "Premium Corporate", primaryColor: "#1E40AF", secondaryColor: "#3B82F6" }),
+  brand("brand-tech-startup", { name: "Tech Startup", primaryColor: "#10B981", secondaryColor: "#34D399" })
 ] as const

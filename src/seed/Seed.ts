@@ -4,13 +4,15 @@
  * duplicates records or overwrites edits.
  */
 import { DateTime, Effect } from "effect"
+import { Brand } from "../domain/brands/Brand.js"
 import { Client } from "../domain/clients/Client.js"
 import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
 import { applyUpdate } from "../domain/sites/SiteService.js"
+import { BrandRepo } from "../persistence/brands/BrandRepo.js"
 import { ClientRepo } from "../persistence/clients/ClientRepo.js"
 import { SiteRepo } from "../persistence/sites/SiteRepo.js"
-import { demoClients, demoSites } from "./DemoData.js"
+import { demoBrands, demoClients, demoSites } from "./DemoData.js"
 
 export interface SeedReport {
   readonly created: Readonly<Record<string, number>>
@@ -24,9 +26,10 @@ const exists = (find: Effect.Effect<unknown, NotFound | StorageUnavailable>) =>
 export const seed = Effect.gen(function*() {
   const clients = yield* ClientRepo
   const sites = yield* SiteRepo
+  const brands = yield* BrandRepo
   const now = yield* DateTime.now
-  const created = { clients: 0, sites: 0 }
-  const existing = { clients: 0, sites: 0 }
+  const created = { clients: 0, sites: 0, brands: 0 }
+  const existing = { clients: 0, sites: 0, brands: 0 }
 
   for (const demo of demoClients) {
     if (yield* exists(clients.findById(demo.legacyId))) {
@@ -54,6 +57,21 @@ export const seed = Effect.gen(function*() {
     const site = Site.make({ ...fields, id: demo.legacyId as Site["id"], legacyId: null, createdAt: now, updatedAt: now })
     yield* sites.importLegacy([{ legacyId: demo.legacyId, aliases: [], site }])
     created.sites++
+  }
+
+  for (const demo of demoBrands) {
+    if (yield* exists(brands.findById(demo.legacyId))) {
+      existing.brands++
+      continue
+    }
+    const brand = Brand.make({ ...demo.fields, id: demo.legacyId as Brand["id"], legacyId: null, createdAt: now, updatedAt: now })
+    // A global brand of that name made by an admin stands in for the demo one.
+    const added = yield* brands.importLegacy([{ legacyId: demo.legacyId, aliases: [], brand }]).pipe(
+      Effect.as(true),
+      Effect.catchTag("Conflict", () => Effect.succeed(false))
+    )
+    if (added) created.brands++
+    else existing.brands++
   }
   const report: SeedReport = { created, existing }
   return report

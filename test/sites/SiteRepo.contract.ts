@@ -70,6 +70,20 @@ export const siteRepoContract = (name: string, repoLayer: Layer.Layer<SiteRepo, 
         expect(yield* repo.countByClient(["nobody"])).toBe(0)
       }))
 
+    it.effect("counts the sites using a brand under any of its ids", () =>
+      Effect.gen(function*() {
+        const repo = yield* SiteRepo
+        const [uuid, legacy] = [crypto.randomUUID(), `brand-count-${run}`]
+        yield* repo.create(newSite({ name: "Branded One", brandId: legacy }))
+        const second = yield* repo.create(newSite({ name: "Branded Two", brandId: uuid }))
+        yield* repo.create(newSite({ name: "Unbranded" }))
+        expect(yield* repo.countByBrand([uuid, legacy])).toBe(2)
+        expect(yield* repo.countByBrand([legacy])).toBe(1)
+        yield* repo.update(second.id, { brandId: null })
+        expect(yield* repo.countByBrand([uuid, legacy])).toBe(1)
+        expect(yield* repo.countByBrand(["nobody"])).toBe(0)
+      }))
+
     it.effect("keeps slugs unique", () =>
       Effect.gen(function*() {
         const repo = yield* SiteRepo

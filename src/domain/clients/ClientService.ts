@@ -1,19 +1,20 @@
 /**
  * Client operations as the admin API offers them. Storage rules (uniqueness, lookups by either
  * id form) live in the repository layers; cross-entity rules live here: a client that still has
- * sites cannot be deleted, whichever backends the two entities use.
+ * sites or brands cannot be deleted, whichever backends the entities use.
  */
 import { Effect } from "effect"
+import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
 import { ClientRepo, type ClientQuery, Entity } from "../../persistence/clients/ClientRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
-import { Conflict } from "../Errors.js"
-import { namesOf } from "../sites/SiteService.js"
+import { namesOf, refuseWhileReferenced } from "../References.js"
 import type { ClientCreate, ClientUpdate } from "./Client.js"
 
 export class ClientService extends Effect.Service<ClientService>()("Domain/ClientService", {
   effect: Effect.gen(function*() {
     const repo = yield* ClientRepo
     const sites = yield* SiteRepo
+    const brands = yield* BrandRepo
     return {
       list: (query: ClientQuery) => repo.list(query),
       get: (id: string) => repo.findById(id),
@@ -22,15 +23,10 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
       delete: (id: string) =>
         Effect.gen(function*() {
           const client = yield* repo.findById(id)
-          const siteCount = yield* sites.countByClient(namesOf(client))
-          if (siteCount > 0) {
-            return yield* Effect.fail(
-              new Conflict({
-                entity: Entity,
-                error: `Client ${JSON.stringify(id)} still has ${siteCount} site${siteCount === 1 ? "" : "s"}; delete them first`
-              })
-            )
-          }
+          const names = namesOf(client)
+          const children = { entity: Entity, id, relation: "still has", advice: "delete them first" }
+          yield* refuseWhileReferenced({ ...children, count: yield* sites.countByClient(names), noun: "site" })
+          yield* refuseWhileReferenced({ ...children, count: yield* brands.countByClient(names), noun: "brand" })
           yield* repo.delete(client.id)
         })
     } as const

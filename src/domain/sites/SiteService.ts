@@ -1,13 +1,15 @@
 /**
- * Site rules on top of whichever storage each entity uses: the client must exist (in either id
- * form), the selection window must be ordered, settings merge over their defaults, and a draft
- * collects changes until publish applies them (and clears it) or discard drops them.
+ * Site rules on top of whichever storage each entity uses: the client and the brand must exist
+ * (in either id form), the selection window must be ordered, settings merge over their defaults,
+ * and a draft collects changes until publish applies them (and clears it) or discard drops them.
  */
 import { DateTime, Effect, Option, Schema } from "effect"
+import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
-import { InvalidReference, ValidationError } from "../Errors.js"
+import { ValidationError } from "../Errors.js"
 import type { JsonObject } from "../Fields.js"
+import { namesIfFound, namesOf, referenced } from "../References.js"
 import {
   DefaultSettings,
   type SettingsInput,
@@ -21,9 +23,8 @@ import {
   slugFrom
 } from "./Site.js"
 
-/** Every id that names a record: the one it has and the legacy one it keeps. */
-export const namesOf = (record: { readonly id: string; readonly legacyId: string | null }) =>
-  record.legacyId === null ? [record.id] : [record.id, record.legacyId]
+// Still exported from here for modules written before References.ts existed.
+export { namesOf }
 
 const mergeSettings = (current: SiteSettings, input: SettingsInput | undefined): SiteSettings => {
   if (input === undefined) return current
@@ -110,21 +111,31 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
   effect: Effect.gen(function*() {
     const sites = yield* SiteRepo
     const clients = yield* ClientRepo
+    const brands = yield* BrandRepo
 
     /** The client a site refers to, by either id form; a missing one is the caller's error. */
-    const client = (id: string) =>
-      clients.findById(id).pipe(Effect.catchTag("NotFound", () => Effect.fail(InvalidReference.of("clientId", "Client", id))))
+    const client = referenced("clientId", "Client", clients.findById)
+    const brand = referenced("brandId", "Brand", brands.findById)
+
+    /** A brand reference as stored: the brand's own id, whichever id form named it. */
+    const brandRef = (id: string | null) => id === null ? Effect.succeed(null) : Effect.map(brand(id), (found): string => found.id)
+
+    /** An update with its references checked and stored as the referenced records' own ids. */
+    const resolved = (site: Site, update: SiteUpdate) =>
+      Effect.gen(function*() {
+        const clientId = update.clientId === undefined ? site.clientId : (yield* client(update.clientId)).id
+        return update.brandId === undefined
+          ? { ...update, clientId }
+          : { ...update, clientId, brandId: yield* brandRef(update.brandId) }
+      })
 
     return {
       list: (query: Omit<SiteQuery, "clientIds"> & { readonly clientId?: string | undefined }) =>
         Effect.gen(function*() {
           if (query.clientId === undefined) return yield* sites.list(query)
-          const found = yield* clients.findById(query.clientId).pipe(
-            Effect.map(Option.some),
-            Effect.catchTag("NotFound", () => Effect.succeedNone)
-          )
-          if (Option.isNone(found)) return { items: [], total: 0 }
-          return yield* sites.list({ ...query, clientIds: namesOf(found.value) })
+          const names = yield* namesIfFound(clients.findById)(query.clientId)
+          if (Option.isNone(names)) return { items: [], total: 0 }
+          return yield* sites.list({ ...query, clientIds: names.value })
         }),
 
       get: (id: string) => sites.findById(id),
@@ -137,6 +148,7 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
           const base: SiteFields = {
             ...rest,
             clientId: owner.id,
+            brandId: yield* brandRef(input.brandId),
             slug: slug ?? slugFrom(input.name),
             settings: DefaultSettings,
             draftSettings: null
@@ -148,8 +160,7 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
       update: (id: string, update: SiteUpdate) =>
         Effect.gen(function*() {
           const site = yield* sites.findById(id)
-          const clientId = update.clientId === undefined ? site.clientId : (yield* client(update.clientId)).id
-          const fields = yield* applyUpdate(fieldsOf(site), { ...update, clientId })
+          const fields = yield* applyUpdate(fieldsOf(site), yield* resolved(site, update))
           return yield* sites.update(site.id, fields)
         }),
 
@@ -158,6 +169,7 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
         Effect.gen(function*() {
           const site = yield* sites.findById(id)
           if (update.clientId !== undefined) yield* client(update.clientId)
+          if (update.brandId !== undefined) yield* brandRef(update.brandId)
           const draft = Option.match(draftOf(site), { onNone: () => update, onSome: (d) => combine(d, update) })
           yield* applyUpdate(fieldsOf(site), draft) // the draft must be publishable
           const { status: _status, ...withoutStatus } = draft
@@ -170,8 +182,7 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
           const site = yield* sites.findById(id)
           const draft = draftOf(site)
           if (Option.isNone(draft)) return { site, changed: false }
-          const clientId = draft.value.clientId === undefined ? site.clientId : (yield* client(draft.value.clientId)).id
-          const fields = yield* applyUpdate(fieldsOf(site), { ...draft.value, clientId })
+          const fields = yield* applyUpdate(fieldsOf(site), yield* resolved(site, draft.value))
           const published = yield* sites.update(site.id, { ...fields, status: "active", draftSettings: null })
           return { site: published, changed: true }
         }),

@@ -29,6 +29,8 @@ export interface SiteRepoShape {
   readonly findBySlug: (slug: string) => Effect.Effect<Site, NotFound | StorageUnavailable>
   /** How many sites reference any of these client ids. */
   readonly countByClient: (clientIds: ReadonlyArray<string>) => Effect.Effect<number, StorageUnavailable>
+  /** How many sites use any of these brand ids. */
+  readonly countByBrand: (brandIds: ReadonlyArray<string>) => Effect.Effect<number, StorageUnavailable>
   readonly create: (fields: SiteFields) => Effect.Effect<Site, Conflict | StorageUnavailable>
   readonly update: (id: string, fields: Partial<SiteFields>) => Effect.Effect<Site, NotFound | Conflict | StorageUnavailable>
   readonly delete: (id: string) => Effect.Effect<void, NotFound | StorageUnavailable>

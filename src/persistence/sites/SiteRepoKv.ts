@@ -61,6 +61,11 @@ export const make = Effect.gen(function*() {
     countByClient: (clientIds) =>
       Effect.map(all, (records) => records.filter((s) => clientIds.includes(s.clientId)).length).pipe(span("countByClient")),
 
+    countByBrand: (brandIds) =>
+      Effect.map(all, (records) => records.filter((s) => s.brandId !== null && brandIds.includes(s.brandId)).length).pipe(
+        span("countByBrand")
+      ),
+
     create: (fields) =>
       sites.locked(
         Effect.gen(function*() {

@@ -43,6 +43,12 @@ export const make = Effect.gen(function*() {
   const slugConflict = (slug: string | undefined) => (error: SqlError): Effect.Effect<never, Conflict | SqlError> =>
     isConstraint(error, "sites_slug_unique") ? Effect.fail(slugInUse(slug ?? "")) : Effect.fail(error)
 
+  /** Sites whose reference `column` holds any of `ids`. */
+  const countReferencing = (column: "client_id" | "brand_id", ids: ReadonlyArray<string>) =>
+    sql<{ n: number }>`select count(*)::int as n from sites where ${
+      sites.where([sql`${sql(column)} = any(${[...ids]}::text[])`])
+    }`.pipe(Effect.map((rows) => rows[0]?.n ?? 0))
+
   const span = (name: string) => Effect.withSpan(`SiteRepo.${name}`, { attributes: { backend: "pg" } })
 
   const repo: SiteRepoShape = {
@@ -66,12 +72,9 @@ export const make = Effect.gen(function*() {
         )
       ).pipe(span("findBySlug")),
 
-    countByClient: (clientIds) =>
-      orUnavailable(
-        sql<{ n: number }>`select count(*)::int as n from sites where ${
-          sites.where([sql`client_id = any(${[...clientIds]}::text[])`])
-        }`.pipe(Effect.map((rows) => rows[0]?.n ?? 0))
-      ).pipe(span("countByClient")),
+    countByClient: (clientIds) => orUnavailable(countReferencing("client_id", clientIds)).pipe(span("countByClient")),
+
+    countByBrand: (brandIds) => orUnavailable(countReferencing("brand_id", brandIds)).pipe(span("countByBrand")),
 
     create: (fields) =>
       orUnavailable(

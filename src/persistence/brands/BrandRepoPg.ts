@@ -1,0 +1,99 @@
+/**
+ * Brands on the `brands` table. The unique index `brands_name_unique` keeps a name unique per
+ * client (global brands share one scope); a client named by its other id form is checked first.
+ */
+import { SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { DateTime, Effect, Layer } from "effect"
+import { AppConfig } from "../../Config.js"
+import { Brand } from "../../domain/brands/Brand.js"
+import type { Conflict } from "../../domain/Errors.js"
+import * as PgTable from "../pg/PgTable.js"
+import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
+import { BrandRepo, type BrandRepoShape, type ClientNames, Entity, nameInUse, nameKey, scopeOf } from "./BrandRepo.js"
+
+export const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const { environment } = yield* AppConfig
+  const brands = PgTable.make({ sql, table: "brands", entity: Entity, idMapEntity: "brand", schema: Brand, environment })
+
+  // `collate "C"` makes lower() fold ASCII only, as `nameKey` does, whatever the database locale.
+  const folded = sql`lower(name collate "C")`
+
+  const nameConflict = (brand: Pick<Brand, "clientId" | "name">) => (error: SqlError): Effect.Effect<never, Conflict | SqlError> =>
+    isConstraint(error, "brands_name_unique") ? Effect.fail(nameInUse(brand.name, brand.clientId)) : Effect.fail(error)
+
+  const ensureNameFree = (brand: Pick<Brand, "clientId" | "name">, clientNames: ClientNames, self?: string) => {
+    const scope = scopeOf(brand.clientId, clientNames)
+    return sql<{ id: string }>`select id from brands where ${
+      brands.where([
+        sql`${folded} = ${nameKey(brand.name)}`,
+        scope === null ? sql`client_id is null` : sql`client_id = any(${[...scope]}::text[])`,
+        ...(self === undefined ? [] : [sql`id <> ${self}`])
+      ])
+    } limit 1`.pipe(
+      Effect.flatMap((found) => found.length > 0 ? Effect.fail(nameInUse(brand.name, brand.clientId)) : Effect.void)
+    )
+  }
+
+  const span = (name: string) => Effect.withSpan(`BrandRepo.${name}`, { attributes: { backend: "pg" } })
+
+  const repo: BrandRepoShape = {
+    list: (query) => {
+      const conditions = []
+      if (query.clientIds !== undefined) conditions.push(sql`client_id = any(${[...query.clientIds]}::text[])`)
+      if (query.status !== undefined) conditions.push(sql`status = ${query.status}`)
+      if (query.search !== undefined && query.search !== "") conditions.push(sql`strpos(${folded}, ${nameKey(query.search)}) > 0`)
+      return orUnavailable(
+        brands.page(conditions, sql`${folded}, name collate "C", created_at, id`, query)
+      ).pipe(span("list"))
+    },
+
+    findById: (id) => orUnavailable(brands.find(id)).pipe(span("findById")),
+
+    countByClient: (clientIds) =>
+      orUnavailable(
+        sql<{ n: number }>`select count(*)::int as n from brands where ${
+          brands.where([sql`client_id = any(${[...clientIds]}::text[])`])
+        }`.pipe(Effect.map((rows) => rows[0]?.n ?? 0))
+      ).pipe(span("countByClient")),
+
+    create: (fields, clientNames) =>
+      orUnavailable(
+        Effect.gen(function*() {
+          yield* ensureNameFree(fields, clientNames)
+          const now = yield* DateTime.now
+          return yield* brands.insert({ ...fields, createdAt: now, updatedAt: now }).pipe(Effect.catchAll(nameConflict(fields)))
+        })
+      ).pipe(span("create")),
+
+    update: (id, fields, clientNames) =>
+      orUnavailable(
+        Effect.gen(function*() {
+          const current = yield* brands.find(id)
+          const next = { ...current, ...fields }
+          if (fields.name !== undefined || fields.clientId !== undefined) yield* ensureNameFree(next, clientNames, current.id)
+          return yield* brands.update(current.id, { ...fields, updatedAt: yield* DateTime.now }).pipe(
+            Effect.catchAll(nameConflict(next))
+          )
+        })
+      ).pipe(span("update")),
+
+    delete: (id) => orUnavailable(Effect.flatMap(brands.find(id), (current) => brands.remove(current.id))).pipe(span("delete")),
+
+    importLegacy: (records) =>
+      orUnavailable(
+        sql.withTransaction(
+          Effect.forEach(records, (record) => {
+            const { id: _id, legacyId: _legacyId, ...fields } = record.brand
+            return brands.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, row: fields }]).pipe(
+              Effect.catchAll(nameConflict(record.brand))
+            )
+          }, { discard: true })
+        )
+      ).pipe(span("importLegacy"))
+  }
+  return repo
+})
+
+export const layer: Layer.Layer<BrandRepo, never, SqlClient.SqlClient | AppConfig> = Layer.effect(BrandRepo, make)
