@@ -38,8 +38,11 @@ export interface Codec<A, Context = void> {
   readonly prefixes: ReadonlyArray<string>
   /** `undefined` when the key is not one of this entity's keys. */
   readonly decode: (key: string, value: unknown, context: Context) => Decoded<Copy<A>> | undefined
-  /** The value to store for `record`, keeping the fields of `base` (a previous copy) it does not own. */
-  readonly encode: (record: A, environment: Environment, base?: JsonRecord) => Record<string, Json>
+  /**
+   * The value to store for `record`, keeping the fields of `base` (a previous copy) it does not
+   * own. `key` is where it goes, for entities whose stores each have their own shape.
+   */
+  readonly encode: (record: A, environment: Environment, base?: JsonRecord, key?: string) => Record<string, Json>
   /** Where the current code writes the record: `<prefix>:<env>:<id>` for most entities. */
   readonly canonicalKey: (record: A, environment: Environment) => string
 }
@@ -130,9 +133,9 @@ export const make = <A, Context = void>(
   const entriesFor = (record: A, merged: Merged<A> | undefined) => {
     const copies = merged?.copies ?? []
     const canonical = codec.canonicalKey(record, environment)
-    const entries = copies.map((copy) => ({ key: copy.key, value: codec.encode(record, environment, copy.raw) }))
+    const entries = copies.map((copy) => ({ key: copy.key, value: codec.encode(record, environment, copy.raw, copy.key) }))
     if (!copies.some((copy) => copy.key === canonical)) {
-      entries.push({ key: canonical, value: codec.encode(record, environment, merged?.winner.raw) })
+      entries.push({ key: canonical, value: codec.encode(record, environment, merged?.winner.raw, canonical) })
     }
     return entries
   }
