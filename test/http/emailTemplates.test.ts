@@ -1,0 +1,307 @@
+/**
+ * `/v2/email-templates` over real HTTP: the three scopes and their references (to clients and
+ * sites in either backend), one default per scope and event, the template a site resolves to,
+ * previews with HTML escaping, the delete rules of clients and sites, every error case, and the
+ * same responses whatever mix of backends holds the entities.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { type AppConfigShape, storageFor } from "../../src/Config.js"
+import { startServer, type TestServer } from "../support/server.js"
+
+interface Step {
+  readonly name: string
+  readonly method: string
+  readonly path: string
+  readonly body?: unknown
+  /** Remembers the created record's id under this name, for `<name>` in later paths and bodies. */
+  readonly capture?: string
+}
+
+const step = (name: string, method: string, path: string, body?: unknown, capture?: string): Step => ({
+  name,
+  method,
+  path,
+  ...(body === undefined ? {} : { body }),
+  ...(capture === undefined ? {} : { capture })
+})
+
+const T = "/v2/email-templates"
+
+const template = (fields: Record<string, unknown>) => ({
+  name: "Template",
+  templateType: "global",
+  eventType: "order_confirmation",
+  subject: "Order {{orderNumber}} confirmed",
+  bodyHtml: "<p>Hi {{userName}}</p>",
+  ...fields
+})
+
+const script: ReadonlyArray<Step> = [
+  step("client", "POST", "/v2/clients", { name: "Contoso", contactEmail: "hr@contoso.example" }, "client"),
+  step("other client", "POST", "/v2/clients", { name: "Fabrikam", contactEmail: "hr@fabrikam.example" }, "other"),
+  step("third client", "POST", "/v2/clients", { name: "Northwind", contactEmail: "hr@northwind.example" }, "third"),
+  step("site", "POST", "/v2/sites", { clientId: "<client>", name: "Contoso Holiday 2026" }, "site"),
+  step("other site", "POST", "/v2/sites", { clientId: "<other>", name: "Fabrikam Awards" }, "otherSite"),
+
+  // Global scope
+  step("global default", "POST", T, template({
+    name: "Order Confirmation",
+    isDefault: true,
+    variables: ["orderNumber", "userName"],
+    fromName: "Gifts Team",
+    fromEmail: "Gifts@Example.com",
+    replyTo: "help@example.com"
+  }), "global"),
+  step("second global default", "POST", T, template({ name: "Another Default", isDefault: true })),
+  step("global plain", "POST", T, template({ name: "order confirmation (plain)" }), "plain"),
+  step("global with clientId", "POST", T, template({ clientId: "<client>" })),
+  step("global with siteId", "POST", T, template({ siteId: "<site>" })),
+
+  // Client scope
+  step("client without clientId", "POST", T, template({ templateType: "client" })),
+  step("client with siteId", "POST", T, template({ templateType: "client", clientId: "<other>", siteId: "<otherSite>" })),
+  step("client unknown", "POST", T, template({ templateType: "client", clientId: "client-nope" })),
+  step("client template", "POST", T, template({ name: "Fabrikam Orders", templateType: "client", clientId: "<other>", isDefault: true }), "clientTpl"),
+  step("client default elsewhere", "POST", T, template({ name: "Northwind Orders", templateType: "client", clientId: "<third>", isDefault: true }), "thirdTpl"),
+
+  // Site scope
+  step("site without siteId", "POST", T, template({ templateType: "site" })),
+  step("site unknown", "POST", T, template({ templateType: "site", siteId: "site-nope" })),
+  step("site of another client", "POST", T, template({ templateType: "site", siteId: "<site>", clientId: "<other>" })),
+  step("site template", "POST", T, template({
+    name: "Contoso Shipping",
+    templateType: "site",
+    siteId: "<site>",
+    clientId: "<client>",
+    eventType: "shipping_notification",
+    subject: "{{userName}}, your {{giftName}} shipped\u2009🎁",
+    bodyHtml: "<p>Hi {{userName}}, your <b>{{giftName}}</b> is on its way: {{trackingLink}}</p>",
+    bodyText: "Hi {{userName}}, your {{giftName}} is on its way: {{trackingLink}}",
+    description: "Sent when the gift ships"
+  }), "siteTpl"),
+  step("site draft", "POST", T, template({ name: "Contoso Orders", templateType: "site", siteId: "<site>", status: "draft" }), "siteDraft"),
+
+  // Invalid bodies
+  step("bad event type", "POST", T, template({ eventType: "Order Confirmation" })),
+  step("bad from email", "POST", T, template({ fromEmail: "gifts at example" })),
+  step("short name", "POST", T, template({ name: "X" })),
+  step("empty subject", "POST", T, template({ subject: "  " })),
+  step("two-line subject", "POST", T, template({ subject: "Hello\r\nBcc: everyone@example.com" })),
+  step("bad variable", "POST", T, template({ variables: ["user name"] })),
+  step("unknown field", "POST", T, template({ templateKind: "global" })),
+  step("bad status", "POST", T, template({ status: "archived" })),
+  step("bad scope", "POST", T, template({ templateType: "region" })),
+  step("missing subject", "POST", T, { name: "No Subject", templateType: "global", eventType: "invite", bodyHtml: "" }),
+
+  // Reads
+  step("get", "GET", `${T}/<global>`),
+  step("get unknown", "GET", `${T}/nope`),
+  step("list", "GET", T),
+  step("list by template_type", "GET", `${T}?template_type=site`),
+  step("list by eventType", "GET", `${T}?eventType=order_confirmation`),
+  step("list by site_id", "GET", `${T}?site_id=<site>`),
+  step("list by clientId", "GET", `${T}?clientId=<client>`),
+  step("list by status", "GET", `${T}?status=draft`),
+  step("list page", "GET", `${T}?event_type=order_confirmation&limit=2&offset=1`),
+  step("list unknown site", "GET", `${T}?siteId=site-nope`),
+  step("list bad status", "GET", `${T}?status=archived`),
+  step("list bad event", "GET", `${T}?eventType=Order`),
+
+  // Which template applies
+  step("resolve own", "GET", `${T}/resolve?eventType=shipping_notification&siteId=<site>`),
+  step("resolve past draft to global default", "GET", `${T}/resolve?eventType=order_confirmation&siteId=<site>`),
+  step("resolve client", "GET", `${T}/resolve?event_type=order_confirmation&site_id=<otherSite>`),
+  step("resolve none", "GET", `${T}/resolve?eventType=magic_link&siteId=<site>`),
+  step("resolve unknown site", "GET", `${T}/resolve?eventType=order_confirmation&siteId=site-nope`),
+  step("resolve without event", "GET", `${T}/resolve?siteId=<site>`),
+  step("resolve without site", "GET", `${T}/resolve?eventType=order_confirmation`),
+  step("activate site draft", "PUT", `${T}/<siteDraft>`, { status: "active" }),
+  step("resolve activated", "GET", `${T}/resolve?eventType=order_confirmation&siteId=<site>`),
+
+  // Updates
+  step("to global keeping the site", "PUT", `${T}/<siteTpl>`, { templateType: "global" }),
+  step("client template to site", "PUT", `${T}/<clientTpl>`, { templateType: "site", siteId: "<otherSite>" }),
+  step("second default by update", "PUT", `${T}/<plain>`, { isDefault: true }),
+  step("update bad reply-to", "PUT", `${T}/<plain>`, { replyTo: "nobody" }),
+  step("update unknown", "PUT", `${T}/nope`, { name: "Nope" }),
+  step("update fields", "PUT", `${T}/<plain>`, { subject: "Thanks, {{userName}}", variables: ["userName"], bodyText: null }),
+
+  // Preview
+  step("preview", "POST", `${T}/<siteTpl>/preview`, { variables: { userName: "Ann <ann@example.com>\nBcc: x", giftName: "Mug & \"Co\"", unused: 1 } }),
+  step("preview without variables", "POST", `${T}/<global>/preview`, {}),
+  step("preview unknown", "POST", `${T}/nope/preview`, { variables: {} }),
+  step("preview bad value", "POST", `${T}/<global>/preview`, { variables: { userName: { first: "Ann" } } }),
+  step("preview unknown field", "POST", `${T}/<global>/preview`, { vars: {} }),
+
+  // Deletes
+  step("delete site with templates", "DELETE", "/v2/sites/<site>"),
+  step("delete client with templates", "DELETE", "/v2/clients/<third>"),
+  step("delete template", "DELETE", `${T}/<thirdTpl>`),
+  step("delete template again", "DELETE", `${T}/<thirdTpl>`),
+  step("delete client now", "DELETE", "/v2/clients/<third>"),
+  step("list after", "GET", `${T}?limit=100`)
+]
+
+const fill = (text: string, ids: Record<string, string>) => text.replace(/<(\w+)>/g, (all, name: string) => ids[name] ?? all)
+
+const runScript = (server: TestServer) =>
+  Effect.gen(function*() {
+    const ids: Record<string, string> = {}
+    const byName: Record<string, { status: number; body: any }> = {}
+    for (const s of script) {
+      const body = s.body === undefined ? undefined : JSON.parse(fill(JSON.stringify(s.body), ids))
+      const response = yield* server.request(s.method, fill(s.path, ids), body)
+      if (s.capture && response.status === 201) ids[s.capture] = response.body.data.id
+      byName[s.name] = response
+    }
+    return { ids, byName }
+  })
+
+/** Ids become their names and timestamps a placeholder, so runs on different backends compare. */
+const normalise = (value: unknown, ids: Record<string, string>) => {
+  let text = JSON.stringify(value)
+  for (const [name, id] of Object.entries(ids)) text = text.replaceAll(id, `<${name}>`)
+  return JSON.parse(text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, "<time>"))
+}
+
+const configs: Record<string, Partial<AppConfigShape>> = {
+  pg: { storage: storageFor("pg") },
+  kv: { storage: storageFor("kv") },
+  "templates kv, clients and sites pg": { storage: storageFor("pg", { email_templates: "kv" }) },
+  "templates pg, clients and sites kv": { storage: storageFor("kv", { email_templates: "pg" }) }
+}
+
+const names = (response: { body: any }) => response.body.data.map((t: { name: string }) => t.name)
+
+describe("/v2/email-templates", () => {
+  it.scopedLive("enforces the template rules, with the same responses on PostgreSQL, KV and mixed backends", () =>
+    Effect.gen(function*() {
+      const runs: Record<string, { ids: Record<string, string>; byName: Record<string, any> }> = {}
+      for (const [name, config] of Object.entries(configs)) runs[name] = yield* runScript(yield* startServer(config))
+      for (const name of Object.keys(configs)) {
+        expect({ name, run: normalise(runs[name]!.byName, runs[name]!.ids) }).toEqual({ name, run: normalise(runs.pg!.byName, runs.pg!.ids) })
+      }
+
+      const { byName: r, ids } = runs.pg!
+      const error = (status: number, code: string, field?: string) => ({ status, body: { success: false, code, ...(field ? { field } : {}) } })
+
+      expect(r["global default"]).toMatchObject({
+        status: 201,
+        body: {
+          success: true,
+          message: "Email template created successfully",
+          data: {
+            name: "Order Confirmation",
+            templateType: "global",
+            clientId: null,
+            siteId: null,
+            status: "active",
+            isDefault: true,
+            fromEmail: "gifts@example.com",
+            bodyText: null,
+            legacyId: null
+          }
+        }
+      })
+      expect(r["second global default"]).toMatchObject(error(409, "CONFLICT", "isDefault"))
+      expect(r["global plain"].status).toBe(201)
+      expect(r["global with clientId"]).toMatchObject(error(400, "VALIDATION_ERROR", "clientId"))
+      expect(r["global with siteId"]).toMatchObject(error(400, "VALIDATION_ERROR", "siteId"))
+      expect(r["global with siteId"].body.error).toBe("siteId: must be absent for a global template")
+
+      expect(r["client without clientId"]).toMatchObject(error(400, "VALIDATION_ERROR", "clientId"))
+      expect(r["client without clientId"].body.error).toBe("clientId: is required for a client template")
+      expect(r["client with siteId"]).toMatchObject(error(400, "VALIDATION_ERROR", "siteId"))
+      expect(r["client unknown"]).toMatchObject(error(400, "INVALID_REFERENCE", "clientId"))
+      expect(r["client template"].body.data).toMatchObject({ templateType: "client", clientId: ids.other, siteId: null, isDefault: true })
+      expect(r["client default elsewhere"].status).toBe(201)
+
+      expect(r["site without siteId"]).toMatchObject(error(400, "VALIDATION_ERROR", "siteId"))
+      expect(r["site unknown"]).toMatchObject(error(400, "INVALID_REFERENCE", "siteId"))
+      expect(r["site of another client"]).toMatchObject(error(400, "VALIDATION_ERROR", "clientId"))
+      expect(r["site template"].body.data).toMatchObject({ templateType: "site", siteId: ids.site, clientId: ids.client })
+      expect(r["site draft"].body.data).toMatchObject({ clientId: ids.client, status: "draft" })
+
+      for (const [name, field] of [
+        ["bad event type", "eventType"],
+        ["bad from email", "fromEmail"],
+        ["short name", "name"],
+        ["empty subject", "subject"],
+        ["two-line subject", "subject"],
+        ["bad variable", "variables.0"],
+        ["unknown field", "templateKind"],
+        ["bad status", "status"],
+        ["bad scope", "templateType"],
+        ["missing subject", "subject"]
+      ] as const) {
+        expect({ name, response: r[name] }).toMatchObject({ name, response: error(400, "VALIDATION_ERROR", field) })
+      }
+
+      expect(r.get.body.data.id).toBe(ids.global)
+      expect(r["get unknown"]).toMatchObject(error(404, "NOT_FOUND"))
+      // By name, as the peer sorted; the total is the full count.
+      expect(names(r.list)).toEqual(["Contoso Orders", "Contoso Shipping", "Fabrikam Orders", "Northwind Orders", "Order Confirmation", "order confirmation (plain)"])
+      expect(r.list.body.total).toBe(6)
+      expect(names(r["list by template_type"])).toEqual(["Contoso Orders", "Contoso Shipping"])
+      expect(r["list by eventType"].body.total).toBe(5)
+      expect(names(r["list by site_id"])).toEqual(["Contoso Orders", "Contoso Shipping"])
+      expect(names(r["list by clientId"])).toEqual(["Contoso Orders", "Contoso Shipping"])
+      expect(names(r["list by status"])).toEqual(["Contoso Orders"])
+      expect(r["list page"].body).toMatchObject({ total: 5 })
+      expect(names(r["list page"])).toEqual(["Fabrikam Orders", "Northwind Orders"])
+      expect(r["list unknown site"].body).toEqual({ success: true, data: [], total: 0 })
+      expect(r["list bad status"]).toMatchObject(error(400, "VALIDATION_ERROR", "status"))
+      expect(r["list bad event"]).toMatchObject(error(400, "VALIDATION_ERROR", "eventType"))
+
+      expect(r["resolve own"].body.data.id).toBe(ids.siteTpl)
+      expect(r["resolve past draft to global default"].body.data.id).toBe(ids.global)
+      expect(r["resolve client"].body.data.id).toBe(ids.clientTpl)
+      expect(r["resolve none"]).toMatchObject(error(404, "NOT_FOUND"))
+      expect(r["resolve unknown site"]).toMatchObject(error(404, "NOT_FOUND"))
+      expect(r["resolve without event"]).toMatchObject(error(400, "VALIDATION_ERROR", "eventType"))
+      expect(r["resolve without site"]).toMatchObject(error(400, "VALIDATION_ERROR", "siteId"))
+      expect(r["activate site draft"]).toMatchObject({ status: 200, body: { message: "Email template updated successfully" } })
+      expect(r["resolve activated"].body.data.id).toBe(ids.siteDraft)
+
+      expect(r["to global keeping the site"]).toMatchObject(error(400, "VALIDATION_ERROR", "siteId"))
+      // The client of a site template is its site's, whatever it was before.
+      expect(r["client template to site"].body.data).toMatchObject({ templateType: "site", siteId: ids.otherSite, clientId: ids.other })
+      expect(r["second default by update"]).toMatchObject(error(409, "CONFLICT", "isDefault"))
+      expect(r["update bad reply-to"]).toMatchObject(error(400, "VALIDATION_ERROR", "replyTo"))
+      expect(r["update unknown"]).toMatchObject(error(404, "NOT_FOUND"))
+      expect(r["update fields"].body.data).toMatchObject({ subject: "Thanks, {{userName}}", variables: ["userName"], bodyText: null, name: "order confirmation (plain)" })
+
+      expect(r.preview).toEqual({
+        status: 200,
+        body: {
+          success: true,
+          data: {
+            templateId: ids.siteTpl,
+            subject: "Ann <ann@example.com> Bcc: x, your Mug & \"Co\" shipped\u2009🎁",
+            bodyHtml: "<p>Hi Ann &lt;ann@example.com&gt;\nBcc: x, your <b>Mug &amp; &quot;Co&quot;</b> is on its way: </p>",
+            bodyText: "Hi Ann <ann@example.com>\nBcc: x, your Mug & \"Co\" is on its way: ",
+            missingVariables: ["trackingLink"]
+          }
+        }
+      })
+      expect(r["preview without variables"].body.data).toMatchObject({
+        subject: "Order  confirmed",
+        bodyHtml: "<p>Hi </p>",
+        bodyText: null,
+        missingVariables: ["orderNumber", "userName"]
+      })
+      expect(r["preview unknown"]).toMatchObject(error(404, "NOT_FOUND"))
+      expect(r["preview bad value"]).toMatchObject(error(400, "VALIDATION_ERROR", "variables.userName"))
+      expect(r["preview unknown field"]).toMatchObject(error(400, "VALIDATION_ERROR", "vars"))
+
+      expect(r["delete site with templates"]).toMatchObject(error(409, "CONFLICT"))
+      expect(r["delete site with templates"].body.error).toMatch(/still has 2 e-mail templates/)
+      expect(r["delete client with templates"]).toMatchObject(error(409, "CONFLICT"))
+      expect(r["delete client with templates"].body.error).toMatch(/still has 1 e-mail template;/)
+      expect(r["delete template"]).toEqual({ status: 200, body: { success: true, message: "Email template deleted successfully" } })
+      expect(r["delete template again"]).toMatchObject(error(404, "NOT_FOUND"))
+      expect(r["delete client now"].status).toBe(200)
+      expect(r["list after"].body.total).toBe(5)
+    }), { timeout: 180_000 })
+})
