@@ -7,24 +7,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { type AppConfigShape, storageFor } from "../../src/Config.js"
-import { startServer, type TestServer } from "../support/server.js"
-
-interface Step {
-  readonly name: string
-  readonly method: string
-  readonly path: string
-  readonly body?: unknown
-  /** Remembers the created record's id under this name, for `<name>` in later paths and bodies. */
-  readonly capture?: string
-}
-
-const step = (name: string, method: string, path: string, body?: unknown, capture?: string): Step => ({
-  name,
-  method,
-  path,
-  ...(body === undefined ? {} : { body }),
-  ...(capture === undefined ? {} : { capture })
-})
+import { normalise, type Run, runScript, type Step, step } from "../support/scenario.js"
+import { startServer } from "../support/server.js"
 
 const T = "/v2/email-templates"
 
@@ -143,28 +127,6 @@ const script: ReadonlyArray<Step> = [
   step("list after", "GET", `${T}?limit=100`)
 ]
 
-const fill = (text: string, ids: Record<string, string>) => text.replace(/<(\w+)>/g, (all, name: string) => ids[name] ?? all)
-
-const runScript = (server: TestServer) =>
-  Effect.gen(function*() {
-    const ids: Record<string, string> = {}
-    const byName: Record<string, { status: number; body: any }> = {}
-    for (const s of script) {
-      const body = s.body === undefined ? undefined : JSON.parse(fill(JSON.stringify(s.body), ids))
-      const response = yield* server.request(s.method, fill(s.path, ids), body)
-      if (s.capture && response.status === 201) ids[s.capture] = response.body.data.id
-      byName[s.name] = response
-    }
-    return { ids, byName }
-  })
-
-/** Ids become their names and timestamps a placeholder, so runs on different backends compare. */
-const normalise = (value: unknown, ids: Record<string, string>) => {
-  let text = JSON.stringify(value)
-  for (const [name, id] of Object.entries(ids)) text = text.replaceAll(id, `<${name}>`)
-  return JSON.parse(text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, "<time>"))
-}
-
 const configs: Record<string, Partial<AppConfigShape>> = {
   pg: { storage: storageFor("pg") },
   kv: { storage: storageFor("kv") },
@@ -177,13 +139,14 @@ const names = (response: { body: any }) => response.body.data.map((t: { name: st
 describe("/v2/email-templates", () => {
   it.scopedLive("enforces the template rules, with the same responses on PostgreSQL, KV and mixed backends", () =>
     Effect.gen(function*() {
-      const runs: Record<string, { ids: Record<string, string>; byName: Record<string, any> }> = {}
-      for (const [name, config] of Object.entries(configs)) runs[name] = yield* runScript(yield* startServer(config))
+      const runs: Record<string, Run> = {}
+      for (const [name, config] of Object.entries(configs)) runs[name] = yield* runScript(yield* startServer(config), script)
       for (const name of Object.keys(configs)) {
-        expect({ name, run: normalise(runs[name]!.byName, runs[name]!.ids) }).toEqual({ name, run: normalise(runs.pg!.byName, runs.pg!.ids) })
+        expect({ name, run: normalise(runs[name]!) }).toEqual({ name, run: normalise(runs.pg!) })
       }
 
-      const { byName: r, ids } = runs.pg!
+      const { ids } = runs.pg!
+      const r = runs.pg!.byName as Record<string, any>
       const error = (status: number, code: string, field?: string) => ({ status, body: { success: false, code, ...(field ? { field } : {}) } })
 
       expect(r["global default"]).toMatchObject({

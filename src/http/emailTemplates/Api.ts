@@ -48,16 +48,18 @@ export const Preview = Schema.Struct({
   })
 }).annotations({ identifier: "EmailTemplatePreview" })
 
+// Query parameters come camelCase or snake_case: the peer accepted both (peer-api §3.9).
+const EventParams = { eventType: OptionalParam(EventType), event_type: OptionalParam(EventType) }
+const SiteParams = { siteId: OptionalParam(EntityId), site_id: OptionalParam(EntityId) }
+
 export const EmailTemplatesApi = HttpApiGroup.make("emailTemplates")
   .add(
     HttpApiEndpoint.get("list", "/v2/email-templates")
       .setUrlParams(Schema.Struct({
         templateType: OptionalParam(TemplateType),
         template_type: OptionalParam(TemplateType),
-        eventType: OptionalParam(EventType),
-        event_type: OptionalParam(EventType),
-        siteId: OptionalParam(EntityId),
-        site_id: OptionalParam(EntityId),
+        ...EventParams,
+        ...SiteParams,
         clientId: OptionalParam(EntityId),
         client_id: OptionalParam(EntityId),
         status: OptionalParam(TemplateStatus),
@@ -67,12 +69,7 @@ export const EmailTemplatesApi = HttpApiGroup.make("emailTemplates")
   )
   .add(
     HttpApiEndpoint.get("resolve", "/v2/email-templates/resolve")
-      .setUrlParams(Schema.Struct({
-        eventType: OptionalParam(EventType),
-        event_type: OptionalParam(EventType),
-        siteId: OptionalParam(EntityId),
-        site_id: OptionalParam(EntityId)
-      }))
+      .setUrlParams(Schema.Struct({ ...EventParams, ...SiteParams }))
       .addSuccess(Data(EmailTemplateJson, "EmailTemplateResponse"))
       .addError(NotFound)
       .annotate(OpenApi.Description, "The active template a site uses for an event: the site's own, else its client's, else the global default")

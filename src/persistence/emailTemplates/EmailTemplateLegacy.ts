@@ -71,6 +71,17 @@ export const templateKey = (
 
 export const canonicalKey = (environment: Environment, id: string) => `${Stores.crud}${environment}:${id}`
 
+/** What each store calls the fields whose names differ between stores (legacy-kv-format §3.1). */
+const FieldNames = {
+  crud: { subject: "subject", bodyHtml: "body", bodyText: "bodyText", eventType: "templateType", updatedAt: "updatedAt" },
+  legacy: { subject: "subjectLine", bodyHtml: "htmlContent", bodyText: "textContent", eventType: "eventType", updatedAt: "lastModified" },
+  global: { subject: "defaultSubject", bodyHtml: "defaultHtmlContent", bodyText: "defaultTextContent", eventType: "type", updatedAt: "updatedAt" },
+  site: { subject: "subject", bodyHtml: "htmlContent", bodyText: "textContent", eventType: "type", updatedAt: "updatedAt" }
+} as const satisfies Record<Store, Record<string, string>>
+
+/** Every store's name for a field: a copy is read whatever store its fields came from. */
+const anyStore = (field: keyof typeof FieldNames.crud) => [...new Set(Object.values(FieldNames).map((names) => names[field]))]
+
 /** Ids the old platform's email service sent by (peer-integrations §3.2): each names its event. */
 const wellKnownIds = new Set([
   "magic-link",
@@ -129,9 +140,9 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
   const unnamed = text(pick(record, "name")) === undefined && location.store !== "crud"
   const named = requiredName(unnamed ? { ...record, name: id } : record)
   if ("reason" in named) return rejected(named.reason, named.detail)
-  const subject = text(pick(record, "subject", "subjectLine", "defaultSubject"))
+  const subject = text(pick(record, ...anyStore("subject")))
   if (subject === undefined) return rejected("MISSING_SUBJECT", "the template has no subject")
-  const bodyHtml = body(pick(record, "bodyHtml", "htmlContent", "body", "defaultHtmlContent"))
+  const bodyHtml = body(pick(record, ...anyStore("bodyHtml")))
   if (bodyHtml === undefined && location.store === "crud") return rejected("MISSING_BODY", "the template has no body")
 
   // A missing or unknown site is an orphan: the migration engine reports it, the decoder keeps it.
@@ -151,7 +162,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
       eventType: eventTypeOf(record, id),
       subject: subject.replace(/\s*[\r\n]+\s*/g, " "),
       bodyHtml: bodyHtml ?? "",
-      bodyText: body(pick(record, "bodyText", "textContent", "defaultTextContent")) ?? null,
+      bodyText: body(pick(record, ...anyStore("bodyText"))) ?? null,
       variables: variablesOf(record, warnings),
       fromName: optionalField(Text({ max: 200 }), pick(record, "fromName"), "FROM_NAME_INVALID_NULLED", warnings),
       fromEmail: optionalField(Email, pick(record, "fromEmail"), "FROM_EMAIL_INVALID_NULLED", warnings),
@@ -184,19 +195,6 @@ const ownedKeys = new Set(
     "id",
     "name",
     "description",
-    "subject",
-    "subjectLine",
-    "defaultSubject",
-    "bodyHtml",
-    "htmlContent",
-    "body",
-    "defaultHtmlContent",
-    "bodyText",
-    "textContent",
-    "defaultTextContent",
-    "eventType",
-    "type",
-    "templateType",
     "variables",
     "status",
     "enabled",
@@ -207,51 +205,10 @@ const ownedKeys = new Set(
     "fromEmail",
     "replyTo",
     "createdAt",
-    "updatedAt",
-    "lastModified",
-    "environmentId"
+    "environmentId",
+    ...Object.values(FieldNames).flatMap((names) => Object.values(names))
   )
 )
-
-/** Each store's names for the fields it has; the model's other fields go under their own names. */
-const shapeOf = (t: EmailTemplate, store: Store, environment: Environment): Record<string, Json> => {
-  switch (store) {
-    case "crud":
-      return {
-        subject: t.subject,
-        body: t.bodyHtml,
-        bodyText: t.bodyText,
-        templateType: t.eventType,
-        updatedAt: isoString(t.updatedAt),
-        environmentId: environment
-      }
-    case "legacy":
-      return {
-        subjectLine: t.subject,
-        htmlContent: t.bodyHtml,
-        textContent: t.bodyText,
-        eventType: t.eventType,
-        lastModified: isoString(t.updatedAt)
-      }
-    case "global":
-      return {
-        type: t.eventType,
-        defaultSubject: t.subject,
-        defaultHtmlContent: t.bodyHtml,
-        defaultTextContent: t.bodyText,
-        updatedAt: isoString(t.updatedAt)
-      }
-    case "site":
-      return {
-        type: t.eventType,
-        subject: t.subject,
-        htmlContent: t.bodyHtml,
-        textContent: t.bodyText,
-        enabled: t.status === "active",
-        updatedAt: isoString(t.updatedAt)
-      }
-  }
-}
 
 /**
  * The legacy value for a template under `key`, in that store's shape. Fields the model does not
@@ -264,6 +221,7 @@ export const encode = (
   key?: string
 ): Record<string, Json> => {
   const store = (key === undefined ? undefined : templateKey(key)?.store) ?? "crud"
+  const names = FieldNames[store]
   const kept = keptFields(base, ownedKeys)
   return withoutNulls({
     // The CRUD factory wrote a language on every record; `en` was its default.
@@ -281,7 +239,14 @@ export const encode = (
     fromEmail: template.fromEmail,
     replyTo: template.replyTo,
     createdAt: isoString(template.createdAt),
-    ...shapeOf(template, store, environment)
+    [names.subject]: template.subject,
+    [names.bodyHtml]: template.bodyHtml,
+    [names.bodyText]: template.bodyText,
+    [names.eventType]: template.eventType,
+    [names.updatedAt]: isoString(template.updatedAt),
+    // The site store's on/off switch (what its sender checked) and the CRUD factory's environment stamp.
+    ...(store === "site" ? { enabled: template.status === "active" } : {}),
+    ...(store === "crud" ? { environmentId: environment } : {})
   })
 }
 
