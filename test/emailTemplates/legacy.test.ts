@@ -1,10 +1,14 @@
 /**
  * E-mail templates read from the realistic legacy dump: the decoder's outcomes for the four
  * template stores match the fixture's manifest (orphans are a migration concern: the decoder
- * keeps them), and the KV layer rewrites every copy in its own store's shape.
+ * keeps them), the KV layer rewrites every copy in its own store's shape, and the service and
+ * the seed work on top of a legacy store.
  */
 import { describe, expect, it, layer } from "@effect/vitest"
 import { DateTime, Effect, Layer, Option } from "effect"
+import { EmailTemplateService } from "../../src/domain/emailTemplates/EmailTemplateService.js"
+import * as BrandRepoKv from "../../src/persistence/brands/BrandRepoKv.js"
+import * as ClientRepoKv from "../../src/persistence/clients/ClientRepoKv.js"
 import {
   codec,
   decode,
@@ -17,6 +21,8 @@ import * as KvCollection from "../../src/persistence/kv/KvCollection.js"
 import { KvStore } from "../../src/persistence/kv/KvStore.js"
 import * as KvStoreMemory from "../../src/persistence/kv/KvStoreMemory.js"
 import { decode as decodeSite } from "../../src/persistence/sites/SiteLegacy.js"
+import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
+import { seed } from "../../src/seed/Seed.js"
 import { testConfig } from "../support/config.js"
 import { loadDump, loadManifest } from "../support/fixture.js"
 
@@ -195,5 +201,42 @@ layer(fixtureLayer, { excludeTestServices: true })("EmailTemplateRepoKv on the f
       expect(Option.isNone(yield* kv.get("email_template:development:order-confirmation"))).toBe(true)
       const left = yield* KvCollection.make(kv, codec, "development").load
       expect(left.byName.has("order-confirmation")).toBe(false)
+    }))
+})
+
+const serviceLayer = EmailTemplateService.Default.pipe(
+  // The brands are there for the seed.
+  Layer.provideMerge(Layer.mergeAll(EmailTemplateRepoKv.layer, SiteRepoKv.layer, ClientRepoKv.layer, BrandRepoKv.layer)),
+  Layer.provideMerge(Layer.effect(KvStore, KvStoreMemory.make(dump))),
+  Layer.provide(testConfig())
+)
+
+layer(serviceLayer, { excludeTestServices: true })("templates of the fixture through the service", (it) => {
+  it.effect("resolves a site's template: its own active one, else the legacy default of the event", () =>
+    Effect.gen(function*() {
+      const service = yield* EmailTemplateService
+      expect((yield* service.resolve("shipping_notification", "site-001")).id).toBe("site-template-1773655200000")
+      expect((yield* service.resolve("order_confirmation", "site-001")).id).toBe("order-confirmation")
+      // The site's own invite is disabled and the global library's invite is no default.
+      expect((yield* Effect.flip(service.resolve("invite", "demo-service-award")))._tag).toBe("NotFound")
+    }))
+
+  it.effect("an orphan can be edited, but not moved to a site that does not exist", () =>
+    Effect.gen(function*() {
+      const service = yield* EmailTemplateService
+      const renamed = yield* service.update("site-template-1770627600000", { name: "Shipping (orphan)" })
+      expect(renamed).toMatchObject({ name: "Shipping (orphan)", siteId: "site-1727427600000-iwi4ywd" })
+      const moved = yield* Effect.flip(service.update("site-template-1770627600000", { siteId: "site-nope" }))
+      expect(moved).toMatchObject({ _tag: "InvalidReference", field: "siteId" })
+    }))
+
+  it.effect("the seed leaves the legacy defaults in place of its own", () =>
+    Effect.gen(function*() {
+      const report = yield* seed
+      expect(report.created.email_templates).toBe(0)
+      expect(report.existing.email_templates).toBe(5)
+      const repo = yield* EmailTemplateRepo
+      expect(yield* repo.count({ templateType: "global", eventType: "magic_link", isDefault: true })).toBe(1)
+      expect((yield* repo.findById("magic-link")).isDefault).toBe(true)
     }))
 })

@@ -105,6 +105,10 @@ export class EmailTemplateService extends Effect.Service<EmailTemplateService>()
       update: (id: string, update: EmailTemplateUpdate) =>
         Effect.gen(function*() {
           const current = yield* templates.findById(id)
+          // References are checked when the scope changes, so a legacy orphan can still be edited.
+          if (update.templateType === undefined && update.siteId === undefined && update.clientId === undefined) {
+            return yield* templates.update(current.id, update)
+          }
           // A site template's client came from its site: it follows the site, not the caller.
           const scope: Scope = {
             templateType: update.templateType ?? current.templateType,
