@@ -24,6 +24,7 @@ import { decode as decodeSite } from "../../src/persistence/sites/SiteLegacy.js"
 import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
 import { seed } from "../../src/seed/Seed.js"
 import { testConfig } from "../support/config.js"
+import { newTemplate } from "./EmailTemplateRepo.contract.js"
 import { loadDump, loadManifest } from "../support/fixture.js"
 
 const dump = loadDump()
@@ -219,6 +220,13 @@ layer(serviceLayer, { excludeTestServices: true })("templates of the fixture thr
       expect((yield* service.resolve("order_confirmation", "site-001")).id).toBe("order-confirmation")
       // The site's own invite is disabled and the global library's invite is no default.
       expect((yield* Effect.flip(service.resolve("invite", "demo-service-award")))._tag).toBe("NotFound")
+      // Among a scope's active templates the default wins, else the first by name.
+      const make = (name: string, isDefault: boolean) =>
+        service.create(newTemplate({ name, eventType: "gift_selected", templateType: "site", siteId: "site-001", isDefault }))
+      const plain = yield* make("Aaa Gift Selected", false)
+      expect((yield* service.resolve("gift_selected", "site-001")).id).toBe(plain.id)
+      const preferred = yield* make("Zzz Gift Selected", true)
+      expect((yield* service.resolve("gift_selected", "site-001")).id).toBe(preferred.id)
     }))
 
   it.effect("an orphan can be edited, but not moved to a site that does not exist", () =>

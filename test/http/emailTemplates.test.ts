@@ -4,9 +4,14 @@
  * previews with HTML escaping, the delete rules of clients and sites, every error case, and the
  * same responses whatever mix of backends holds the entities.
  */
+import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { type AppConfigShape, storageFor } from "../../src/Config.js"
+import * as Storage from "../../src/persistence/Storage.js"
+import { seed } from "../../src/seed/Seed.js"
+import { testConfig } from "../support/config.js"
+import { loadDump } from "../support/fixture.js"
 import { normalise, type Run, runScript, type Step, step } from "../support/scenario.js"
 import { startServer } from "../support/server.js"
 
@@ -267,4 +272,30 @@ describe("/v2/email-templates", () => {
       expect(r["delete client now"].status).toBe(200)
       expect(r["list after"].body.total).toBe(5)
     }), { timeout: 180_000 })
+
+  it.scopedLive("finds the legacy templates of a site that moved to PostgreSQL, by either of its ids", () =>
+    Effect.gen(function*() {
+      const config = { storage: storageFor("pg", { email_templates: "kv" }) }
+      const rows = loadDump()
+      // The legacy store holds the templates; the demo sites (site-001 among them) land in tables.
+      const prepare = Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`insert into kv_store (key, value)
+          select k, v::jsonb from unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => JSON.stringify(r.value))}::text[]) as t(k, v)`
+        yield* Effect.provide(seed, Storage.layer.pipe(Layer.provide(testConfig(config))))
+      })
+      const server = yield* startServer(config, prepare)
+      const site = (yield* server.request("GET", "/v2/sites/site-001")).body.data
+      expect(site).toMatchObject({ legacyId: "site-001" })
+      expect(site.id).not.toBe("site-001")
+      const resolved = yield* server.request("GET", `${T}/resolve?eventType=shipping_notification&siteId=${site.id}`)
+      expect(resolved.body.data).toMatchObject({ id: "site-template-1773655200000", siteId: "site-001" })
+      const listed = yield* server.request("GET", `${T}?siteId=${site.id}`)
+      expect(listed.body.data.map((t: { id: string }) => t.id)).toEqual(["site-template-1773655200000"])
+      expect((yield* server.request("DELETE", `/v2/sites/${site.id}`)).status).toBe(409)
+      // A new site template refers to the site by the id it has now.
+      const created = yield* server.request("POST", T, template({ name: "TechCorp Orders", templateType: "site", siteId: "site-001" }))
+      expect(created.body.data).toMatchObject({ siteId: site.id, clientId: site.clientId })
+    }), { timeout: 60_000 })
 })
+
