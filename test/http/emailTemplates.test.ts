@@ -297,5 +297,14 @@ describe("/v2/email-templates", () => {
       const created = yield* server.request("POST", T, template({ name: "TechCorp Orders", templateType: "site", siteId: "site-001" }))
       expect(created.body.data).toMatchObject({ siteId: site.id, clientId: site.clientId })
     }), { timeout: 60_000 })
-})
 
+  it.scopedLive("documents the template routes and the scopes in OpenAPI", () =>
+    Effect.gen(function*() {
+      const openapi = (yield* (yield* startServer()).request("GET", "/openapi.json")).body
+      expect(Object.keys(openapi.paths)).toEqual(
+        expect.arrayContaining([T, `${T}/resolve`, `${T}/{id}`, `${T}/{id}/preview`])
+      )
+      expect(openapi.components.schemas.EmailTemplateCreate.properties.templateType.enum).toEqual(["global", "client", "site"])
+      expect(Object.keys(openapi.components.schemas.EmailTemplatePreview.properties)).toContain("missingVariables")
+    }))
+})
