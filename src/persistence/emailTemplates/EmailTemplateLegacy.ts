@@ -7,7 +7,6 @@
  * `enabled`). Every copy is rewritten in its own store's shape, so the old readers keep working;
  * new records go to the CRUD store.
  */
-import { Either, Option } from "effect"
 import type { Environment } from "../../Config.js"
 import {
   EmailTemplate,
@@ -18,7 +17,7 @@ import {
   VariablePattern
 } from "../../domain/emailTemplates/EmailTemplate.js"
 import { Email, EntityId, LongText, Text } from "../../domain/Fields.js"
-import type { Codec, Copy } from "../kv/KvCollection.js"
+import { type Codec, type Copy, decodedCopy } from "../kv/KvCollection.js"
 import {
   aliasKeys,
   asRecord,
@@ -29,14 +28,12 @@ import {
   type Json,
   type JsonRecord,
   keptFields,
-  mergeTimestamp,
   optionalField,
   pick,
   rejected,
   requiredName,
   text,
   timestamps,
-  valid,
   withoutNulls
 } from "../legacy/Legacy.js"
 
@@ -150,7 +147,8 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
   const clientId = optionalField(EntityId, pick(record, "clientId"), "CLIENT_ID_INVALID_NULLED", warnings)
   const templateType: TemplateType = siteId !== null ? "site" : clientId !== null ? "client" : "global"
 
-  const built = Either.try(() =>
+  const copy = { key, environment: location.environment, identity: id, id, keyId: location.id, raw: record, warnings }
+  return decodedCopy(() =>
     EmailTemplate.make({
       id: id as EmailTemplate["id"],
       legacyId: null,
@@ -170,23 +168,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
       status: statusOf(record, location.store),
       isDefault: bool(pick(record, "isDefault")) ?? (location.store === "legacy" && wellKnownIds.has(id)),
       ...timestamps(record)
-    })
-  )
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
-  return valid(
-    {
-      key,
-      environment: location.environment,
-      identity: id,
-      id,
-      keyId: location.id,
-      record: built.right,
-      timestamp: mergeTimestamp(record),
-      raw: record,
-      warnings
-    },
-    warnings
-  )
+    }), copy)
 }
 
 // Every name the decoder reads a model field from, in any store: dropped from a copy's other fields.
