@@ -276,7 +276,8 @@ describe("/v2/email-templates", () => {
   it.scopedLive("finds the legacy templates of a site that moved to PostgreSQL, by either of its ids", () =>
     Effect.gen(function*() {
       const config = { storage: storageFor("pg", { email_templates: "kv" }) }
-      const rows = loadDump()
+      // A caller-chosen legacy id, as the old transactional store allowed.
+      const rows = [...loadDump(), { key: "email-template:Welcome Email ✉", value: { name: "Welcome", subjectLine: "Hi", htmlContent: "<p>Hi</p>" } }]
       // The legacy store holds the templates; the demo sites (site-001 among them) land in tables.
       const prepare = Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
@@ -293,6 +294,8 @@ describe("/v2/email-templates", () => {
       const listed = yield* server.request("GET", `${T}?siteId=${site.id}`)
       expect(listed.body.data.map((t: { id: string }) => t.id)).toEqual(["site-template-1773655200000"])
       expect((yield* server.request("DELETE", `/v2/sites/${site.id}`)).status).toBe(409)
+      const welcome = yield* server.request("GET", `${T}/${encodeURIComponent("Welcome Email ✉")}`)
+      expect(welcome).toMatchObject({ status: 200, body: { data: { id: "Welcome Email ✉", subject: "Hi", status: "draft" } } })
       // A new site template refers to the site by the id it has now.
       const created = yield* server.request("POST", T, template({ name: "TechCorp Orders", templateType: "site", siteId: "site-001" }))
       expect(created.body.data).toMatchObject({ siteId: site.id, clientId: site.clientId })
