@@ -4,7 +4,9 @@
  */
 import { Migrator } from "@effect/sql"
 import coreSchema from "./0001_core_schema.js"
+import emailTemplates from "./0005_email_templates.js"
 
 export const loader = Migrator.fromRecord({
-  "0001_core_schema": coreSchema
+  "0001_core_schema": coreSchema,
+  "0005_email_templates": emailTemplates
 })

@@ -27,10 +27,11 @@ describe("Config", () => {
 
   it.effect("STORAGE sets the default and STORAGE_<ENTITY> overrides one entity", () =>
     Effect.gen(function*() {
-      expect((yield* read({ STORAGE: "kv" })).storage).toEqual({ default: "kv", entities: { clients: "kv", sites: "kv", brands: "kv" } })
-      expect((yield* read({ STORAGE: "kv", STORAGE_CLIENTS: "pg" })).storage.entities).toEqual({ clients: "pg", sites: "kv", brands: "kv" })
-      expect((yield* read({ STORAGE_SITES: "kv" })).storage).toEqual({ default: "pg", entities: { clients: "pg", sites: "kv", brands: "pg" } })
-      expect((yield* read({ STORAGE_BRANDS: "kv" })).storage.entities).toEqual({ clients: "pg", sites: "pg", brands: "kv" })
+      expect((yield* read({ STORAGE: "kv" })).storage).toEqual({ default: "kv", entities: { clients: "kv", sites: "kv", brands: "kv", email_templates: "kv" } })
+      expect((yield* read({ STORAGE: "kv", STORAGE_CLIENTS: "pg" })).storage.entities).toEqual({ clients: "pg", sites: "kv", brands: "kv", email_templates: "kv" })
+      expect((yield* read({ STORAGE_SITES: "kv" })).storage).toEqual({ default: "pg", entities: { clients: "pg", sites: "kv", brands: "pg", email_templates: "pg" } })
+      expect((yield* read({ STORAGE_BRANDS: "kv" })).storage.entities).toEqual({ clients: "pg", sites: "pg", brands: "kv", email_templates: "pg" })
+      expect((yield* read({ STORAGE_EMAIL_TEMPLATES: "kv" })).storage.entities).toEqual({ clients: "pg", sites: "pg", brands: "pg", email_templates: "kv" })
     }))
 
   it.effect("keeps connection URLs secret", () =>

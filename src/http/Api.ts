@@ -3,6 +3,7 @@ import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
 import { BrandsApi } from "./brands/Api.js"
 import { ClientsApi } from "./clients/Api.js"
+import { EmailTemplatesApi } from "./emailTemplates/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
 import { SitesApi } from "./sites/Api.js"
 import { AdminApi, HealthApi } from "./system/Api.js"
@@ -13,6 +14,7 @@ export class Api extends HttpApi.make("confetti")
   .add(ClientsApi)
   .add(SitesApi)
   .add(BrandsApi)
+  .add(EmailTemplatesApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

@@ -8,20 +8,22 @@ import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
 import { BrandService } from "../domain/brands/BrandService.js"
 import { ClientService } from "../domain/clients/ClientService.js"
+import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateService.js"
 import { SiteService } from "../domain/sites/SiteService.js"
 import { Api } from "./Api.js"
 import { AdminAuthLive } from "./Auth.js"
 import { BrandsLive } from "./brands/Http.js"
 import { ClientsLive } from "./clients/Http.js"
+import { EmailTemplatesLive } from "./emailTemplates/Http.js"
 import { ErrorsLive } from "./Errors.js"
 import { SitesLive } from "./sites/Http.js"
 import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, BrandsLive]),
+  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, BrandsLive, EmailTemplatesLive]),
   Layer.provide(AdminAuthLive),
-  Layer.provide([ClientService.Default, SiteService.Default, BrandService.Default])
+  Layer.provide([ClientService.Default, SiteService.Default, BrandService.Default, EmailTemplateService.Default])
 )
 
 /** Serves the API on whatever `HttpServer` is provided. */

@@ -12,6 +12,9 @@ import * as BrandRepoPg from "./brands/BrandRepoPg.js"
 import type { ClientRepo } from "./clients/ClientRepo.js"
 import * as ClientRepoKv from "./clients/ClientRepoKv.js"
 import * as ClientRepoPg from "./clients/ClientRepoPg.js"
+import type { EmailTemplateRepo } from "./emailTemplates/EmailTemplateRepo.js"
+import * as EmailTemplateRepoKv from "./emailTemplates/EmailTemplateRepoKv.js"
+import * as EmailTemplateRepoPg from "./emailTemplates/EmailTemplateRepoPg.js"
 import type { KvStore } from "./kv/KvStore.js"
 import type { SiteRepo } from "./sites/SiteRepo.js"
 import * as SiteRepoKv from "./sites/SiteRepoKv.js"
@@ -41,7 +44,7 @@ const select = <Repo>(
   pg: Layer.Layer<Repo, never, SqlClient.SqlClient | AppConfig>
 ): Layer.Layer<Repo, SqlError, SqlClient.SqlClient | AppConfig> => backend === "kv" ? kv.pipe(Layer.provide(kvStoreLayer)) : pg
 
-export type Repositories = ClientRepo | SiteRepo | BrandRepo
+export type Repositories = ClientRepo | SiteRepo | BrandRepo | EmailTemplateRepo
 
 /**
  * Every repository, each on the backend configured for its entity. KV layers share one
@@ -52,6 +55,7 @@ export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | Ap
     Layer.mergeAll(
       select(storage.entities.clients, ClientRepoKv.layer, ClientRepoPg.layer),
       select(storage.entities.sites, SiteRepoKv.layer, SiteRepoPg.layer),
-      select(storage.entities.brands, BrandRepoKv.layer, BrandRepoPg.layer)
+      select(storage.entities.brands, BrandRepoKv.layer, BrandRepoPg.layer),
+      select(storage.entities.email_templates, EmailTemplateRepoKv.layer, EmailTemplateRepoPg.layer)
     ))
 )

@@ -1,12 +1,13 @@
 /**
  * The demo data `app seed` loads (and `app serve` on a brand-new embedded database): the old
- * platform's demo client with its stakeholder sites' branding, the reseed clients and the
- * Phase 5A global brands (peer-integrations §7), under their legacy ids so every backend seeds
- * the same records.
+ * platform's demo client with its stakeholder sites' branding, the reseed clients, the Phase 5A
+ * global brands (peer-integrations §7) and the global default e-mail templates, under their
+ * legacy ids so every backend seeds the same records.
  */
 import { Schema } from "effect"
 import { Brand } from "../domain/brands/Brand.js"
 import { Client } from "../domain/clients/Client.js"
+import { EmailTemplate } from "../domain/emailTemplates/EmailTemplate.js"
 import { Site } from "../domain/sites/Site.js"
 
 /** A demo record: its legacy id and its fields as the create body decodes them. */
@@ -167,4 +168,78 @@ export const demoBrands = [
   brand("brand-wecelebrate", { name: "WeCelebrate", primaryColor: "#4F46E5", secondaryColor: "#818CF8" }),
   brand("brand-premium-corporate", { name: "Premium Corporate", primaryColor: "#1E40AF", secondaryColor: "#3B82F6" }),
   brand("brand-tech-startup", { name: "Tech Startup", primaryColor: "#10B981", secondaryColor: "#34D399" })
+] as const
+
+const template = demo(EmailTemplate.jsonCreate)
+
+const globalDefault = (legacyId: string, fields: Omit<typeof EmailTemplate.jsonCreate.Encoded, "templateType">) =>
+  template(legacyId, { templateType: "global", status: "active", isDefault: true, ...fields })
+
+const paragraphs = (...lines: ReadonlyArray<string>) => lines.map((line) => `<p>${line}</p>`).join("\n")
+
+/**
+ * The global defaults every site falls back to, one per event the platform sends, with the
+ * camelCase variables the events supply (peer-integrations §3.4).
+ */
+export const demoEmailTemplates = [
+  globalDefault("default-order-confirmation", {
+    name: "Order Confirmation",
+    description: "Sent when an employee places a gift order",
+    eventType: "order_confirmation",
+    subject: "Your gift order {{orderNumber}} is confirmed",
+    bodyHtml: paragraphs(
+      "Hi {{userName}},",
+      "Thank you for choosing <strong>{{giftName}}</strong> from {{siteName}}. Your order {{orderNumber}} is confirmed.",
+      "We will let you know as soon as it ships."
+    ),
+    bodyText: "Hi {{userName}},\n\nThank you for choosing {{giftName}} from {{siteName}}. Your order {{orderNumber}} is confirmed.\n\nWe will let you know as soon as it ships.",
+    variables: ["userName", "giftName", "siteName", "orderNumber"]
+  }),
+  globalDefault("default-shipping-notification", {
+    name: "Shipping Notification",
+    description: "Sent when a gift order ships",
+    eventType: "shipping_notification",
+    subject: "Your gift is on its way (order {{orderNumber}})",
+    bodyHtml: paragraphs(
+      "Hi {{userName}},",
+      "Your order {{orderNumber}} has shipped with {{carrier}}. Tracking number: {{trackingNumber}}.",
+      "<a href=\"{{trackingLink}}\">Track your package</a>. Expected delivery: {{estimatedDelivery}}."
+    ),
+    bodyText: "Hi {{userName}},\n\nYour order {{orderNumber}} has shipped with {{carrier}}. Tracking number: {{trackingNumber}}.\nTrack it at {{trackingLink}}. Expected delivery: {{estimatedDelivery}}.",
+    variables: ["userName", "orderNumber", "carrier", "trackingNumber", "trackingLink", "estimatedDelivery"]
+  }),
+  globalDefault("default-delivery-confirmation", {
+    name: "Delivery Confirmation",
+    description: "Sent when a gift order is delivered",
+    eventType: "delivery_confirmation",
+    subject: "Your gift has been delivered",
+    bodyHtml: paragraphs("Hi {{userName}},", "Your order {{orderNumber}} was delivered on {{deliveryDate}}. Enjoy your gift!"),
+    bodyText: "Hi {{userName}},\n\nYour order {{orderNumber}} was delivered on {{deliveryDate}}. Enjoy your gift!",
+    variables: ["userName", "orderNumber", "deliveryDate"]
+  }),
+  globalDefault("default-selection-reminder", {
+    name: "Selection Reminder",
+    description: "Sent before the selection window closes to employees who have not chosen yet",
+    eventType: "selection_reminder",
+    subject: "{{daysRemaining}} days left to choose your gift from {{siteName}}",
+    bodyHtml: paragraphs(
+      "Hi {{userName}},",
+      "You have {{daysRemaining}} days left to choose your gift from {{siteName}}.",
+      "<a href=\"{{magicLink}}\">Choose your gift</a>"
+    ),
+    bodyText: "Hi {{userName}},\n\nYou have {{daysRemaining}} days left to choose your gift from {{siteName}}.\nChoose it here: {{magicLink}}",
+    variables: ["userName", "daysRemaining", "siteName", "magicLink"]
+  }),
+  globalDefault("default-magic-link", {
+    name: "Magic Link",
+    description: "The sign-in link an employee asks for",
+    eventType: "magic_link",
+    subject: "Your access link for {{siteName}}",
+    bodyHtml: paragraphs(
+      "Hi {{userName}},",
+      "<a href=\"{{magicLink}}\">Open {{siteName}}</a> to choose your gift. The link works once and expires in 24 hours."
+    ),
+    bodyText: "Hi {{userName}},\n\nOpen {{siteName}} to choose your gift: {{magicLink}}\nThe link works once and expires in 24 hours.",
+    variables: ["userName", "siteName", "magicLink"]
+  })
 ] as const

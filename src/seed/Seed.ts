@@ -6,13 +6,15 @@
 import { DateTime, Effect } from "effect"
 import { Brand } from "../domain/brands/Brand.js"
 import { Client } from "../domain/clients/Client.js"
+import { EmailTemplate } from "../domain/emailTemplates/EmailTemplate.js"
 import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
 import { applyUpdate } from "../domain/sites/SiteService.js"
 import { BrandRepo } from "../persistence/brands/BrandRepo.js"
 import { ClientRepo } from "../persistence/clients/ClientRepo.js"
+import { EmailTemplateRepo } from "../persistence/emailTemplates/EmailTemplateRepo.js"
 import { SiteRepo } from "../persistence/sites/SiteRepo.js"
-import { demoBrands, demoClients, demoSites } from "./DemoData.js"
+import { demoBrands, demoClients, demoEmailTemplates, demoSites } from "./DemoData.js"
 
 export interface SeedReport {
   readonly created: Readonly<Record<string, number>>
@@ -28,8 +30,9 @@ export const seed = Effect.gen(function*() {
   const sites = yield* SiteRepo
   const brands = yield* BrandRepo
   const now = yield* DateTime.now
-  const created = { clients: 0, sites: 0, brands: 0 }
-  const existing = { clients: 0, sites: 0, brands: 0 }
+  const templates = yield* EmailTemplateRepo
+  const created = { clients: 0, sites: 0, brands: 0, email_templates: 0 }
+  const existing = { clients: 0, sites: 0, brands: 0, email_templates: 0 }
 
   for (const demo of demoClients) {
     if (yield* exists(clients.findById(demo.legacyId))) {
@@ -73,6 +76,27 @@ export const seed = Effect.gen(function*() {
     if (added) created.brands++
     else existing.brands++
   }
+  for (const demo of demoEmailTemplates) {
+    // A store that already has a global default for the event (a legacy one, say) keeps it.
+    const { eventType } = demo.fields
+    if (
+      (yield* exists(templates.findById(demo.legacyId))) ||
+      (yield* templates.count({ templateType: "global", eventType, isDefault: true })) > 0
+    ) {
+      existing.email_templates++
+      continue
+    }
+    const template = EmailTemplate.make({
+      ...demo.fields,
+      id: demo.legacyId as EmailTemplate["id"],
+      legacyId: null,
+      createdAt: now,
+      updatedAt: now
+    })
+    yield* templates.importLegacy([{ legacyId: demo.legacyId, aliases: [], template }])
+    created.email_templates++
+  }
+
   const report: SeedReport = { created, existing }
   return report
 }).pipe(Effect.withSpan("Seed.seed"))

@@ -6,6 +6,8 @@ import * as BrandRepoPg from "../../src/persistence/brands/BrandRepoPg.js"
 import { BrandRepo } from "../../src/persistence/brands/BrandRepo.js"
 import * as ClientRepoKv from "../../src/persistence/clients/ClientRepoKv.js"
 import * as ClientRepoPg from "../../src/persistence/clients/ClientRepoPg.js"
+import * as EmailTemplateRepoKv from "../../src/persistence/emailTemplates/EmailTemplateRepoKv.js"
+import * as EmailTemplateRepoPg from "../../src/persistence/emailTemplates/EmailTemplateRepoPg.js"
 import * as KvStoreMemory from "../../src/persistence/kv/KvStoreMemory.js"
 import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
 import * as SiteRepoPg from "../../src/persistence/sites/SiteRepoPg.js"
@@ -16,8 +18,12 @@ import { newBrand } from "./BrandRepo.contract.js"
 
 const config = testConfig()
 const backends = {
-  kv: Layer.mergeAll(ClientRepoKv.layer, SiteRepoKv.layer, BrandRepoKv.layer).pipe(Layer.provide([KvStoreMemory.layer, config])),
-  pg: Layer.mergeAll(ClientRepoPg.layer, SiteRepoPg.layer, BrandRepoPg.layer).pipe(Layer.provide([TestDatabase, config]))
+  kv: Layer.mergeAll(ClientRepoKv.layer, SiteRepoKv.layer, BrandRepoKv.layer, EmailTemplateRepoKv.layer).pipe(
+    Layer.provide([KvStoreMemory.layer, config])
+  ),
+  pg: Layer.mergeAll(ClientRepoPg.layer, SiteRepoPg.layer, BrandRepoPg.layer, EmailTemplateRepoPg.layer).pipe(
+    Layer.provide([TestDatabase, config])
+  )
 }
 
 for (const [name, repos] of Object.entries(backends)) {

@@ -1,11 +1,12 @@
 /**
  * Client operations as the admin API offers them. Storage rules (uniqueness, lookups by either
  * id form) live in the repository layers; cross-entity rules live here: a client that still has
- * sites or brands cannot be deleted, whichever backends the entities use.
+ * sites, brands or e-mail templates cannot be deleted, whichever backends the entities use.
  */
 import { Effect } from "effect"
 import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
 import { ClientRepo, type ClientQuery, Entity } from "../../persistence/clients/ClientRepo.js"
+import { EmailTemplateRepo } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
 import { namesOf, refuseWhileReferenced } from "../References.js"
 import type { ClientCreate, ClientUpdate } from "./Client.js"
@@ -15,6 +16,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
     const repo = yield* ClientRepo
     const sites = yield* SiteRepo
     const brands = yield* BrandRepo
+    const templates = yield* EmailTemplateRepo
     return {
       list: (query: ClientQuery) => repo.list(query),
       get: (id: string) => repo.findById(id),
@@ -27,6 +29,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
           const children = { entity: Entity, id, relation: "still has", advice: "delete them first" }
           yield* refuseWhileReferenced({ ...children, count: yield* sites.countByClient(names), noun: "site" })
           yield* refuseWhileReferenced({ ...children, count: yield* brands.countByClient(names), noun: "brand" })
+          yield* refuseWhileReferenced({ ...children, count: yield* templates.count({ clientIds: names }), noun: "e-mail template" })
           yield* repo.delete(client.id)
         })
     } as const

@@ -2,14 +2,16 @@
  * Site rules on top of whichever storage each entity uses: the client and the brand must exist
  * (in either id form), the selection window must be ordered, settings merge over their defaults,
  * and a draft collects changes until publish applies them (and clears it) or discard drops them.
+ * A site that still has e-mail templates cannot be deleted.
  */
 import { DateTime, Effect, Option, Schema } from "effect"
 import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
-import { SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
+import { EmailTemplateRepo } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
+import { Entity, SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
 import { ValidationError } from "../Errors.js"
 import type { JsonObject } from "../Fields.js"
-import { namesIfFound, namesOf, referenced } from "../References.js"
+import { namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"
 import {
   DefaultSettings,
   type SettingsInput,
@@ -112,6 +114,7 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
     const sites = yield* SiteRepo
     const clients = yield* ClientRepo
     const brands = yield* BrandRepo
+    const templates = yield* EmailTemplateRepo
 
     /** The client a site refers to, by either id form; a missing one is the caller's error. */
     const client = referenced("clientId", "Client", clients.findById)
@@ -190,7 +193,13 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
       discardDraft: (id: string) =>
         Effect.flatMap(sites.findById(id), (site) => sites.update(site.id, { draftSettings: null })),
 
-      delete: (id: string) => sites.delete(id)
+      delete: (id: string) =>
+        Effect.gen(function*() {
+          const site = yield* sites.findById(id)
+          const count = yield* templates.count({ siteIds: namesOf(site) })
+          yield* refuseWhileReferenced({ entity: Entity, id, count, noun: "e-mail template", relation: "still has", advice: "delete them first" })
+          yield* sites.delete(site.id)
+        })
     } as const
   })
 }) {}

@@ -4,10 +4,18 @@
  * each record (rule R4: newest timestamp wins), so listing and fetching always agree. Writing
  * rewrites every copy of a record, so no stale copy can win a later merge; deleting removes them all.
  */
-import { type DateTime, Effect, type Option, Stream } from "effect"
+import { type DateTime, Effect, Either, type Option, Stream } from "effect"
 import type { Environment } from "../../Config.js"
 import type { StorageUnavailable } from "../../domain/Errors.js"
-import { type Decoded, type Json, type JsonRecord, newestFirst } from "../legacy/Legacy.js"
+import {
+  type Decoded,
+  type Json,
+  type JsonRecord,
+  mergeTimestamp,
+  newestFirst,
+  rejected,
+  valid
+} from "../legacy/Legacy.js"
 import { type KvStoreShape, scan } from "./KvStore.js"
 
 /** One decoded copy of a record, as found under one key. */
@@ -38,10 +46,27 @@ export interface Codec<A, Context = void> {
   readonly prefixes: ReadonlyArray<string>
   /** `undefined` when the key is not one of this entity's keys. */
   readonly decode: (key: string, value: unknown, context: Context) => Decoded<Copy<A>> | undefined
-  /** The value to store for `record`, keeping the fields of `base` (a previous copy) it does not own. */
-  readonly encode: (record: A, environment: Environment, base?: JsonRecord) => Record<string, Json>
+  /**
+   * The value to store for `record`, keeping the fields of `base` (a previous copy) it does not
+   * own. `key` is where it goes, for entities whose stores each have their own shape.
+   */
+  readonly encode: (record: A, environment: Environment, base?: JsonRecord, key?: string) => Record<string, Json>
   /** Where the current code writes the record: `<prefix>:<env>:<id>` for most entities. */
   readonly canonicalKey: (record: A, environment: Environment) => string
+}
+
+/**
+ * A decoded row: the record `build` makes, found under `copy.key`, with its merge timestamp
+ * (rule R4); INVALID_RECORD when the model refuses what `build` made.
+ */
+export const decodedCopy = <A>(
+  build: () => A,
+  copy: Omit<Copy<A>, "record" | "timestamp">
+): Decoded<Copy<A>> => {
+  const built = Either.try(build)
+  return Either.isLeft(built)
+    ? rejected("INVALID_RECORD", String(built.left))
+    : valid({ ...copy, record: built.right, timestamp: mergeTimestamp(copy.raw) }, copy.warnings)
 }
 
 /** All copies of one record, newest first; `copies[0]` is the one that counts. */
@@ -130,9 +155,9 @@ export const make = <A, Context = void>(
   const entriesFor = (record: A, merged: Merged<A> | undefined) => {
     const copies = merged?.copies ?? []
     const canonical = codec.canonicalKey(record, environment)
-    const entries = copies.map((copy) => ({ key: copy.key, value: codec.encode(record, environment, copy.raw) }))
+    const entries = copies.map((copy) => ({ key: copy.key, value: codec.encode(record, environment, copy.raw, copy.key) }))
     if (!copies.some((copy) => copy.key === canonical)) {
-      entries.push({ key: canonical, value: codec.encode(record, environment, merged?.winner.raw) })
+      entries.push({ key: canonical, value: codec.encode(record, environment, merged?.winner.raw, canonical) })
     }
     return entries
   }

@@ -1,0 +1,152 @@
+/**
+ * Template rules on top of whichever storage each entity uses: the scope (global, a client, a
+ * site) decides which references a template must and must not have, a site template belongs to
+ * its site's client, and the template that applies to a site for an event is found from the site
+ * outwards (site → its client → the global default).
+ */
+import { Effect, Option } from "effect"
+import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
+import {
+  EmailTemplateRepo,
+  type EmailTemplateFilter,
+  type EmailTemplateQuery,
+  Entity
+} from "../../persistence/emailTemplates/EmailTemplateRepo.js"
+import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
+import { NotFound, type StorageUnavailable, ValidationError } from "../Errors.js"
+import { namesOf, referenced } from "../References.js"
+import type { EmailTemplateCreate, EmailTemplateFields, EmailTemplateUpdate, TemplateType } from "./EmailTemplate.js"
+import { render, type VariableValue } from "./Render.js"
+
+export interface TemplateListQuery extends Omit<EmailTemplateQuery, "siteIds" | "clientIds"> {
+  readonly siteId?: string | undefined
+  readonly clientId?: string | undefined
+}
+
+type Scope = Pick<EmailTemplateFields, "templateType" | "clientId" | "siteId">
+
+interface Named {
+  readonly id: string
+  readonly legacyId: string | null
+}
+
+const refused = (field: string, type: TemplateType) => Effect.fail(ValidationError.field(field, `must be absent for a ${type} template`))
+const needed = (field: string, type: TemplateType) => Effect.fail(ValidationError.field(field, `is required for a ${type} template`))
+
+export class EmailTemplateService extends Effect.Service<EmailTemplateService>()("Domain/EmailTemplateService", {
+  effect: Effect.gen(function*() {
+    const templates = yield* EmailTemplateRepo
+    const sites = yield* SiteRepo
+    const clients = yield* ClientRepo
+
+    /** Every id naming a parent; an unknown parent's id still names the templates that reference it. */
+    const parentNames = (find: (id: string) => Effect.Effect<Named, NotFound | StorageUnavailable>) => (id: string) =>
+      find(id).pipe(Effect.map(namesOf), Effect.catchTag("NotFound", () => Effect.succeed([id])))
+    const siteNames = parentNames(sites.findById)
+    const clientNames = parentNames(clients.findById)
+    const client = referenced("clientId", "Client", clients.findById)
+    const site = referenced("siteId", "Site", sites.findById)
+
+    /**
+     * The references a scope stores, checked: a client template's client must exist; a site
+     * template's site must exist and its client is the site's (a clientId sent with it must agree).
+     */
+    const checkScope = (scope: Scope) =>
+      Effect.gen(function*() {
+        switch (scope.templateType) {
+          case "global":
+            if (scope.clientId !== null) return yield* refused("clientId", "global")
+            if (scope.siteId !== null) return yield* refused("siteId", "global")
+            return { clientId: null, siteId: null }
+          case "client": {
+            const clientId = scope.clientId
+            if (clientId === null) return yield* needed("clientId", "client")
+            if (scope.siteId !== null) return yield* refused("siteId", "client")
+            return { clientId: (yield* client(clientId)).id, siteId: null }
+          }
+          case "site": {
+            const siteId = scope.siteId
+            if (siteId === null) return yield* needed("siteId", "site")
+            const found = yield* site(siteId)
+            if (scope.clientId !== null && !(yield* clientNames(found.clientId)).includes(scope.clientId)) {
+              return yield* Effect.fail(ValidationError.field("clientId", "must be the client of the site, or absent"))
+            }
+            return { clientId: found.clientId, siteId: found.id }
+          }
+        }
+      })
+
+    const firstActive = (filter: EmailTemplateFilter) =>
+      Effect.map(templates.list({ ...filter, status: "active", limit: 1, offset: 0 }), (page) => Option.fromNullable(page.items[0]))
+
+    /** The active template of one scope for the event: its default, else the first by name. */
+    const applying = (filter: EmailTemplateFilter) =>
+      Effect.flatMap(
+        firstActive({ ...filter, isDefault: true }),
+        Option.match({ onSome: Effect.succeedSome, onNone: () => firstActive(filter) })
+      )
+
+    return {
+      list: (query: TemplateListQuery) =>
+        Effect.gen(function*() {
+          const { clientId, siteId, ...rest } = query
+          return yield* templates.list({
+            ...rest,
+            ...(siteId === undefined ? {} : { siteIds: yield* siteNames(siteId) }),
+            ...(clientId === undefined ? {} : { clientIds: yield* clientNames(clientId) })
+          })
+        }),
+
+      get: (id: string) => templates.findById(id),
+
+      create: (input: EmailTemplateCreate) =>
+        Effect.flatMap(checkScope(input), (references) => templates.create({ ...input, ...references })),
+
+      update: (id: string, update: EmailTemplateUpdate) =>
+        Effect.gen(function*() {
+          const current = yield* templates.findById(id)
+          // References are checked when the scope changes, so a legacy orphan can still be edited.
+          if (update.templateType === undefined && update.siteId === undefined && update.clientId === undefined) {
+            return yield* templates.update(current.id, update)
+          }
+          // A site template's client came from its site: it follows the site, not the caller.
+          const scope: Scope = {
+            templateType: update.templateType ?? current.templateType,
+            clientId: update.clientId !== undefined
+              ? update.clientId
+              : current.templateType === "site"
+              ? null
+              : current.clientId,
+            siteId: update.siteId !== undefined ? update.siteId : current.siteId
+          }
+          const references = yield* checkScope(scope)
+          return yield* templates.update(current.id, { ...update, ...references, templateType: scope.templateType })
+        }),
+
+      delete: (id: string) => templates.delete(id),
+
+      /** The template a site uses for an event: the site's own, else its client's, else the global default. */
+      resolve: (eventType: string, siteId: string) =>
+        Effect.gen(function*() {
+          const site = yield* sites.findById(siteId)
+          const own = yield* applying({ templateType: "site", eventType, siteIds: namesOf(site) })
+          if (Option.isSome(own)) return own.value
+          const ofClient = yield* applying({ templateType: "client", eventType, clientIds: yield* clientNames(site.clientId) })
+          if (Option.isSome(ofClient)) return ofClient.value
+          // Global templates are a library: only the default one applies by itself.
+          const global = yield* firstActive({ templateType: "global", eventType, isDefault: true })
+          if (Option.isSome(global)) return global.value
+          return yield* Effect.fail(
+            new NotFound({
+              entity: Entity,
+              id: eventType,
+              error: `No active ${eventType} template applies to site ${JSON.stringify(siteId)}`
+            })
+          )
+        }),
+
+      preview: (id: string, values: Readonly<Record<string, VariableValue>>) =>
+        Effect.map(templates.findById(id), (template) => ({ template, rendered: render(template, values) }))
+    } as const
+  })
+}) {}
