@@ -4,7 +4,9 @@
  */
 import { Migrator } from "@effect/sql"
 import coreSchema from "./0001_core_schema.js"
+import employees from "./0003_employees.js"
 
 export const loader = Migrator.fromRecord({
-  "0001_core_schema": coreSchema
+  "0001_core_schema": coreSchema,
+  "0003_employees": employees
 })
