@@ -2,6 +2,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
 import { ClientsApi } from "./clients/Api.js"
+import { EmployeesApi } from "./employees/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
 import { SitesApi } from "./sites/Api.js"
 import { AdminApi, HealthApi } from "./system/Api.js"
@@ -11,6 +12,7 @@ export class Api extends HttpApi.make("confetti")
   .add(AdminApi)
   .add(ClientsApi)
   .add(SitesApi)
+  .add(EmployeesApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

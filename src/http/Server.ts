@@ -7,19 +7,21 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
 import { ClientService } from "../domain/clients/ClientService.js"
+import { EmployeeService } from "../domain/employees/EmployeeService.js"
 import { SiteService } from "../domain/sites/SiteService.js"
 import { Api } from "./Api.js"
 import { AdminAuthLive } from "./Auth.js"
 import { ClientsLive } from "./clients/Http.js"
+import { EmployeesLive } from "./employees/Http.js"
 import { ErrorsLive } from "./Errors.js"
 import { SitesLive } from "./sites/Http.js"
 import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive]),
+  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, EmployeesLive]),
   Layer.provide(AdminAuthLive),
-  Layer.provide([ClientService.Default, SiteService.Default])
+  Layer.provide([ClientService.Default, SiteService.Default, EmployeeService.Default])
 )
 
 /** Serves the API on whatever `HttpServer` is provided. */

@@ -3,30 +3,36 @@
  * each entity uses. A record that exists (under its legacy id) is left alone: re-running never
  * duplicates records or overwrites edits.
  */
-import { DateTime, Effect } from "effect"
+import { DateTime, Effect, Option } from "effect"
 import { Client } from "../domain/clients/Client.js"
+import { Employee, sharedIdentifier } from "../domain/employees/Employee.js"
 import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
-import { applyUpdate } from "../domain/sites/SiteService.js"
+import { applyUpdate, namesOf } from "../domain/sites/SiteService.js"
 import { ClientRepo } from "../persistence/clients/ClientRepo.js"
+import { EmployeeRepo } from "../persistence/employees/EmployeeRepo.js"
 import { SiteRepo } from "../persistence/sites/SiteRepo.js"
-import { demoClients, demoSites } from "./DemoData.js"
+import { demoClients, demoEmployees, demoSites } from "./DemoData.js"
 
 export interface SeedReport {
   readonly created: Readonly<Record<string, number>>
   readonly existing: Readonly<Record<string, number>>
 }
 
+/** The record that answers to the id, if any. */
+const lookup = <A>(find: Effect.Effect<A, NotFound | StorageUnavailable>) =>
+  find.pipe(Effect.map(Option.some), Effect.catchTag("NotFound", () => Effect.succeedNone))
+
 /** True when a record answers to the legacy id. */
-const exists = (find: Effect.Effect<unknown, NotFound | StorageUnavailable>) =>
-  find.pipe(Effect.as(true), Effect.catchTag("NotFound", () => Effect.succeed(false)))
+const exists = (find: Effect.Effect<unknown, NotFound | StorageUnavailable>) => Effect.map(lookup(find), Option.isSome)
 
 export const seed = Effect.gen(function*() {
   const clients = yield* ClientRepo
   const sites = yield* SiteRepo
+  const employees = yield* EmployeeRepo
   const now = yield* DateTime.now
-  const created = { clients: 0, sites: 0 }
-  const existing = { clients: 0, sites: 0 }
+  const created = { clients: 0, sites: 0, employees: 0 }
+  const existing = { clients: 0, sites: 0, employees: 0 }
 
   for (const demo of demoClients) {
     if (yield* exists(clients.findById(demo.legacyId))) {
@@ -54,6 +60,30 @@ export const seed = Effect.gen(function*() {
     const site = Site.make({ ...fields, id: demo.legacyId as Site["id"], legacyId: null, createdAt: now, updatedAt: now })
     yield* sites.importLegacy([{ legacyId: demo.legacyId, aliases: [], site }])
     created.sites++
+  }
+  for (const demo of demoEmployees) {
+    // A demo employee lands on its site's client, when both are there.
+    const site = yield* lookup(sites.findById(demo.siteId))
+    if (Option.isNone(site)) continue
+    const owner = yield* lookup(clients.findById(site.value.clientId))
+    if (Option.isNone(owner)) continue
+    // Legacy ids repeat across clients, so "already there" means: the client has someone with the same identifiers.
+    const colleagues = yield* employees.list({ clientIds: namesOf(owner.value), limit: Number.MAX_SAFE_INTEGER, offset: 0 })
+    if (colleagues.items.some((e) => sharedIdentifier(e, demo.fields) !== undefined)) {
+      existing.employees++
+      continue
+    }
+    const employee = Employee.make({
+      ...demo.fields,
+      clientId: owner.value.id,
+      siteId: site.value.id,
+      id: demo.legacyId as Employee["id"],
+      legacyId: null,
+      createdAt: now,
+      updatedAt: now
+    })
+    yield* employees.importLegacy([{ legacyId: demo.legacyId, aliases: [], scope: owner.value.legacyId ?? owner.value.id, employee }])
+    created.employees++
   }
   const report: SeedReport = { created, existing }
   return report

@@ -138,7 +138,7 @@ describe("app migrate and app seed", () => {
       const env = { DATABASE_URL: database.url }
       const migrated = yield* run(["migrate"], env)
       expect(migrated.code).toBe(0)
-      expect(migrated.stdout).toContain("Applied 1 migration: 0001_core_schema")
+      expect(migrated.stdout).toContain("Applied 2 migrations: 0001_core_schema, 0003_employees")
       const again = yield* run(["migrate"], env)
       expect(again.stdout).toContain("Applied 0 migrations")
 
@@ -147,9 +147,11 @@ describe("app migrate and app seed", () => {
         expect(seeded.code).toBe(0)
         expect(seeded.stdout).toContain("clients: 5 created, 0 already present")
         expect(seeded.stdout).toContain("sites: 8 created, 0 already present")
+        expect(seeded.stdout).toContain("employees: 7 created, 0 already present")
         const reseeded = yield* run(["seed"], { ...env, STORAGE: storage })
         expect(reseeded.stdout).toContain("clients: 0 created, 5 already present")
         expect(reseeded.stdout).toContain("sites: 0 created, 8 already present")
+        expect(reseeded.stdout).toContain("employees: 0 created, 7 already present")
       }
 
       // An admin's edit to a seeded record survives another seed.

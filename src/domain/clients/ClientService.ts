@@ -1,10 +1,11 @@
 /**
  * Client operations as the admin API offers them. Storage rules (uniqueness, lookups by either
  * id form) live in the repository layers; cross-entity rules live here: a client that still has
- * sites cannot be deleted, whichever backends the two entities use.
+ * sites or employees cannot be deleted, whichever backends the entities use.
  */
 import { Effect } from "effect"
 import { ClientRepo, type ClientQuery, Entity } from "../../persistence/clients/ClientRepo.js"
+import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
 import { Conflict } from "../Errors.js"
 import { namesOf } from "../sites/SiteService.js"
@@ -14,6 +15,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
   effect: Effect.gen(function*() {
     const repo = yield* ClientRepo
     const sites = yield* SiteRepo
+    const employees = yield* EmployeeRepo
     return {
       list: (query: ClientQuery) => repo.list(query),
       get: (id: string) => repo.findById(id),
@@ -22,14 +24,17 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
       delete: (id: string) =>
         Effect.gen(function*() {
           const client = yield* repo.findById(id)
-          const siteCount = yield* sites.countByClient(namesOf(client))
-          if (siteCount > 0) {
-            return yield* Effect.fail(
-              new Conflict({
-                entity: Entity,
-                error: `Client ${JSON.stringify(id)} still has ${siteCount} site${siteCount === 1 ? "" : "s"}; delete them first`
-              })
-            )
+          const children = [["site", sites.countByClient], ["employee", employees.countByClient]] as const
+          for (const [child, countByClient] of children) {
+            const count = yield* countByClient(namesOf(client))
+            if (count > 0) {
+              return yield* Effect.fail(
+                new Conflict({
+                  entity: Entity,
+                  error: `Client ${JSON.stringify(id)} still has ${count} ${child}${count === 1 ? "" : "s"}; delete them first`
+                })
+              )
+            }
           }
           yield* repo.delete(client.id)
         })

@@ -5,8 +5,9 @@
  */
 import { DateTime, Effect, Option, Schema } from "effect"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
+import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
-import { InvalidReference, ValidationError } from "../Errors.js"
+import { Conflict, InvalidReference, ValidationError } from "../Errors.js"
 import type { JsonObject } from "../Fields.js"
 import {
   DefaultSettings,
@@ -110,6 +111,7 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
   effect: Effect.gen(function*() {
     const sites = yield* SiteRepo
     const clients = yield* ClientRepo
+    const employees = yield* EmployeeRepo
 
     /** The client a site refers to, by either id form; a missing one is the caller's error. */
     const client = (id: string) =>
@@ -179,7 +181,21 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
       discardDraft: (id: string) =>
         Effect.flatMap(sites.findById(id), (site) => sites.update(site.id, { draftSettings: null })),
 
-      delete: (id: string) => sites.delete(id)
+      /** A site that employees still belong to cannot be deleted (whichever backend holds them). */
+      delete: (id: string) =>
+        Effect.gen(function*() {
+          const site = yield* sites.findById(id)
+          const count = yield* employees.countBySite(namesOf(site))
+          if (count > 0) {
+            return yield* Effect.fail(
+              new Conflict({
+                entity: "Site",
+                error: `Site ${JSON.stringify(id)} still has ${count} employee${count === 1 ? "" : "s"}; delete or move them first`
+              })
+            )
+          }
+          yield* sites.delete(site.id)
+        })
     } as const
   })
 }) {}
