@@ -5,7 +5,7 @@
  */
 import { DateTime, Effect, Option } from "effect"
 import { Client } from "../domain/clients/Client.js"
-import { Employee, sharedIdentifier } from "../domain/employees/Employee.js"
+import { type Employee, makeEmployee, sharedIdentifier } from "../domain/employees/Employee.js"
 import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
 import { applyUpdate, namesOf } from "../domain/sites/SiteService.js"
@@ -73,7 +73,7 @@ export const seed = Effect.gen(function*() {
       existing.employees++
       continue
     }
-    const employee = Employee.make({
+    const employee = makeEmployee({
       ...demo.fields,
       clientId: owner.value.id,
       siteId: site.value.id,

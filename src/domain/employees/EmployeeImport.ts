@@ -8,7 +8,7 @@
 import { CsvError, parse } from "csv-parse/sync"
 import { type DateTime, Either, ParseResult, Schema, type Types } from "effect"
 import { ValidationError } from "../Errors.js"
-import { Employee, type EmployeeFields, EmployeeStatus, IdentifyingFields, OptionalFields, splitName } from "./Employee.js"
+import { type Employee, type EmployeeFields, EmployeeStatus, IdentifyingFields, makeEmployee, OptionalFields, splitName } from "./Employee.js"
 
 /** One problem with one row; `row` is the line number in the file where the row starts (the header is line 1). */
 export class ImportIssue extends Schema.Class<ImportIssue>("ImportIssue")({
@@ -287,7 +287,7 @@ export const planImport = (input: ImportInput): { readonly save: ReadonlyArray<E
 
     if (target === undefined) {
       const entry: Entry = {
-        employee: Employee.make({ ...next, id: input.newId() as Employee["id"], legacyId: null, createdAt: input.now, updatedAt: input.now }),
+        employee: makeEmployee({ ...next, id: input.newId() as Employee["id"], legacyId: null, createdAt: input.now, updatedAt: input.now }),
         original: undefined,
         row: row.line
       }
@@ -298,7 +298,7 @@ export const planImport = (input: ImportInput): { readonly save: ReadonlyArray<E
       continue
     }
     target.row = row.line
-    const changed = Employee.make({ ...target.employee, ...next, updatedAt: input.now })
+    const changed = makeEmployee({ ...target.employee, ...next, updatedAt: input.now })
     if (comparable(changed) === comparable(target.employee)) {
       summary.skipped++
       continue
@@ -312,7 +312,7 @@ export const planImport = (input: ImportInput): { readonly save: ReadonlyArray<E
   if (input.deactivateMissing) {
     for (const entry of entries) {
       if (seen.has(entry) || entry.employee.status !== "active") continue
-      entry.employee = Employee.make({ ...entry.employee, status: "inactive", updatedAt: input.now })
+      entry.employee = makeEmployee({ ...entry.employee, status: "inactive", updatedAt: input.now })
       summary.deactivated++
     }
   }

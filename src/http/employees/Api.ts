@@ -3,7 +3,7 @@
  * and the client CSV import at `/v2/clients/:clientId/employees/import`.
  */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Schema } from "effect"
+import { ParseResult, Schema } from "effect"
 import { ClientId } from "../../domain/clients/Client.js"
 import { Employee, EmployeeId, EmployeeStatus } from "../../domain/employees/Employee.js"
 import { ImportSummary } from "../../domain/employees/EmployeeImport.js"
@@ -24,6 +24,22 @@ const EmployeeJson = Employee.json.annotations({ identifier: "Employee" })
 const IdPath = Schema.Struct({ id: EmployeeId })
 
 const Switch = Schema.optionalWith(Schema.BooleanFromString, { default: () => false })
+
+/**
+ * The CSV file, read as text. A body that arrives as anything else (JSON, say) is refused with
+ * the content type to use, rather than the JSON endpoints' "must be a JSON object".
+ */
+const CsvFile = Schema.transformOrFail(Schema.Unknown, Schema.String, {
+  strict: true,
+  decode: (body, _, ast) =>
+    typeof body === "string"
+      ? ParseResult.succeed(body)
+      : ParseResult.fail(new ParseResult.Forbidden(ast, body, "must be a CSV file sent with Content-Type: text/csv")),
+  encode: ParseResult.succeed
+}).annotations({
+  [HttpApiSchema.AnnotationEncoding]: { kind: "Text", contentType: "text/csv" },
+  jsonSchema: { type: "string", description: "CSV text with a header row" }
+})
 
 const importDescription = `Imports a client's employees from a CSV file (\`Content-Type: text/csv\`, UTF-8, comma-separated, \
 quotes as in RFC 4180). The first line is a header naming the columns; spellings such as \`employee_id\`, \
@@ -82,7 +98,7 @@ export const EmployeesApi = HttpApiGroup.make("employees")
     HttpApiEndpoint.post("import", "/v2/clients/:clientId/employees/import")
       .setPath(Schema.Struct({ clientId: ClientId }))
       .setUrlParams(Schema.Struct({ dryRun: Switch, deactivateMissing: Switch }))
-      .setPayload(HttpApiSchema.Text({ contentType: "text/csv" }))
+      .setPayload(CsvFile)
       .addSuccess(DataMessage(ImportSummary, "EmployeeImportResult"))
       .addError(NotFound)
       .addError(Conflict)

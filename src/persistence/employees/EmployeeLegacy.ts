@@ -9,7 +9,7 @@
  */
 import { Either, Option } from "effect"
 import type { Environment } from "../../Config.js"
-import { Employee, EmployeeStatuses, type EmployeeStatus, fullName, splitName } from "../../domain/employees/Employee.js"
+import { type Employee, EmployeeStatuses, type EmployeeStatus, fullName, makeEmployee, splitName } from "../../domain/employees/Employee.js"
 import { Text } from "../../domain/Fields.js"
 import type { Codec, Copy } from "../kv/KvCollection.js"
 import {
@@ -169,11 +169,12 @@ export const decode = (key: string, value: unknown, sites: SiteClients): Decoded
   })
 
   const built = Either.try(() =>
-    Employee.make({
+    makeEmployee({
       ...(readTexts(record, texts, warnings) as Pick<Employee, keyof typeof texts>),
       ...namesOf(record, warnings),
       id: id as Employee["id"],
-      legacyId: null,
+      // Only Confetti writes it: imported employees keep the legacy id that named them.
+      legacyId: text(pick(record, "legacyId")) ?? null,
       clientId,
       siteId,
       email: address?.value ?? null,
@@ -206,6 +207,7 @@ export const decode = (key: string, value: unknown, sites: SiteClients): Decoded
 const ownedKeys = new Set(
   aliasKeys(
     "id",
+    "legacyId",
     "clientId",
     "siteId",
     "email",
@@ -237,6 +239,7 @@ export const encode = (employee: Employee, environment: Environment, base: JsonR
   withoutNulls({
     ...keptFields(base, ownedKeys),
     id: employee.id,
+    legacyId: employee.legacyId,
     clientId: employee.clientId,
     siteId: employee.siteId,
     email: employee.email,

@@ -6,10 +6,11 @@
 import { DateTime, Effect, Layer } from "effect"
 import { v7 as uuidv7 } from "uuid"
 import { AppConfig } from "../../Config.js"
-import { Employee, IdentifyingFields } from "../../domain/employees/Employee.js"
+import { type Employee, IdentifyingFields, makeEmployee } from "../../domain/employees/Employee.js"
 import { type Conflict, NotFound } from "../../domain/Errors.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
+import * as IdMap from "../pg/IdMap.js"
 import { SiteRepo } from "../sites/SiteRepo.js"
 import { codec, identityOf, isUnresolvedClient, type SiteClients } from "./EmployeeLegacy.js"
 import {
@@ -68,7 +69,7 @@ export const make = Effect.gen(function*() {
 
   const resolve = (id: string) =>
     Effect.flatMap(employees.load, (snapshot) => {
-      const merged = snapshot.byName.get(id)
+      const merged = snapshot.byName.get(id) ?? snapshot.records.find((r) => r.winner.record.legacyId === id)
       return merged === undefined || !owned(merged)
         ? Effect.fail(NotFound.of(Entity, id))
         : Effect.succeed({ merged, snapshot })
@@ -119,7 +120,7 @@ export const make = Effect.gen(function*() {
         Effect.gen(function*() {
           yield* ensureUnique(yield* employees.load, fields, clientIds)
           const now = yield* DateTime.now
-          const employee = Employee.make({ ...fields, id: uuidv7() as Employee["id"], legacyId: null, createdAt: now, updatedAt: now })
+          const employee = makeEmployee({ ...fields, id: uuidv7() as Employee["id"], legacyId: null, createdAt: now, updatedAt: now })
           yield* employees.write(employee)
           return employee
         })
@@ -130,7 +131,7 @@ export const make = Effect.gen(function*() {
         Effect.gen(function*() {
           const { merged, snapshot } = yield* resolve(id)
           yield* ensureUnique(snapshot, fields, clientIds, merged.winner.id)
-          const employee = Employee.make({ ...merged.winner.record, ...fields, updatedAt: yield* DateTime.now })
+          const employee = makeEmployee({ ...merged.winner.record, ...fields, updatedAt: yield* DateTime.now })
           yield* employees.write(employee, merged)
           return employee
         })
@@ -156,10 +157,16 @@ export const make = Effect.gen(function*() {
     importLegacy: (records) =>
       employees.locked(
         Effect.flatMap(employees.load, (snapshot) => {
-          // Legacy ids repeat across clients (`emp-001`): the same employee is the same identity (R3).
+          // Legacy ids repeat across clients (`emp-001`), and a record's key is `employees:<env>:<id>`:
+          // imported employees take the table's id (UUID v5 of client and legacy id) so no two share a
+          // key, and keep the legacy id beside it. The same employee is the same identity (R3).
           const byIdentity = new Map(snapshot.records.map((r) => [r.winner.identity, r]))
           return employees.writeMany(records.map((r) => ({
-            record: Employee.make({ ...r.employee, id: r.legacyId as Employee["id"], legacyId: null }),
+            record: makeEmployee({
+              ...r.employee,
+              id: IdMap.uuidFor("employee", environment, r.scope ?? r.employee.clientId, r.legacyId) as Employee["id"],
+              legacyId: r.legacyId
+            }),
             merged: byIdentity.get(identityOf(r.employee))
           })))
         })
