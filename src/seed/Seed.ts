@@ -8,7 +8,8 @@ import { Client } from "../domain/clients/Client.js"
 import { type Employee, makeEmployee, sharedIdentifier } from "../domain/employees/Employee.js"
 import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
-import { applyUpdate, namesOf } from "../domain/sites/SiteService.js"
+import { namesOf, optional } from "../domain/References.js"
+import { applyUpdate } from "../domain/sites/SiteService.js"
 import { ClientRepo } from "../persistence/clients/ClientRepo.js"
 import { EmployeeRepo } from "../persistence/employees/EmployeeRepo.js"
 import { SiteRepo } from "../persistence/sites/SiteRepo.js"
@@ -19,12 +20,8 @@ export interface SeedReport {
   readonly existing: Readonly<Record<string, number>>
 }
 
-/** The record that answers to the id, if any. */
-const lookup = <A>(find: Effect.Effect<A, NotFound | StorageUnavailable>) =>
-  find.pipe(Effect.map(Option.some), Effect.catchTag("NotFound", () => Effect.succeedNone))
-
 /** True when a record answers to the legacy id. */
-const exists = (find: Effect.Effect<unknown, NotFound | StorageUnavailable>) => Effect.map(lookup(find), Option.isSome)
+const exists = (find: Effect.Effect<unknown, NotFound | StorageUnavailable>) => Effect.map(optional(find), Option.isSome)
 
 export const seed = Effect.gen(function*() {
   const clients = yield* ClientRepo
@@ -63,9 +60,9 @@ export const seed = Effect.gen(function*() {
   }
   for (const demo of demoEmployees) {
     // A demo employee lands on its site's client, when both are there.
-    const site = yield* lookup(sites.findById(demo.siteId))
+    const site = yield* optional(sites.findById(demo.siteId))
     if (Option.isNone(site)) continue
-    const owner = yield* lookup(clients.findById(site.value.clientId))
+    const owner = yield* optional(clients.findById(site.value.clientId))
     if (Option.isNone(owner)) continue
     // Legacy ids repeat across clients, so "already there" means: the client has someone with the same identifiers.
     const colleagues = yield* employees.list({ clientIds: namesOf(owner.value), limit: Number.MAX_SAFE_INTEGER, offset: 0 })

@@ -92,7 +92,7 @@ for (const [name, serviceLayer] of Object.entries(layers)) {
           department: "Legal",
           status: "active"
         })
-      }))
+      }), { timeout: 180_000 })
   })
 }
 

@@ -9,8 +9,8 @@ import { v7 as uuidv7 } from "uuid"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { EmployeeRepo, type EmployeeQuery } from "../../persistence/employees/EmployeeRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
-import { InvalidReference, type NotFound, type StorageUnavailable, ValidationError } from "../Errors.js"
-import { namesOf } from "../sites/SiteService.js"
+import { type StorageUnavailable, ValidationError } from "../Errors.js"
+import { namesOf, optional, referenced } from "../References.js"
 import { type Employee, type EmployeeCreate, type EmployeeFields, type EmployeeUpdate, hasIdentifier } from "./Employee.js"
 import { type ImportOptions, ImportIssue, type ImportSummary, planImport, readCsv } from "./EmployeeImport.js"
 
@@ -24,13 +24,6 @@ const requireIdentifier = (fields: EmployeeFields) =>
     ? Effect.void
     : Effect.fail(ValidationError.field("email", "one of email, employeeId or serialCardNumber is required"))
 
-/** Some(record) when found, None when not; other failures pass through. */
-const optional = <A, E, R>(find: Effect.Effect<A, E | NotFound, R>) =>
-  find.pipe(
-    Effect.map(Option.some),
-    Effect.catchIf((e): e is NotFound => (e as { _tag?: string })._tag === "NotFound", () => Effect.succeedNone)
-  ) as Effect.Effect<Option.Option<A>, Exclude<E, NotFound>, R>
-
 export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/EmployeeService", {
   effect: Effect.gen(function*() {
     const employees = yield* EmployeeRepo
@@ -38,13 +31,11 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
     const sites = yield* SiteRepo
 
     /** The client a body refers to, by either id form; a missing one is the caller's error. */
-    const client = (id: string) =>
-      clients.findById(id).pipe(Effect.catchTag("NotFound", () => Effect.fail(InvalidReference.of("clientId", "Client", id))))
+    const client = (id: string) => referenced(clients.findById(id), "clientId", "Client", id)
 
     /** The site a body refers to, which must belong to the client named by `clientIds`. */
     const siteOf = (clientIds: ReadonlyArray<string>, id: string) =>
-      sites.findById(id).pipe(
-        Effect.catchTag("NotFound", () => Effect.fail(InvalidReference.of("siteId", "Site", id))),
+      referenced(sites.findById(id), "siteId", "Site", id).pipe(
         Effect.filterOrFail(
           (site) => clientIds.includes(site.clientId),
           () => ValidationError.field("siteId", `site ${JSON.stringify(id)} belongs to another client`)

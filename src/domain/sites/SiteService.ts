@@ -7,8 +7,9 @@ import { DateTime, Effect, Option, Schema } from "effect"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
-import { Conflict, InvalidReference, ValidationError } from "../Errors.js"
+import { Conflict, ValidationError } from "../Errors.js"
 import type { JsonObject } from "../Fields.js"
+import { namesOf, optional, referenced } from "../References.js"
 import {
   DefaultSettings,
   type SettingsInput,
@@ -22,9 +23,7 @@ import {
   slugFrom
 } from "./Site.js"
 
-/** Every id that names a record: the one it has and the legacy one it keeps. */
-export const namesOf = (record: { readonly id: string; readonly legacyId: string | null }) =>
-  record.legacyId === null ? [record.id] : [record.id, record.legacyId]
+export { namesOf } from "../References.js"
 
 const mergeSettings = (current: SiteSettings, input: SettingsInput | undefined): SiteSettings => {
   if (input === undefined) return current
@@ -114,17 +113,13 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
     const employees = yield* EmployeeRepo
 
     /** The client a site refers to, by either id form; a missing one is the caller's error. */
-    const client = (id: string) =>
-      clients.findById(id).pipe(Effect.catchTag("NotFound", () => Effect.fail(InvalidReference.of("clientId", "Client", id))))
+    const client = (id: string) => referenced(clients.findById(id), "clientId", "Client", id)
 
     return {
       list: (query: Omit<SiteQuery, "clientIds"> & { readonly clientId?: string | undefined }) =>
         Effect.gen(function*() {
           if (query.clientId === undefined) return yield* sites.list(query)
-          const found = yield* clients.findById(query.clientId).pipe(
-            Effect.map(Option.some),
-            Effect.catchTag("NotFound", () => Effect.succeedNone)
-          )
+          const found = yield* optional(clients.findById(query.clientId))
           if (Option.isNone(found)) return { items: [], total: 0 }
           return yield* sites.list({ ...query, clientIds: namesOf(found.value) })
         }),

@@ -7,11 +7,18 @@
  * whose they are. Writes use the CRUD store `employees:<env>:<id>`, camelCase, plus the `name`
  * and `serialCard` fields the old platform's access checks read.
  */
-import { Either, Option } from "effect"
+import { Option } from "effect"
 import type { Environment } from "../../Config.js"
-import { type Employee, EmployeeStatuses, type EmployeeStatus, fullName, makeEmployee, splitName } from "../../domain/employees/Employee.js"
-import { Text } from "../../domain/Fields.js"
-import type { Codec, Copy } from "../kv/KvCollection.js"
+import {
+  type Employee,
+  EmployeeStatuses,
+  type EmployeeStatus,
+  fullName,
+  makeEmployee,
+  OptionalFields,
+  splitName
+} from "../../domain/employees/Employee.js"
+import { type Codec, type Copy, decodedCopy } from "../kv/KvCollection.js"
 import {
   aliasKeys,
   asRecord,
@@ -23,14 +30,13 @@ import {
   type Json,
   type JsonRecord,
   keptFields,
-  mergeTimestamp,
   object,
+  optionalField,
   pick,
   readTexts,
   rejected,
   text,
   timestamps,
-  valid,
   withoutNulls
 } from "../legacy/Legacy.js"
 
@@ -69,14 +75,12 @@ const UnresolvedPrefix = "?site:"
 export const isUnresolvedClient = (clientId: string) => clientId.startsWith(UnresolvedPrefix)
 
 const texts = {
-  department: Text({ max: 200 }),
-  jobTitle: Text({ max: 200 }),
-  country: Text({ max: 100 }),
-  region: Text({ max: 100 }),
-  location: Text({ max: 200 })
+  department: OptionalFields.department,
+  jobTitle: OptionalFields.jobTitle,
+  country: OptionalFields.country,
+  region: OptionalFields.region,
+  location: OptionalFields.location
 } as const
-
-const nameField = Text({ max: 100 })
 
 const statusOf = (record: JsonRecord): EmployeeStatus => {
   const s = text(pick(record, "status"))?.toLowerCase()
@@ -99,22 +103,16 @@ const hireDateOf = (record: JsonRecord, warnings: Array<string>): string | null 
 
 /** A person's name, from `firstName`/`lastName` (or snake_case) or else a single `name` split in two. */
 const namesOf = (record: JsonRecord, warnings: Array<string>) => {
-  const read = (value: Json | undefined, warning: string) => {
-    const s = text(value)
-    if (s === undefined) return null
-    if (s.length <= 100) return s
-    warnings.push(warning)
-    return null
+  const given = {
+    firstName: optionalField(OptionalFields.firstName, pick(record, "firstName"), "FIRST_NAME_INVALID_NULLED", warnings),
+    lastName: optionalField(OptionalFields.lastName, pick(record, "lastName"), "LAST_NAME_INVALID_NULLED", warnings)
   }
-  const first = read(pick(record, "firstName"), "FIRST_NAME_INVALID_NULLED")
-  const last = read(pick(record, "lastName"), "LAST_NAME_INVALID_NULLED")
-  if (first !== null || last !== null) return { firstName: first, lastName: last }
   const name = text(pick(record, "name", "fullName"))
-  if (name === undefined) return { firstName: null, lastName: null }
+  if (given.firstName !== null || given.lastName !== null || name === undefined) return given
   const split = splitName(name)
   return {
-    firstName: split.firstName !== null && split.firstName.length <= 100 ? split.firstName : null,
-    lastName: split.lastName !== null && split.lastName.length <= 100 ? split.lastName : null
+    firstName: optionalField(OptionalFields.firstName, split.firstName, "NAME_INVALID_NULLED", warnings),
+    lastName: optionalField(OptionalFields.lastName, split.lastName, "NAME_INVALID_NULLED", warnings)
   }
 }
 
@@ -130,14 +128,6 @@ export const identityOf = (
     : employee.employeeId !== null
     ? `${employee.clientId}\u0000employeeId\u0000${employee.employeeId}`
     : `${employee.clientId}\u0000serialCard\u0000${employee.serialCardNumber ?? ""}`
-
-/** An identifier the table can hold (at most 100 characters), else null with a warning. */
-const bounded = (value: string | undefined, warning: string, warnings: Array<string>) => {
-  if (value === undefined) return null
-  if (value.length <= 100) return value
-  warnings.push(warning)
-  return null
-}
 
 /** Decodes one KV row; `undefined` when the key is not an employee key at all. */
 export const decode = (key: string, value: unknown, sites: SiteClients): Decoded<Copy<Employee>> | undefined => {
@@ -168,38 +158,27 @@ export const decode = (key: string, value: unknown, sites: SiteClients): Decoded
     serialCardNumber: serialCard ?? null
   })
 
-  const built = Either.try(() =>
-    makeEmployee({
-      ...(readTexts(record, texts, warnings) as Pick<Employee, keyof typeof texts>),
-      ...namesOf(record, warnings),
-      id: id as Employee["id"],
-      // Only Confetti writes it: imported employees keep the legacy id that named them.
-      legacyId: text(pick(record, "legacyId")) ?? null,
-      clientId,
-      siteId,
-      email: address?.value ?? null,
-      employeeId: bounded(employeeId, "EMPLOYEE_ID_INVALID_NULLED", warnings),
-      serialCardNumber: bounded(serialCard, "SERIAL_CARD_NUMBER_INVALID_NULLED", warnings),
-      hireDate: hireDateOf(record, warnings),
-      status: statusOf(record),
-      metadata: object(pick(record, "metadata")) ?? {},
-      ...timestamps(record)
-    })
-  )
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
-  return valid(
-    {
-      key,
-      environment: location.environment,
-      identity,
-      id,
-      keyId: location.id,
-      record: built.right,
-      timestamp: mergeTimestamp(record),
-      raw: record,
-      warnings
-    },
-    warnings
+  return decodedCopy(
+    { key, environment: location.environment, identity: identity, id: id, keyId: location.id },
+    record,
+    warnings,
+    () =>
+      makeEmployee({
+        ...(readTexts(record, texts, warnings) as Pick<Employee, keyof typeof texts>),
+        ...namesOf(record, warnings),
+        id: id as Employee["id"],
+        // Only Confetti writes it: imported employees keep the legacy id that named them.
+        legacyId: text(pick(record, "legacyId")) ?? null,
+        clientId,
+        siteId,
+        email: address?.value ?? null,
+        employeeId: optionalField(OptionalFields.employeeId, employeeId, "EMPLOYEE_ID_INVALID_NULLED", warnings),
+        serialCardNumber: optionalField(OptionalFields.serialCardNumber, serialCard, "SERIAL_CARD_NUMBER_INVALID_NULLED", warnings),
+        hireDate: hireDateOf(record, warnings),
+        status: statusOf(record),
+        metadata: object(pick(record, "metadata")) ?? {},
+        ...timestamps(record)
+      })
   )
 }
 

@@ -4,10 +4,18 @@
  * each record (rule R4: newest timestamp wins), so listing and fetching always agree. Writing
  * rewrites every copy of a record, so no stale copy can win a later merge; deleting removes them all.
  */
-import { type DateTime, Effect, type Option, Stream } from "effect"
+import { type DateTime, Effect, Either, type Option, Stream } from "effect"
 import type { Environment } from "../../Config.js"
 import type { StorageUnavailable } from "../../domain/Errors.js"
-import { type Decoded, type Json, type JsonRecord, newestFirst } from "../legacy/Legacy.js"
+import {
+  type Decoded,
+  type Json,
+  type JsonRecord,
+  mergeTimestamp,
+  newestFirst,
+  rejected,
+  valid
+} from "../legacy/Legacy.js"
 import { type KvStoreShape, scan } from "./KvStore.js"
 
 /** One decoded copy of a record, as found under one key. */
@@ -25,6 +33,21 @@ export interface Copy<A> {
   /** The decoded value, kept so a rewrite can carry fields the decoder does not own. */
   readonly raw: JsonRecord
   readonly warnings: ReadonlyArray<string>
+}
+
+/**
+ * The copy of a record read under `location.key`, built by `build` (a value the domain schema
+ * refuses is rejected as INVALID_RECORD); its merge timestamp and kept fields come from `raw`.
+ */
+export const decodedCopy = <A>(
+  location: Pick<Copy<A>, "key" | "environment" | "identity" | "id" | "keyId">,
+  raw: JsonRecord,
+  warnings: ReadonlyArray<string>,
+  build: () => A
+): Decoded<Copy<A>> => {
+  const built = Either.try(build)
+  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
+  return valid({ ...location, record: built.right, timestamp: mergeTimestamp(raw), raw, warnings }, warnings)
 }
 
 /**
