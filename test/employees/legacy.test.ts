@@ -7,7 +7,7 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
 import type { Environment } from "../../src/Config.js"
-import { fullName } from "../../src/domain/employees/Employee.js"
+import { fullName, makeEmployee } from "../../src/domain/employees/Employee.js"
 import { decode, employeeKey, type SiteClients } from "../../src/persistence/employees/EmployeeLegacy.js"
 import { EmployeeRepo } from "../../src/persistence/employees/EmployeeRepo.js"
 import * as EmployeeRepoKv from "../../src/persistence/employees/EmployeeRepoKv.js"
@@ -206,6 +206,36 @@ layer(fixtureLayer("development"), { excludeTestServices: true })("EmployeeRepoK
       yield* repo.update(crud.id, { ...crudFields, jobTitle: "Lead" }, [crud.clientId])
       const value = Option.getOrThrow(yield* kv.get("employees:development:emp-1762824670548-6str64k")) as Record<string, unknown>
       expect(value).toMatchObject({ jobTitle: "Lead", createdBy: "system", updatedBy: "system", firstName: "Barbara" })
+    }))
+
+  it.effect("a batch rewrites the copies of the employees it saves, never another employee's with the same legacy id", () =>
+    Effect.gen(function*() {
+      const repo = yield* EmployeeRepo
+      const kv = yield* KvStore
+      yield* repo.batch(["client-001"], (existing) => {
+        const doe = existing.find((e) => e.email === "john.doe@company.com")!
+        return Effect.succeed({ save: [makeEmployee({ ...doe, department: "Updated" })], result: doe.id })
+      })
+      const doe = Option.getOrThrow(yield* kv.get("employee:site-001:emp-001")) as Record<string, unknown>
+      expect(doe).toMatchObject({ email: "john.doe@company.com", department: "Updated" })
+      const smith = Option.getOrThrow(yield* kv.get("employee:demo-event-serial-card:emp-001")) as Record<string, unknown>
+      expect(smith).toMatchObject({ email: "john.smith@company.com", department: "Engineering" })
+      const demo = yield* repo.list({ clientIds: ["client-demo-stakeholder"], search: "john.smith@", limit: 10, offset: 0 })
+      expect(demo.items.map((e) => [e.id, e.department])).toEqual([["emp-001", "Engineering"]])
+
+      // The same legacy id on two sites of one client, for two people: each keeps their own copy.
+      const person = (email: string) => ({ id: "emp-777", name: "Twin", email, status: "active", createdAt: "2026-02-15T09:30:00.000Z" })
+      yield* kv.set("employee:site-001:emp-777", person("first.twin@techcorp.example"))
+      yield* kv.set("employee:site-002:emp-777", person("second.twin@techcorp.example"))
+      yield* repo.batch(["client-001"], (existing) => {
+        const second = existing.find((e) => e.email === "second.twin@techcorp.example")!
+        return Effect.succeed({ save: [makeEmployee({ ...second, department: "Second" })], result: null })
+      })
+      expect(Option.getOrThrow(yield* kv.get("employee:site-001:emp-777"))).toEqual(person("first.twin@techcorp.example"))
+      expect(Option.getOrThrow(yield* kv.get("employee:site-002:emp-777"))).toMatchObject({
+        email: "second.twin@techcorp.example",
+        department: "Second"
+      })
     }))
 
   it.effect("a delete removes every copy", () =>

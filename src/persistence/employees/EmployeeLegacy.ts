@@ -159,7 +159,7 @@ export const decode = (key: string, value: unknown, sites: SiteClients): Decoded
   })
 
   return decodedCopy(
-    { key, environment: location.environment, identity: identity, id: id, keyId: location.id },
+    { key, environment: location.environment, identity, id, keyId: location.id },
     record,
     warnings,
     () =>

@@ -6,7 +6,7 @@
 import { DateTime, Effect, Layer } from "effect"
 import { v7 as uuidv7 } from "uuid"
 import { AppConfig } from "../../Config.js"
-import { type Employee, IdentifyingFields, makeEmployee } from "../../domain/employees/Employee.js"
+import { type Employee, IdentifyingFields, makeEmployee, sharedIdentifier } from "../../domain/employees/Employee.js"
 import { type Conflict, NotFound } from "../../domain/Errors.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
@@ -142,14 +142,22 @@ export const make = Effect.gen(function*() {
     batch: (clientIds, plan) =>
       employees.locked(
         Effect.gen(function*() {
-          const mine = new Map(ofClient(yield* employees.load, clientIds).map((r) => [r.winner.id, r]))
-          const { result, save } = yield* plan([...mine.values()].map((r) => r.winner.record))
-          const after = new Map([...mine].map(([id, r]) => [id, r.winner.record]))
-          for (const employee of save) after.set(employee.id, employee)
-          const duplicate = duplicateAmong(after.values())
+          const records = ofClient(yield* employees.load, clientIds)
+          const { result, save } = yield* plan(records.map((r) => r.winner.record))
+          // Legacy ids can repeat even within a client (`emp-001` on two of its sites): a saved record
+          // goes over the copies of the employee with its id that shares an identifier with it.
+          const byId = new Map<string, Array<Merged>>()
+          for (const r of records) byId.set(r.winner.id, [...(byId.get(r.winner.id) ?? []), r])
+          const mergedOf = (employee: Employee) => {
+            const candidates = byId.get(employee.id) ?? []
+            return candidates.find((r) => sharedIdentifier(r.winner.record, employee) !== undefined) ?? candidates[0]
+          }
+          const targets = save.map((record) => ({ record, merged: mergedOf(record) }))
+          const replaced = new Set(targets.map((t) => t.merged))
+          const duplicate = duplicateAmong([...records.filter((r) => !replaced.has(r)).map((r) => r.winner.record), ...save])
           if (duplicate !== undefined) return yield* Effect.fail(duplicate)
           // One setMany for the whole batch: every copy of each changed employee, new ones canonically.
-          yield* employees.writeMany(save.map((record) => ({ record, merged: mine.get(record.id) })))
+          yield* employees.writeMany(targets)
           return result
         })
       ).pipe(span("batch")),
