@@ -341,6 +341,22 @@ describe("/v2/employees", () => {
       fails("gone", 404, "NOT_FOUND")
     }), { timeout: 120_000 })
 
+  it.scopedLive("imports a 10,000-row file in one request", () =>
+    Effect.gen(function*() {
+      const server = yield* startServer()
+      const client = (yield* server.request("POST", "/v2/clients", { name: "Big Corp", contactEmail: "hr@big.example" })).body.data
+      const csv = ["email,employee_id,first_name,last_name", ...Array.from({ length: 10_000 }, (_, i) => `p${i}@big.example,B${i},P,${i}`)]
+      const response = yield* server.request("POST", `/v2/clients/${client.id}/employees/import`, undefined, {
+        rawBody: csv.join("\n"),
+        contentType: "text/csv; charset=utf-8"
+      })
+      expect(response).toEqual({
+        status: 200,
+        body: { success: true, message: "Import completed", data: { created: 10_000, updated: 0, deactivated: 0, skipped: 0, errors: [] } }
+      })
+      expect((yield* server.request("GET", `/v2/employees?clientId=${client.id}&limit=1`)).body.total).toBe(10_000)
+    }), { timeout: 120_000 })
+
   it.scopedLive("documents the CSV import in the OpenAPI document", () =>
     Effect.gen(function*() {
       const server = yield* startServer()
