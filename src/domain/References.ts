@@ -1,26 +1,40 @@
 /**
- * How a service follows a reference to a record of another entity, which may live in either
- * backend and be named by either of its ids.
+ * References between entities, checked by the domain whichever backend each entity uses: a
+ * reference may name its record by either id form, a missing record is the caller's error, and
+ * a record still referenced cannot be deleted.
  */
 import { Effect, Option } from "effect"
-import { InvalidReference, type NotFound } from "./Errors.js"
+import { Conflict, InvalidReference, type NotFound, type StorageUnavailable } from "./Errors.js"
+
+type Find<A> = (id: string) => Effect.Effect<A, NotFound | StorageUnavailable>
 
 /** Every id that names a record: the one it has and the legacy one it keeps. */
 export const namesOf = (record: { readonly id: string; readonly legacyId: string | null }) =>
   record.legacyId === null ? [record.id] : [record.id, record.legacyId]
 
-/** The record a request field names; a missing one is the caller's error, naming the field. */
-export const referenced = <A, E, R>(find: Effect.Effect<A, E | NotFound, R>, field: string, entity: string, id: string) =>
-  Effect.catchIf(
-    find,
-    (e): e is NotFound => (e as { readonly _tag?: unknown })._tag === "NotFound",
-    () => Effect.fail(InvalidReference.of(field, entity, id))
-  ) as Effect.Effect<A, Exclude<E, NotFound> | InvalidReference, R>
+/** The record a request's `field` refers to; a missing one is the caller's error. */
+export const referenced = <A>(field: string, entity: string, find: Find<A>) => (id: string) =>
+  find(id).pipe(Effect.catchTag("NotFound", () => Effect.fail(InvalidReference.of(field, entity, id))))
 
-/** Some(record) when found, None when not; other failures pass through. */
-export const optional = <A, E, R>(find: Effect.Effect<A, E | NotFound, R>) =>
-  Effect.catchIf(
-    Effect.map(find, Option.some),
-    (e): e is NotFound => (e as { readonly _tag?: unknown })._tag === "NotFound",
-    () => Effect.succeedNone
-  ) as Effect.Effect<Option.Option<A>, Exclude<E, NotFound>, R>
+/** Every id naming the record `id` names, or none when there is no such record (a filter then matches nothing). */
+export const namesIfFound = <A extends { readonly id: string; readonly legacyId: string | null }>(find: Find<A>) =>
+(id: string) =>
+  find(id).pipe(
+    Effect.map((record): Option.Option<ReadonlyArray<string>> => Option.some(namesOf(record))),
+    Effect.catchTag("NotFound", () => Effect.succeedNone)
+  )
+
+/** Refuses a delete while `count` records of kind `noun` still refer to the record. */
+export const refuseWhileReferenced = (
+  options: { readonly entity: string; readonly id: string; readonly count: number; readonly noun: string; readonly relation: string; readonly advice: string }
+) =>
+  options.count > 0
+    ? Effect.fail(
+      new Conflict({
+        entity: options.entity,
+        error: `${options.entity} ${JSON.stringify(options.id)} ${options.relation} ${options.count} ${options.noun}${
+          options.count === 1 ? "" : "s"
+        }; ${options.advice}`
+      })
+    )
+    : Effect.void

@@ -3,12 +3,12 @@
  * each entity uses. A record that exists (under its legacy id) is left alone: re-running never
  * duplicates records or overwrites edits.
  */
-import { DateTime, Effect, Option } from "effect"
+import { DateTime, Effect } from "effect"
 import { Client } from "../domain/clients/Client.js"
 import { type Employee, makeEmployee, sharedIdentifier } from "../domain/employees/Employee.js"
 import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
+import { namesOf } from "../domain/References.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
-import { namesOf, optional } from "../domain/References.js"
 import { applyUpdate } from "../domain/sites/SiteService.js"
 import { ClientRepo } from "../persistence/clients/ClientRepo.js"
 import { EmployeeRepo } from "../persistence/employees/EmployeeRepo.js"
@@ -21,7 +21,8 @@ export interface SeedReport {
 }
 
 /** True when a record answers to the legacy id. */
-const exists = (find: Effect.Effect<unknown, NotFound | StorageUnavailable>) => Effect.map(optional(find), Option.isSome)
+const exists = (find: Effect.Effect<unknown, NotFound | StorageUnavailable>) =>
+  find.pipe(Effect.as(true), Effect.catchTag("NotFound", () => Effect.succeed(false)))
 
 export const seed = Effect.gen(function*() {
   const clients = yield* ClientRepo
@@ -60,26 +61,26 @@ export const seed = Effect.gen(function*() {
   }
   for (const demo of demoEmployees) {
     // A demo employee lands on its site's client, when both are there.
-    const site = yield* optional(sites.findById(demo.siteId))
-    if (Option.isNone(site)) continue
-    const owner = yield* optional(clients.findById(site.value.clientId))
-    if (Option.isNone(owner)) continue
-    // Legacy ids repeat across clients, so "already there" means: the client has someone with the same identifiers.
-    const colleagues = yield* employees.list({ clientIds: namesOf(owner.value), limit: Number.MAX_SAFE_INTEGER, offset: 0 })
+    const site = yield* sites.findById(demo.siteId).pipe(Effect.catchTag("NotFound", () => Effect.succeed(null)))
+    if (site === null) continue
+    const owner = yield* clients.findById(site.clientId).pipe(Effect.catchTag("NotFound", () => Effect.succeed(null)))
+    if (owner === null) continue
+    // Legacy ids repeat across clients: "already there" means the client has someone with the same identifiers.
+    const colleagues = yield* employees.list({ clientIds: namesOf(owner), limit: Number.MAX_SAFE_INTEGER, offset: 0 })
     if (colleagues.items.some((e) => sharedIdentifier(e, demo.fields) !== undefined)) {
       existing.employees++
       continue
     }
     const employee = makeEmployee({
       ...demo.fields,
-      clientId: owner.value.id,
-      siteId: site.value.id,
+      clientId: owner.id,
+      siteId: site.id,
       id: demo.legacyId as Employee["id"],
       legacyId: null,
       createdAt: now,
       updatedAt: now
     })
-    yield* employees.importLegacy([{ legacyId: demo.legacyId, aliases: [], scope: owner.value.legacyId ?? owner.value.id, employee }])
+    yield* employees.importLegacy([{ legacyId: demo.legacyId, aliases: [], scope: owner.legacyId ?? owner.id, employee }])
     created.employees++
   }
   const report: SeedReport = { created, existing }

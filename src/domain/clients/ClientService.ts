@@ -7,8 +7,7 @@ import { Effect } from "effect"
 import { ClientRepo, type ClientQuery, Entity } from "../../persistence/clients/ClientRepo.js"
 import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
-import { Conflict } from "../Errors.js"
-import { namesOf } from "../sites/SiteService.js"
+import { namesOf, refuseWhileReferenced } from "../References.js"
 import type { ClientCreate, ClientUpdate } from "./Client.js"
 
 export class ClientService extends Effect.Service<ClientService>()("Domain/ClientService", {
@@ -24,18 +23,10 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
       delete: (id: string) =>
         Effect.gen(function*() {
           const client = yield* repo.findById(id)
-          const children = [["site", sites.countByClient], ["employee", employees.countByClient]] as const
-          for (const [child, countByClient] of children) {
-            const count = yield* countByClient(namesOf(client))
-            if (count > 0) {
-              return yield* Effect.fail(
-                new Conflict({
-                  entity: Entity,
-                  error: `Client ${JSON.stringify(id)} still has ${count} ${child}${count === 1 ? "" : "s"}; delete them first`
-                })
-              )
-            }
-          }
+          const names = namesOf(client)
+          const children = { entity: Entity, id, relation: "still has", advice: "delete them first" }
+          yield* refuseWhileReferenced({ ...children, count: yield* sites.countByClient(names), noun: "site" })
+          yield* refuseWhileReferenced({ ...children, count: yield* employees.countByClient(names), noun: "employee" })
           yield* repo.delete(client.id)
         })
     } as const

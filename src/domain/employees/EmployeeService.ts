@@ -10,7 +10,7 @@ import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { EmployeeRepo, type EmployeeQuery } from "../../persistence/employees/EmployeeRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
 import { type StorageUnavailable, ValidationError } from "../Errors.js"
-import { namesOf, optional, referenced } from "../References.js"
+import { namesIfFound, namesOf, referenced } from "../References.js"
 import { type Employee, type EmployeeCreate, type EmployeeFields, type EmployeeUpdate, hasIdentifier } from "./Employee.js"
 import { type ImportOptions, ImportIssue, type ImportSummary, planImport, readCsv } from "./EmployeeImport.js"
 
@@ -31,11 +31,11 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
     const sites = yield* SiteRepo
 
     /** The client a body refers to, by either id form; a missing one is the caller's error. */
-    const client = (id: string) => referenced(clients.findById(id), "clientId", "Client", id)
+    const client = referenced("clientId", "Client", clients.findById)
 
     /** The site a body refers to, which must belong to the client named by `clientIds`. */
     const siteOf = (clientIds: ReadonlyArray<string>, id: string) =>
-      referenced(sites.findById(id), "siteId", "Site", id).pipe(
+      referenced("siteId", "Site", sites.findById)(id).pipe(
         Effect.filterOrFail(
           (site) => clientIds.includes(site.clientId),
           () => ValidationError.field("siteId", `site ${JSON.stringify(id)} belongs to another client`)
@@ -44,7 +44,7 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
 
     /** Every id naming the client an employee references; just that id when the client is gone. */
     const clientNames = (clientId: string) =>
-      Effect.map(optional(clients.findById(clientId)), Option.match({ onNone: () => [clientId], onSome: namesOf }))
+      Effect.map(namesIfFound(clients.findById)(clientId), Option.getOrElse((): ReadonlyArray<string> => [clientId]))
 
     return {
       list: (query: Omit<EmployeeQuery, "clientIds" | "siteIds"> & {
@@ -53,17 +53,13 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
       }): Effect.Effect<{ readonly items: ReadonlyArray<Employee>; readonly total: number }, StorageUnavailable> =>
         Effect.gen(function*() {
           const { clientId, siteId, ...rest } = query
-          const owner = clientId === undefined ? Option.none() : yield* optional(clients.findById(clientId))
-          const site = siteId === undefined ? Option.none() : yield* optional(sites.findById(siteId))
+          const clientIds = clientId === undefined ? Option.none() : yield* namesIfFound(clients.findById)(clientId)
+          const siteIds = siteId === undefined ? Option.none() : yield* namesIfFound(sites.findById)(siteId)
           // A filter naming nothing that exists matches nothing.
-          if ((clientId !== undefined && Option.isNone(owner)) || (siteId !== undefined && Option.isNone(site))) {
+          if ((clientId !== undefined && Option.isNone(clientIds)) || (siteId !== undefined && Option.isNone(siteIds))) {
             return { items: [], total: 0 }
           }
-          return yield* employees.list({
-            ...rest,
-            clientIds: Option.getOrUndefined(Option.map(owner, namesOf)),
-            siteIds: Option.getOrUndefined(Option.map(site, namesOf))
-          })
+          return yield* employees.list({ ...rest, clientIds: Option.getOrUndefined(clientIds), siteIds: Option.getOrUndefined(siteIds) })
         }),
 
       get: (id: string) => employees.findById(id),

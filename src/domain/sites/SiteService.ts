@@ -7,9 +7,9 @@ import { DateTime, Effect, Option, Schema } from "effect"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
-import { Conflict, ValidationError } from "../Errors.js"
+import { ValidationError } from "../Errors.js"
 import type { JsonObject } from "../Fields.js"
-import { namesOf, optional, referenced } from "../References.js"
+import { namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"
 import {
   DefaultSettings,
   type SettingsInput,
@@ -23,7 +23,8 @@ import {
   slugFrom
 } from "./Site.js"
 
-export { namesOf } from "../References.js"
+// Still exported from here for modules written before References.ts existed.
+export { namesOf }
 
 const mergeSettings = (current: SiteSettings, input: SettingsInput | undefined): SiteSettings => {
   if (input === undefined) return current
@@ -113,15 +114,15 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
     const employees = yield* EmployeeRepo
 
     /** The client a site refers to, by either id form; a missing one is the caller's error. */
-    const client = (id: string) => referenced(clients.findById(id), "clientId", "Client", id)
+    const client = referenced("clientId", "Client", clients.findById)
 
     return {
       list: (query: Omit<SiteQuery, "clientIds"> & { readonly clientId?: string | undefined }) =>
         Effect.gen(function*() {
           if (query.clientId === undefined) return yield* sites.list(query)
-          const found = yield* optional(clients.findById(query.clientId))
-          if (Option.isNone(found)) return { items: [], total: 0 }
-          return yield* sites.list({ ...query, clientIds: namesOf(found.value) })
+          const names = yield* namesIfFound(clients.findById)(query.clientId)
+          if (Option.isNone(names)) return { items: [], total: 0 }
+          return yield* sites.list({ ...query, clientIds: names.value })
         }),
 
       get: (id: string) => sites.findById(id),
@@ -176,19 +177,18 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
       discardDraft: (id: string) =>
         Effect.flatMap(sites.findById(id), (site) => sites.update(site.id, { draftSettings: null })),
 
-      /** A site that employees still belong to cannot be deleted (whichever backend holds them). */
+      /** A site that employees still belong to cannot be deleted, whichever backend holds them. */
       delete: (id: string) =>
         Effect.gen(function*() {
           const site = yield* sites.findById(id)
-          const count = yield* employees.countBySite(namesOf(site))
-          if (count > 0) {
-            return yield* Effect.fail(
-              new Conflict({
-                entity: "Site",
-                error: `Site ${JSON.stringify(id)} still has ${count} employee${count === 1 ? "" : "s"}; delete or move them first`
-              })
-            )
-          }
+          yield* refuseWhileReferenced({
+            entity: "Site",
+            id,
+            relation: "still has",
+            count: yield* employees.countBySite(namesOf(site)),
+            noun: "employee",
+            advice: "delete or move them first"
+          })
           yield* sites.delete(site.id)
         })
     } as const
