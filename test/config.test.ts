@@ -1,7 +1,9 @@
 /** Configuration: defaults, overrides, and a clear refusal of invalid values. */
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, LogLevel, Option, Redacted } from "effect"
-import { formatError, load } from "../src/Config.js"
+import { type Backend, formatError, load, StorageEntities } from "../src/Config.js"
+
+const every = (backend: Backend) => Object.fromEntries(StorageEntities.map((e) => [e, backend]))
 
 const read = (env: Record<string, string>) =>
   load.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
@@ -16,7 +18,7 @@ describe("Config", () => {
         dataDir: "./.confetti",
         host: "127.0.0.1",
         port: 3000,
-        storage: { default: "pg", entities: { clients: "pg", sites: "pg", brands: "pg" } },
+        storage: { default: "pg", entities: every("pg") },
         kvTable: "kv_store",
         environment: "development",
         logFormat: "pretty"
@@ -27,11 +29,13 @@ describe("Config", () => {
 
   it.effect("STORAGE sets the default and STORAGE_<ENTITY> overrides one entity", () =>
     Effect.gen(function*() {
-      expect((yield* read({ STORAGE: "kv" })).storage).toEqual({ default: "kv", entities: { clients: "kv", sites: "kv", brands: "kv", email_templates: "kv" } })
-      expect((yield* read({ STORAGE: "kv", STORAGE_CLIENTS: "pg" })).storage.entities).toEqual({ clients: "pg", sites: "kv", brands: "kv", email_templates: "kv" })
-      expect((yield* read({ STORAGE_SITES: "kv" })).storage).toEqual({ default: "pg", entities: { clients: "pg", sites: "kv", brands: "pg", email_templates: "pg" } })
-      expect((yield* read({ STORAGE_BRANDS: "kv" })).storage.entities).toEqual({ clients: "pg", sites: "pg", brands: "kv", email_templates: "pg" })
-      expect((yield* read({ STORAGE_EMAIL_TEMPLATES: "kv" })).storage.entities).toEqual({ clients: "pg", sites: "pg", brands: "pg", email_templates: "kv" })
+      expect((yield* read({ STORAGE: "kv" })).storage).toEqual({ default: "kv", entities: every("kv") })
+      expect((yield* read({ STORAGE: "kv", STORAGE_CLIENTS: "pg" })).storage.entities).toEqual({ ...every("kv"), clients: "pg" })
+      expect((yield* read({ STORAGE_SITES: "kv" })).storage).toEqual({ default: "pg", entities: { ...every("pg"), sites: "kv" } })
+      for (const entity of StorageEntities) {
+        const variable = `STORAGE_${entity.toUpperCase()}`
+        expect({ variable, entities: (yield* read({ [variable]: "kv" })).storage.entities }).toEqual({ variable, entities: { ...every("pg"), [entity]: "kv" } })
+      }
     }))
 
   it.effect("keeps connection URLs secret", () =>

@@ -4,6 +4,7 @@ import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
 import { BrandsApi } from "./brands/Api.js"
 import { ClientsApi } from "./clients/Api.js"
 import { EmailTemplatesApi } from "./emailTemplates/Api.js"
+import { EmployeesApi } from "./employees/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
 import { SitesApi } from "./sites/Api.js"
 import { AdminApi, HealthApi } from "./system/Api.js"
@@ -15,6 +16,7 @@ export class Api extends HttpApi.make("confetti")
   .add(SitesApi)
   .add(BrandsApi)
   .add(EmailTemplatesApi)
+  .add(EmployeesApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

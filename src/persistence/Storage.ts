@@ -15,6 +15,9 @@ import * as ClientRepoPg from "./clients/ClientRepoPg.js"
 import type { EmailTemplateRepo } from "./emailTemplates/EmailTemplateRepo.js"
 import * as EmailTemplateRepoKv from "./emailTemplates/EmailTemplateRepoKv.js"
 import * as EmailTemplateRepoPg from "./emailTemplates/EmailTemplateRepoPg.js"
+import type { EmployeeRepo } from "./employees/EmployeeRepo.js"
+import * as EmployeeRepoKv from "./employees/EmployeeRepoKv.js"
+import * as EmployeeRepoPg from "./employees/EmployeeRepoPg.js"
 import type { KvStore } from "./kv/KvStore.js"
 import type { SiteRepo } from "./sites/SiteRepo.js"
 import * as SiteRepoKv from "./sites/SiteRepoKv.js"
@@ -38,24 +41,29 @@ export const kvStoreLayer: Layer.Layer<KvStore, SqlError, SqlClient.SqlClient | 
 )
 
 /** The layer of one entity's repository on the backend configured for it. */
-const select = <Repo>(
+const select = <Repo, Needs = never>(
   backend: Backend,
-  kv: Layer.Layer<Repo, never, KvStore | AppConfig>,
+  kv: Layer.Layer<Repo, never, KvStore | AppConfig | NoInfer<Needs>>,
   pg: Layer.Layer<Repo, never, SqlClient.SqlClient | AppConfig>
-): Layer.Layer<Repo, SqlError, SqlClient.SqlClient | AppConfig> => backend === "kv" ? kv.pipe(Layer.provide(kvStoreLayer)) : pg
+): Layer.Layer<Repo, SqlError, SqlClient.SqlClient | AppConfig | Needs> =>
+  backend === "kv" ? kv.pipe(Layer.provide(kvStoreLayer)) : pg
 
-export type Repositories = ClientRepo | SiteRepo | BrandRepo | EmailTemplateRepo
+export type Repositories = ClientRepo | SiteRepo | BrandRepo | EmailTemplateRepo | EmployeeRepo
 
 /**
  * Every repository, each on the backend configured for its entity. KV layers share one
  * KvStore (layers are memoised), which is opened only when some entity uses it.
  */
 export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | AppConfig> = Layer.unwrapEffect(
-  Effect.map(AppConfig, ({ storage }) =>
-    Layer.mergeAll(
+  Effect.map(AppConfig, ({ storage }) => {
+    const sites = select(storage.entities.sites, SiteRepoKv.layer, SiteRepoPg.layer)
+    return Layer.mergeAll(
       select(storage.entities.clients, ClientRepoKv.layer, ClientRepoPg.layer),
-      select(storage.entities.sites, SiteRepoKv.layer, SiteRepoPg.layer),
+      sites,
       select(storage.entities.brands, BrandRepoKv.layer, BrandRepoPg.layer),
-      select(storage.entities.email_templates, EmailTemplateRepoKv.layer, EmailTemplateRepoPg.layer)
-    ))
+      select(storage.entities.email_templates, EmailTemplateRepoKv.layer, EmailTemplateRepoPg.layer),
+      // Legacy site-store employees belong to their site's client: the KV layer reads sites.
+      select<EmployeeRepo, SiteRepo>(storage.entities.employees, EmployeeRepoKv.layer, EmployeeRepoPg.layer).pipe(Layer.provide(sites))
+    )
+  })
 )

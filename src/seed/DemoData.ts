@@ -1,13 +1,14 @@
 /**
  * The demo data `app seed` loads (and `app serve` on a brand-new embedded database): the old
  * platform's demo client with its stakeholder sites' branding, the reseed clients, the Phase 5A
- * global brands (peer-integrations §7) and the global default e-mail templates, under their
- * legacy ids so every backend seeds the same records.
+ * global brands (peer-integrations §7), the global default e-mail templates and the demo
+ * employees on the stakeholder sites, under their legacy ids so every backend seeds the same records.
  */
 import { Schema } from "effect"
 import { Brand } from "../domain/brands/Brand.js"
 import { Client } from "../domain/clients/Client.js"
 import { EmailTemplate } from "../domain/emailTemplates/EmailTemplate.js"
+import { Employee } from "../domain/employees/Employee.js"
 import { Site } from "../domain/sites/Site.js"
 
 /** A demo record: its legacy id and its fields as the create body decodes them. */
@@ -241,5 +242,76 @@ export const demoEmailTemplates = [
     ),
     bodyText: "Hi {{userName}},\n\nOpen {{siteName}} to choose your gift: {{magicLink}}\nThe link works once and expires in 24 hours.",
     variables: ["userName", "siteName", "magicLink"]
+  })
+] as const
+
+const employee = (
+  legacyId: string,
+  siteId: string,
+  fields: Partial<typeof Employee.jsonCreate.Encoded> & { firstName: string; lastName: string; email: string }
+) => ({
+  legacyId,
+  siteId,
+  // The client comes from the site when seeding; this placeholder only satisfies the schema.
+  fields: Schema.decodeUnknownSync(Employee.jsonCreate)({ clientId: "from-site", ...fields })
+})
+
+/**
+ * The old platform's demo employees (peer-integrations §7): three with serial cards on the
+ * serial-card event, two on ship-to-store (one is `employee@company.com`), two on the service
+ * award. The two it put on sites that never existed (`demo-birthday`, `demo-manager-portal`) are left out.
+ */
+export const demoEmployees = [
+  employee("emp-001", "demo-event-serial-card", {
+    firstName: "John",
+    lastName: "Smith",
+    email: "john.smith@company.com",
+    employeeId: "EMP001",
+    serialCardNumber: "CONF2025-ABC123",
+    department: "Engineering"
+  }),
+  employee("emp-002", "demo-event-serial-card", {
+    firstName: "Sarah",
+    lastName: "Johnson",
+    email: "sarah.johnson@company.com",
+    employeeId: "EMP002",
+    serialCardNumber: "CONF2025-XYZ789",
+    department: "Marketing"
+  }),
+  employee("emp-003", "demo-event-serial-card", {
+    firstName: "Michael",
+    lastName: "Chen",
+    email: "michael.chen@company.com",
+    employeeId: "EMP003",
+    serialCardNumber: "CONF2025-DEF456",
+    department: "Sales"
+  }),
+  employee("emp-004", "demo-event-ship-to-store", {
+    firstName: "Emily",
+    lastName: "Davis",
+    email: "employee@company.com",
+    employeeId: "EMP1001",
+    department: "Operations"
+  }),
+  employee("emp-005", "demo-event-ship-to-store", {
+    firstName: "David",
+    lastName: "Wilson",
+    email: "david.wilson@company.com",
+    employeeId: "EMP1002",
+    department: "Finance"
+  }),
+  employee("emp-006", "demo-service-award", {
+    firstName: "Jennifer",
+    lastName: "Martinez",
+    email: "jennifer.martinez@company.com",
+    employeeId: "EMP2001",
+    department: "HR"
+  }),
+  employee("emp-007", "demo-service-award", {
+    firstName: "Robert",
+    lastName: "Taylor",
+    email: "robert.taylor@company.com",
+    employeeId: "EMP2002",
+    department: "IT"
   })
 ] as const

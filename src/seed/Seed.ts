@@ -7,14 +7,17 @@ import { DateTime, Effect } from "effect"
 import { Brand } from "../domain/brands/Brand.js"
 import { Client } from "../domain/clients/Client.js"
 import { EmailTemplate } from "../domain/emailTemplates/EmailTemplate.js"
+import { type Employee, makeEmployee, sharedIdentifier } from "../domain/employees/Employee.js"
 import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
+import { namesOf } from "../domain/References.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
 import { applyUpdate } from "../domain/sites/SiteService.js"
 import { BrandRepo } from "../persistence/brands/BrandRepo.js"
 import { ClientRepo } from "../persistence/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../persistence/emailTemplates/EmailTemplateRepo.js"
+import { EmployeeRepo } from "../persistence/employees/EmployeeRepo.js"
 import { SiteRepo } from "../persistence/sites/SiteRepo.js"
-import { demoBrands, demoClients, demoEmailTemplates, demoSites } from "./DemoData.js"
+import { demoBrands, demoClients, demoEmailTemplates, demoEmployees, demoSites } from "./DemoData.js"
 
 export interface SeedReport {
   readonly created: Readonly<Record<string, number>>
@@ -31,8 +34,9 @@ export const seed = Effect.gen(function*() {
   const brands = yield* BrandRepo
   const now = yield* DateTime.now
   const templates = yield* EmailTemplateRepo
-  const created = { clients: 0, sites: 0, brands: 0, email_templates: 0 }
-  const existing = { clients: 0, sites: 0, brands: 0, email_templates: 0 }
+  const employees = yield* EmployeeRepo
+  const created = { clients: 0, sites: 0, brands: 0, email_templates: 0, employees: 0 }
+  const existing = { clients: 0, sites: 0, brands: 0, email_templates: 0, employees: 0 }
 
   for (const demo of demoClients) {
     if (yield* exists(clients.findById(demo.legacyId))) {
@@ -97,6 +101,30 @@ export const seed = Effect.gen(function*() {
     created.email_templates++
   }
 
+  for (const demo of demoEmployees) {
+    // A demo employee lands on its site's client, when both are there.
+    const site = yield* sites.findById(demo.siteId).pipe(Effect.catchTag("NotFound", () => Effect.succeed(null)))
+    if (site === null) continue
+    const owner = yield* clients.findById(site.clientId).pipe(Effect.catchTag("NotFound", () => Effect.succeed(null)))
+    if (owner === null) continue
+    // Legacy ids repeat across clients: "already there" means the client has someone with the same identifiers.
+    const colleagues = yield* employees.list({ clientIds: namesOf(owner), limit: Number.MAX_SAFE_INTEGER, offset: 0 })
+    if (colleagues.items.some((e) => sharedIdentifier(e, demo.fields) !== undefined)) {
+      existing.employees++
+      continue
+    }
+    const employee = makeEmployee({
+      ...demo.fields,
+      clientId: owner.id,
+      siteId: site.id,
+      id: demo.legacyId as Employee["id"],
+      legacyId: null,
+      createdAt: now,
+      updatedAt: now
+    })
+    yield* employees.importLegacy([{ legacyId: demo.legacyId, aliases: [], scope: owner.legacyId ?? owner.id, employee }])
+    created.employees++
+  }
   const report: SeedReport = { created, existing }
   return report
 }).pipe(Effect.withSpan("Seed.seed"))

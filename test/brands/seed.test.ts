@@ -1,30 +1,12 @@
 /** The seed's Phase 5A global brands, on either backend: loaded once, never over an admin's brand. */
 import { expect, layer } from "@effect/vitest"
-import { Effect, Layer } from "effect"
-import * as BrandRepoKv from "../../src/persistence/brands/BrandRepoKv.js"
-import * as BrandRepoPg from "../../src/persistence/brands/BrandRepoPg.js"
+import { Effect } from "effect"
 import { BrandRepo } from "../../src/persistence/brands/BrandRepo.js"
-import * as ClientRepoKv from "../../src/persistence/clients/ClientRepoKv.js"
-import * as ClientRepoPg from "../../src/persistence/clients/ClientRepoPg.js"
-import * as EmailTemplateRepoKv from "../../src/persistence/emailTemplates/EmailTemplateRepoKv.js"
-import * as EmailTemplateRepoPg from "../../src/persistence/emailTemplates/EmailTemplateRepoPg.js"
-import * as KvStoreMemory from "../../src/persistence/kv/KvStoreMemory.js"
-import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
-import * as SiteRepoPg from "../../src/persistence/sites/SiteRepoPg.js"
 import { seed } from "../../src/seed/Seed.js"
-import { testConfig } from "../support/config.js"
-import { TestDatabase } from "../support/TestDb.js"
+import { repositories } from "../support/repositories.js"
 import { newBrand } from "./BrandRepo.contract.js"
 
-const config = testConfig()
-const backends = {
-  kv: Layer.mergeAll(ClientRepoKv.layer, SiteRepoKv.layer, BrandRepoKv.layer, EmailTemplateRepoKv.layer).pipe(
-    Layer.provide([KvStoreMemory.layer, config])
-  ),
-  pg: Layer.mergeAll(ClientRepoPg.layer, SiteRepoPg.layer, BrandRepoPg.layer, EmailTemplateRepoPg.layer).pipe(
-    Layer.provide([TestDatabase, config])
-  )
-}
+const backends = { kv: repositories("kv"), pg: repositories("pg") }
 
 for (const [name, repos] of Object.entries(backends)) {
   layer(repos, { excludeTestServices: true, timeout: "60 seconds" })(`seed brands (${name})`, (it) => {

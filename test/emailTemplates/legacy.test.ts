@@ -16,6 +16,7 @@ import {
   templateKey
 } from "../../src/persistence/emailTemplates/EmailTemplateLegacy.js"
 import { EmailTemplateRepo } from "../../src/persistence/emailTemplates/EmailTemplateRepo.js"
+import * as EmployeeRepoKv from "../../src/persistence/employees/EmployeeRepoKv.js"
 import * as EmailTemplateRepoKv from "../../src/persistence/emailTemplates/EmailTemplateRepoKv.js"
 import * as KvCollection from "../../src/persistence/kv/KvCollection.js"
 import { KvStore } from "../../src/persistence/kv/KvStore.js"
@@ -207,7 +208,8 @@ layer(fixtureLayer, { excludeTestServices: true })("EmailTemplateRepoKv on the f
 
 const serviceLayer = EmailTemplateService.Default.pipe(
   // The brands are there for the seed.
-  Layer.provideMerge(Layer.mergeAll(EmailTemplateRepoKv.layer, SiteRepoKv.layer, ClientRepoKv.layer, BrandRepoKv.layer)),
+  Layer.provideMerge(Layer.mergeAll(EmailTemplateRepoKv.layer, ClientRepoKv.layer, BrandRepoKv.layer, EmployeeRepoKv.layer)),
+  Layer.provideMerge(SiteRepoKv.layer),
   Layer.provideMerge(Layer.effect(KvStore, KvStoreMemory.make(dump))),
   Layer.provide(testConfig())
 )

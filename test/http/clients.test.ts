@@ -306,7 +306,7 @@ describe("operational endpoints", () => {
       })
       expect((yield* server.request("GET", "/admin/storage")).body).toEqual({
         success: true,
-        data: { default: "kv", entities: { clients: "pg", sites: "kv", brands: "kv", email_templates: "kv" }, kv: { table: "kv_store", environment: "development", database: "main" } }
+        data: { default: "kv", entities: { ...storageFor("kv").entities, clients: "pg" }, kv: { table: "kv_store", environment: "development", database: "main" } }
       })
     }))
 

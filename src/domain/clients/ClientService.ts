@@ -1,12 +1,13 @@
 /**
  * Client operations as the admin API offers them. Storage rules (uniqueness, lookups by either
  * id form) live in the repository layers; cross-entity rules live here: a client that still has
- * sites, brands or e-mail templates cannot be deleted, whichever backends the entities use.
+ * sites, brands, e-mail templates or employees cannot be deleted, whichever backends the entities use.
  */
 import { Effect } from "effect"
 import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
 import { ClientRepo, type ClientQuery, Entity } from "../../persistence/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
+import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
 import { namesOf, refuseWhileReferenced } from "../References.js"
 import type { ClientCreate, ClientUpdate } from "./Client.js"
@@ -17,6 +18,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
     const sites = yield* SiteRepo
     const brands = yield* BrandRepo
     const templates = yield* EmailTemplateRepo
+    const employees = yield* EmployeeRepo
     return {
       list: (query: ClientQuery) => repo.list(query),
       get: (id: string) => repo.findById(id),
@@ -30,6 +32,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
           yield* refuseWhileReferenced({ ...children, count: yield* sites.countByClient(names), noun: "site" })
           yield* refuseWhileReferenced({ ...children, count: yield* brands.countByClient(names), noun: "brand" })
           yield* refuseWhileReferenced({ ...children, count: yield* templates.count({ clientIds: names }), noun: "e-mail template" })
+          yield* refuseWhileReferenced({ ...children, count: yield* employees.countByClient(names), noun: "employee" })
           yield* repo.delete(client.id)
         })
     } as const

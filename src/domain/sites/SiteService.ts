@@ -8,6 +8,7 @@ import { DateTime, Effect, Option, Schema } from "effect"
 import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
+import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { Entity, SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
 import { ValidationError } from "../Errors.js"
 import type { JsonObject } from "../Fields.js"
@@ -131,6 +132,7 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
           ? { ...update, clientId }
           : { ...update, clientId, brandId: yield* brandRef(update.brandId) }
       })
+    const employees = yield* EmployeeRepo
 
     return {
       list: (query: Omit<SiteQuery, "clientIds"> & { readonly clientId?: string | undefined }) =>
@@ -193,11 +195,20 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
       discardDraft: (id: string) =>
         Effect.flatMap(sites.findById(id), (site) => sites.update(site.id, { draftSettings: null })),
 
+      /** A site that templates or employees still belong to cannot be deleted, whichever backend holds them. */
       delete: (id: string) =>
         Effect.gen(function*() {
           const site = yield* sites.findById(id)
           const count = yield* templates.count({ siteIds: namesOf(site) })
           yield* refuseWhileReferenced({ entity: Entity, id, count, noun: "e-mail template", relation: "still has", advice: "delete them first" })
+          yield* refuseWhileReferenced({
+            entity: Entity,
+            id,
+            relation: "still has",
+            count: yield* employees.countBySite(namesOf(site)),
+            noun: "employee",
+            advice: "delete or move them first"
+          })
           yield* sites.delete(site.id)
         })
     } as const

@@ -4,8 +4,8 @@
  * camelCase or snake_case fields, `isActive` or `status`, and the legacy date formats; writes
  * what the old platform's current code wrote: `client:<env>:<id>` with camelCase fields.
  */
-import { DateTime, Either, Option } from "effect"
-import type { Codec, Copy } from "../kv/KvCollection.js"
+import { DateTime, Option } from "effect"
+import { type Codec, type Copy, decodedCopy } from "../kv/KvCollection.js"
 import type { Environment } from "../../Config.js"
 import { Client, ClientStatuses, type ClientStatus } from "../../domain/clients/Client.js"
 import { Email, LongText, Text } from "../../domain/Fields.js"
@@ -19,15 +19,13 @@ import {
   isoString,
   type Json,
   type JsonRecord,
-  mergeTimestamp,
   nulledWarning,
   object,
   optionalField,
   pick,
   rejected,
   scopedKey,
-  text,
-  valid
+  text
 } from "../legacy/Legacy.js"
 
 /** Where a client key says its record lives; `undefined` when the key is not a client record. */
@@ -127,33 +125,22 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Client>> | und
   const createdAt = Option.getOrElse(Option.orElse(created, () => updated), () => Epoch)
   const updatedAt = Option.getOrElse(Option.orElse(updated, () => created), () => Epoch)
 
-  const built = Either.try(() =>
-    Client.make({
-      ...(fields as Omit<Client, "id">),
-      id: legacyId as Client["id"],
-      legacyId: null,
-      name,
-      description: optionalField(LongText(2000), pick(record, "description"), nulledWarning("description"), warnings),
-      contactEmail: contact?.valid ? contact.value : null,
-      status: status(record),
-      createdAt,
-      updatedAt
-    })
-  )
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
-  return valid(
-    {
-      key,
-      environment: location.environment,
-      identity: legacyId,
-      id: legacyId,
-      keyId: location.id,
-      record: built.right,
-      timestamp: mergeTimestamp(record),
-      raw: record,
-      warnings
-    },
-    warnings
+  return decodedCopy(
+    { key, environment: location.environment, identity: legacyId, id: legacyId, keyId: location.id },
+    record,
+    warnings,
+    () =>
+      Client.make({
+        ...(fields as Omit<Client, "id">),
+        id: legacyId as Client["id"],
+        legacyId: null,
+        name,
+        description: optionalField(LongText(2000), pick(record, "description"), nulledWarning("description"), warnings),
+        contactEmail: contact?.valid ? contact.value : null,
+        status: status(record),
+        createdAt,
+        updatedAt
+      })
   )
 }
 

@@ -147,8 +147,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
   const clientId = optionalField(EntityId, pick(record, "clientId"), "CLIENT_ID_INVALID_NULLED", warnings)
   const templateType: TemplateType = siteId !== null ? "site" : clientId !== null ? "client" : "global"
 
-  const copy = { key, environment: location.environment, identity: id, id, keyId: location.id, raw: record, warnings }
-  return decodedCopy(() =>
+  return decodedCopy({ key, environment: location.environment, identity: id, id, keyId: location.id }, record, warnings, () =>
     EmailTemplate.make({
       id: id as EmailTemplate["id"],
       legacyId: null,
@@ -168,7 +167,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
       status: statusOf(record, location.store),
       isDefault: bool(pick(record, "isDefault")) ?? (location.store === "legacy" && wellKnownIds.has(id)),
       ...timestamps(record)
-    }), copy)
+    }))
 }
 
 // Every name the decoder reads a model field from, in any store: dropped from a copy's other fields.

@@ -36,6 +36,21 @@ export interface Copy<A> {
 }
 
 /**
+ * The copy of a record read under `location.key`, built by `build` (a value the domain schema
+ * refuses is rejected as INVALID_RECORD); its merge timestamp and kept fields come from `raw`.
+ */
+export const decodedCopy = <A>(
+  location: Pick<Copy<A>, "key" | "environment" | "identity" | "id" | "keyId">,
+  raw: JsonRecord,
+  warnings: ReadonlyArray<string>,
+  build: () => A
+): Decoded<Copy<A>> => {
+  const built = Either.try(build)
+  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
+  return valid({ ...location, record: built.right, timestamp: mergeTimestamp(raw), raw, warnings }, warnings)
+}
+
+/**
  * How one entity is laid out in the legacy store. `Context` is what decoding needs besides the
  * row, read once per load (e.g. which client each site belongs to, for employees found under
  * `employee:<siteId>:…`).
@@ -53,20 +68,6 @@ export interface Codec<A, Context = void> {
   readonly encode: (record: A, environment: Environment, base?: JsonRecord, key?: string) => Record<string, Json>
   /** Where the current code writes the record: `<prefix>:<env>:<id>` for most entities. */
   readonly canonicalKey: (record: A, environment: Environment) => string
-}
-
-/**
- * A decoded row: the record `build` makes, found under `copy.key`, with its merge timestamp
- * (rule R4); INVALID_RECORD when the model refuses what `build` made.
- */
-export const decodedCopy = <A>(
-  build: () => A,
-  copy: Omit<Copy<A>, "record" | "timestamp">
-): Decoded<Copy<A>> => {
-  const built = Either.try(build)
-  return Either.isLeft(built)
-    ? rejected("INVALID_RECORD", String(built.left))
-    : valid({ ...copy, record: built.right, timestamp: mergeTimestamp(copy.raw) }, copy.warnings)
 }
 
 /** All copies of one record, newest first; `copies[0]` is the one that counts. */
