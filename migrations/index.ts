@@ -4,7 +4,9 @@
  */
 import { Migrator } from "@effect/sql"
 import coreSchema from "./0001_core_schema.js"
+import catalogProducts from "./0002_catalog_products.js"
 
 export const loader = Migrator.fromRecord({
-  "0001_core_schema": coreSchema
+  "0001_core_schema": coreSchema,
+  "0002_catalog_products": catalogProducts
 })

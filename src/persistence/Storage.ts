@@ -6,6 +6,9 @@ import type { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Layer, Option } from "effect"
 import { AppConfig, type Backend } from "../Config.js"
+import type { CatalogRepo } from "./catalogs/CatalogRepo.js"
+import * as CatalogRepoKv from "./catalogs/CatalogRepoKv.js"
+import * as CatalogRepoPg from "./catalogs/CatalogRepoPg.js"
 import type { ClientRepo } from "./clients/ClientRepo.js"
 import * as ClientRepoKv from "./clients/ClientRepoKv.js"
 import * as ClientRepoPg from "./clients/ClientRepoPg.js"
@@ -15,6 +18,9 @@ import * as SiteRepoKv from "./sites/SiteRepoKv.js"
 import * as SiteRepoPg from "./sites/SiteRepoPg.js"
 import * as KvStorePg from "./kv/KvStorePg.js"
 import { urlLayer } from "./pg/Database.js"
+import type { ProductRepo } from "./products/ProductRepo.js"
+import * as ProductRepoKv from "./products/ProductRepoKv.js"
+import * as ProductRepoPg from "./products/ProductRepoPg.js"
 
 /**
  * The KvStore of the app: `KV_TABLE` on the main database, or on `KV_DATABASE_URL` through a
@@ -38,7 +44,7 @@ const select = <Repo>(
   pg: Layer.Layer<Repo, never, SqlClient.SqlClient | AppConfig>
 ): Layer.Layer<Repo, SqlError, SqlClient.SqlClient | AppConfig> => backend === "kv" ? kv.pipe(Layer.provide(kvStoreLayer)) : pg
 
-export type Repositories = ClientRepo | SiteRepo
+export type Repositories = ClientRepo | SiteRepo | CatalogRepo | ProductRepo
 
 /**
  * Every repository, each on the backend configured for its entity. KV layers share one
@@ -48,6 +54,8 @@ export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | Ap
   Effect.map(AppConfig, ({ storage }) =>
     Layer.mergeAll(
       select(storage.entities.clients, ClientRepoKv.layer, ClientRepoPg.layer),
-      select(storage.entities.sites, SiteRepoKv.layer, SiteRepoPg.layer)
+      select(storage.entities.sites, SiteRepoKv.layer, SiteRepoPg.layer),
+      select(storage.entities.catalogs, CatalogRepoKv.layer, CatalogRepoPg.layer),
+      select(storage.entities.products, ProductRepoKv.layer, ProductRepoPg.layer)
     ))
 )
