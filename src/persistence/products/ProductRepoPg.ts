@@ -81,9 +81,9 @@ export const make = Effect.gen(function*() {
     findById: (id) => orUnavailable(products.find(id, live)).pipe(span("findById")),
 
     categories: orUnavailable(
-      sql<{ category: string }>`select distinct category from products where ${
+      sql<{ category: string }>`select category from products where ${
         products.where([live, sql`category is not null`])
-      } order by category collate "C"`
+      } group by category order by category collate "C"`
     ).pipe(Effect.map((rows) => rows.map((r) => r.category)), span("categories")),
 
     countByCatalog: (catalogIds) =>
