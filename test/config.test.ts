@@ -16,7 +16,7 @@ describe("Config", () => {
         dataDir: "./.confetti",
         host: "127.0.0.1",
         port: 3000,
-        storage: { default: "pg", entities: { clients: "pg", sites: "pg" } },
+        storage: { default: "pg", entities: { clients: "pg", sites: "pg", catalogs: "pg", products: "pg" } },
         kvTable: "kv_store",
         environment: "development",
         logFormat: "pretty"
@@ -27,9 +27,17 @@ describe("Config", () => {
 
   it.effect("STORAGE sets the default and STORAGE_<ENTITY> overrides one entity", () =>
     Effect.gen(function*() {
-      expect((yield* read({ STORAGE: "kv" })).storage).toEqual({ default: "kv", entities: { clients: "kv", sites: "kv" } })
-      expect((yield* read({ STORAGE: "kv", STORAGE_CLIENTS: "pg" })).storage.entities).toEqual({ clients: "pg", sites: "kv" })
-      expect((yield* read({ STORAGE_SITES: "kv" })).storage).toEqual({ default: "pg", entities: { clients: "pg", sites: "kv" } })
+      expect((yield* read({ STORAGE: "kv" })).storage).toEqual({ default: "kv", entities: { clients: "kv", sites: "kv", catalogs: "kv", products: "kv" } })
+      expect((yield* read({ STORAGE: "kv", STORAGE_CLIENTS: "pg", STORAGE_PRODUCTS: "pg" })).storage.entities).toEqual({
+        clients: "pg",
+        sites: "kv",
+        catalogs: "kv",
+        products: "pg"
+      })
+      expect((yield* read({ STORAGE_SITES: "kv", STORAGE_CATALOGS: "kv" })).storage).toEqual({
+        default: "pg",
+        entities: { clients: "pg", sites: "kv", catalogs: "kv", products: "pg" }
+      })
     }))
 
   it.effect("keeps connection URLs secret", () =>

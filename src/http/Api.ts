@@ -1,8 +1,10 @@
 /** The whole HTTP contract of Confetti, one group per area. Served with OpenAPI at /openapi.json. */
 import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
+import { CatalogsApi } from "./catalogs/Api.js"
 import { ClientsApi } from "./clients/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
+import { ProductsApi } from "./products/Api.js"
 import { SitesApi } from "./sites/Api.js"
 import { AdminApi, HealthApi } from "./system/Api.js"
 
@@ -11,6 +13,8 @@ export class Api extends HttpApi.make("confetti")
   .add(AdminApi)
   .add(ClientsApi)
   .add(SitesApi)
+  .add(CatalogsApi)
+  .add(ProductsApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

@@ -6,20 +6,24 @@ import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware, HttpRouter, HttpServer 
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
+import { CatalogService } from "../domain/catalogs/CatalogService.js"
 import { ClientService } from "../domain/clients/ClientService.js"
+import { ProductService } from "../domain/products/ProductService.js"
 import { SiteService } from "../domain/sites/SiteService.js"
 import { Api } from "./Api.js"
 import { AdminAuthLive } from "./Auth.js"
+import { CatalogsLive } from "./catalogs/Http.js"
 import { ClientsLive } from "./clients/Http.js"
 import { ErrorsLive } from "./Errors.js"
+import { ProductsLive } from "./products/Http.js"
 import { SitesLive } from "./sites/Http.js"
 import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive]),
+  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, CatalogsLive, ProductsLive]),
   Layer.provide(AdminAuthLive),
-  Layer.provide([ClientService.Default, SiteService.Default])
+  Layer.provide([ClientService.Default, SiteService.Default, CatalogService.Default, ProductService.Default])
 )
 
 /** Serves the API on whatever `HttpServer` is provided. */

@@ -138,7 +138,7 @@ describe("app migrate and app seed", () => {
       const env = { DATABASE_URL: database.url }
       const migrated = yield* run(["migrate"], env)
       expect(migrated.code).toBe(0)
-      expect(migrated.stdout).toContain("Applied 1 migration: 0001_core_schema")
+      expect(migrated.stdout).toContain("Applied 2 migrations: 0001_core_schema, 0002_catalog_products")
       const again = yield* run(["migrate"], env)
       expect(again.stdout).toContain("Applied 0 migrations")
 

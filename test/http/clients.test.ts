@@ -306,7 +306,11 @@ describe("operational endpoints", () => {
       })
       expect((yield* server.request("GET", "/admin/storage")).body).toEqual({
         success: true,
-        data: { default: "kv", entities: { clients: "pg", sites: "kv" }, kv: { table: "kv_store", environment: "development", database: "main" } }
+        data: {
+          default: "kv",
+          entities: { clients: "pg", sites: "kv", catalogs: "kv", products: "kv" },
+          kv: { table: "kv_store", environment: "development", database: "main" }
+        }
       })
     }))
 

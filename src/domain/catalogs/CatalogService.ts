@@ -1,0 +1,76 @@
+/**
+ * Catalogue rules on top of whichever storage each entity uses: the owning client must exist (in
+ * either id form), settings merge over their defaults, and a catalogue that still has products
+ * cannot be deleted.
+ */
+import { Effect, Option } from "effect"
+import { CatalogRepo, type CatalogQuery, Entity } from "../../persistence/catalogs/CatalogRepo.js"
+import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
+import { ProductRepo, type ProductQuery } from "../../persistence/products/ProductRepo.js"
+import { Conflict } from "../Errors.js"
+import { namesIfFound, namesOf, referenced } from "../References.js"
+import { type CatalogCreate, type CatalogUpdate, DefaultSettings, mergeSettings } from "./Catalog.js"
+
+export class CatalogService extends Effect.Service<CatalogService>()("Domain/CatalogService", {
+  effect: Effect.gen(function*() {
+    const catalogs = yield* CatalogRepo
+    const clients = yield* ClientRepo
+    const products = yield* ProductRepo
+
+    /** The owner's id as stored: the client's own id, whichever id the caller used. */
+    const ownerIdOf = (id: string | null) =>
+      id === null ? Effect.succeed(null) : Effect.map(referenced("ownerId", "Client", id, clients.findById(id)), (c) => c.id as string)
+
+    return {
+      list: (query: Omit<CatalogQuery, "ownerIds"> & { readonly ownerId?: string | undefined }) =>
+        Effect.gen(function*() {
+          if (query.ownerId === undefined) return yield* catalogs.list(query)
+          const owners = yield* namesIfFound(clients.findById(query.ownerId))
+          if (Option.isNone(owners)) return { items: [], total: 0 }
+          return yield* catalogs.list({ ...query, ownerIds: owners.value })
+        }),
+
+      get: (id: string) => catalogs.findById(id),
+
+      create: (input: CatalogCreate) =>
+        Effect.gen(function*() {
+          const { settings, ...fields } = input
+          return yield* catalogs.create({
+            ...fields,
+            ownerId: yield* ownerIdOf(input.ownerId),
+            settings: mergeSettings(DefaultSettings, settings)
+          })
+        }),
+
+      update: (id: string, update: CatalogUpdate) =>
+        Effect.gen(function*() {
+          const catalog = yield* catalogs.findById(id)
+          const { ownerId, settings, ...fields } = update
+          return yield* catalogs.update(catalog.id, {
+            ...fields,
+            ...(ownerId === undefined ? {} : { ownerId: yield* ownerIdOf(ownerId) }),
+            settings: mergeSettings(catalog.settings, settings)
+          })
+        }),
+
+      delete: (id: string) =>
+        Effect.gen(function*() {
+          const catalog = yield* catalogs.findById(id)
+          const count = yield* products.countByCatalog(namesOf(catalog))
+          if (count > 0) {
+            return yield* Effect.fail(
+              new Conflict({
+                entity: Entity,
+                error: `Catalog ${JSON.stringify(id)} still has ${count} product${count === 1 ? "" : "s"}; delete or move them first`
+              })
+            )
+          }
+          yield* catalogs.delete(catalog.id)
+        }),
+
+      /** The catalogue's products (by either of its ids), filtered and paged. */
+      products: (id: string, query: Omit<ProductQuery, "catalogIds" | "includeDeleted">) =>
+        Effect.flatMap(catalogs.findById(id), (catalog) => products.list({ ...query, catalogIds: namesOf(catalog) }))
+    } as const
+  })
+}) {}
