@@ -3,14 +3,18 @@
  * each entity uses. A record that exists (under its legacy id) is left alone: re-running never
  * duplicates records or overwrites edits.
  */
-import { DateTime, Effect } from "effect"
+import { DateTime, Effect, Option } from "effect"
+import { Catalog, DefaultSettings as DefaultCatalogSettings, mergeSettings } from "../domain/catalogs/Catalog.js"
 import { Client } from "../domain/clients/Client.js"
 import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
+import { Product } from "../domain/products/Product.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
 import { applyUpdate } from "../domain/sites/SiteService.js"
+import { CatalogRepo } from "../persistence/catalogs/CatalogRepo.js"
 import { ClientRepo } from "../persistence/clients/ClientRepo.js"
+import { ProductRepo } from "../persistence/products/ProductRepo.js"
 import { SiteRepo } from "../persistence/sites/SiteRepo.js"
-import { demoClients, demoSites } from "./DemoData.js"
+import { demoCatalogs, demoClients, demoProducts, demoSites } from "./DemoData.js"
 
 export interface SeedReport {
   readonly created: Readonly<Record<string, number>>
@@ -24,9 +28,11 @@ const exists = (find: Effect.Effect<unknown, NotFound | StorageUnavailable>) =>
 export const seed = Effect.gen(function*() {
   const clients = yield* ClientRepo
   const sites = yield* SiteRepo
+  const catalogs = yield* CatalogRepo
+  const products = yield* ProductRepo
   const now = yield* DateTime.now
-  const created = { clients: 0, sites: 0 }
-  const existing = { clients: 0, sites: 0 }
+  const created = { clients: 0, sites: 0, catalogs: 0, products: 0 }
+  const existing = { clients: 0, sites: 0, catalogs: 0, products: 0 }
 
   for (const demo of demoClients) {
     if (yield* exists(clients.findById(demo.legacyId))) {
@@ -54,6 +60,52 @@ export const seed = Effect.gen(function*() {
     const site = Site.make({ ...fields, id: demo.legacyId as Site["id"], legacyId: null, createdAt: now, updatedAt: now })
     yield* sites.importLegacy([{ legacyId: demo.legacyId, aliases: [], site }])
     created.sites++
+  }
+
+  for (const demo of demoCatalogs) {
+    if (yield* exists(catalogs.findById(demo.legacyId))) {
+      existing.catalogs++
+      continue
+    }
+    const { settings, ...fields } = demo.fields
+    const catalog = Catalog.make({
+      ...fields,
+      settings: mergeSettings(DefaultCatalogSettings, settings),
+      id: demo.legacyId as Catalog["id"],
+      legacyId: null,
+      createdAt: now,
+      updatedAt: now
+    })
+    yield* catalogs.importLegacy([{ legacyId: demo.legacyId, aliases: [], catalog }])
+    created.catalogs++
+  }
+
+  for (const demo of demoProducts) {
+    if (yield* exists(products.findById(demo.legacyId))) {
+      existing.products++
+      continue
+    }
+    // A demo product only lands in its catalogue, and never over an admin's product with its SKU.
+    const catalog = yield* catalogs.findById(demo.fields.catalogId).pipe(
+      Effect.map(Option.some),
+      Effect.catchTag("NotFound", () => Effect.succeedNone)
+    )
+    if (Option.isNone(catalog)) continue
+    const product = Product.make({
+      ...demo.fields,
+      catalogId: catalog.value.id,
+      siteId: null,
+      deletedAt: null,
+      id: demo.legacyId as Product["id"],
+      legacyId: null,
+      createdAt: now,
+      updatedAt: now
+    })
+    const landed = yield* products.importLegacy([{ legacyId: demo.legacyId, aliases: [], product }]).pipe(
+      Effect.as(true),
+      Effect.catchTag("Conflict", () => Effect.succeed(false))
+    )
+    if (landed) created.products++
   }
   const report: SeedReport = { created, existing }
   return report

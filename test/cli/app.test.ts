@@ -147,9 +147,12 @@ describe("app migrate and app seed", () => {
         expect(seeded.code).toBe(0)
         expect(seeded.stdout).toContain("clients: 5 created, 0 already present")
         expect(seeded.stdout).toContain("sites: 8 created, 0 already present")
+        expect(seeded.stdout).toContain("catalogs: 1 created, 0 already present")
+        expect(seeded.stdout).toContain("products: 6 created, 0 already present")
         const reseeded = yield* run(["seed"], { ...env, STORAGE: storage })
         expect(reseeded.stdout).toContain("clients: 0 created, 5 already present")
         expect(reseeded.stdout).toContain("sites: 0 created, 8 already present")
+        expect(reseeded.stdout).toContain("products: 0 created, 6 already present")
       }
 
       // An admin's edit to a seeded record survives another seed.
