@@ -3,7 +3,7 @@
  * migration wrote them without an environment, `catalogs:<id>`, which rule R1 places in
  * development; production records go to `catalogs:production:<id>`. `catalogs:all` is an index.
  */
-import { Either, Option, Schema } from "effect"
+import { Option, Schema } from "effect"
 import type { Environment } from "../../Config.js"
 import {
   Catalog,
@@ -16,7 +16,7 @@ import {
   SettingsFields
 } from "../../domain/catalogs/Catalog.js"
 import { EntityId, LongText, Text } from "../../domain/Fields.js"
-import type { Codec, Copy } from "../kv/KvCollection.js"
+import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import {
   aliasKeys,
   asRecord,
@@ -26,7 +26,6 @@ import {
   type Json,
   type JsonRecord,
   keptFields,
-  mergeTimestamp,
   object,
   pick,
   readTexts,
@@ -35,7 +34,6 @@ import {
   scopedKey,
   text,
   timestamps,
-  valid,
   withoutNulls
 } from "../legacy/Legacy.js"
 
@@ -87,7 +85,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Catalog>> | un
     return rejected("INVALID_TYPE", `type ${JSON.stringify(type ?? null)} is not one of ${CatalogTypes.join(", ")}`)
   }
 
-  const built = Either.try(() =>
+  return copyOf(key, location, id, record, warnings, () =>
     Catalog.make({
       ...(readTexts(record, texts, warnings) as Pick<Catalog, keyof typeof texts>),
       id: id as Catalog["id"],
@@ -101,21 +99,6 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Catalog>> | un
       nextSyncAt: Option.getOrNull(date(pick(record, "nextSyncAt"))),
       ...timestamps(record)
     })
-  )
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
-  return valid(
-    {
-      key,
-      environment: location.environment,
-      identity: id,
-      id,
-      keyId: location.id,
-      record: built.right,
-      timestamp: mergeTimestamp(record),
-      raw: record,
-      warnings
-    },
-    warnings
   )
 }
 

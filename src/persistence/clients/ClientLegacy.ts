@@ -4,8 +4,8 @@
  * camelCase or snake_case fields, `isActive` or `status`, and the legacy date formats; writes
  * what the old platform's current code wrote: `client:<env>:<id>` with camelCase fields.
  */
-import { DateTime, Either, Option } from "effect"
-import type { Codec, Copy } from "../kv/KvCollection.js"
+import { DateTime, Option } from "effect"
+import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import type { Environment } from "../../Config.js"
 import { Client, ClientStatuses, type ClientStatus } from "../../domain/clients/Client.js"
 import { Email, LongText, Text } from "../../domain/Fields.js"
@@ -19,7 +19,6 @@ import {
   isoString,
   type Json,
   type JsonRecord,
-  mergeTimestamp,
   nulledWarning,
   object,
   optionalField,
@@ -27,7 +26,6 @@ import {
   rejected,
   scopedKey,
   text,
-  valid
 } from "../legacy/Legacy.js"
 
 /** Where a client key says its record lives; `undefined` when the key is not a client record. */
@@ -127,7 +125,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Client>> | und
   const createdAt = Option.getOrElse(Option.orElse(created, () => updated), () => Epoch)
   const updatedAt = Option.getOrElse(Option.orElse(updated, () => created), () => Epoch)
 
-  const built = Either.try(() =>
+  return copyOf(key, location, legacyId, record, warnings, () =>
     Client.make({
       ...(fields as Omit<Client, "id">),
       id: legacyId as Client["id"],
@@ -139,21 +137,6 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Client>> | und
       createdAt,
       updatedAt
     })
-  )
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
-  return valid(
-    {
-      key,
-      environment: location.environment,
-      identity: legacyId,
-      id: legacyId,
-      keyId: location.id,
-      record: built.right,
-      timestamp: mergeTimestamp(record),
-      raw: record,
-      warnings
-    },
-    warnings
   )
 }
 

@@ -4,11 +4,11 @@
  * each record (rule R4: newest timestamp wins), so listing and fetching always agree. Writing
  * rewrites every copy of a record, so no stale copy can win a later merge; deleting removes them all.
  */
-import { DateTime, Effect, type Option, Stream } from "effect"
+import { DateTime, Effect, Either, type Option, Stream } from "effect"
 import type { Environment } from "../../Config.js"
 import { NotFound, type StorageUnavailable } from "../../domain/Errors.js"
 import type { Page, PageRequest } from "../../domain/Page.js"
-import { type Decoded, type Json, type JsonRecord, newestFirst } from "../legacy/Legacy.js"
+import { type Decoded, type Json, type JsonRecord, mergeTimestamp, newestFirst, rejected, valid } from "../legacy/Legacy.js"
 import { type KvStoreShape, scan } from "./KvStore.js"
 
 /** One decoded copy of a record, as found under one key. */
@@ -43,6 +43,36 @@ export interface Codec<A, Context = void> {
   readonly encode: (record: A, environment: Environment, base?: JsonRecord) => Record<string, Json>
   /** Where the current code writes the record: `<prefix>:<env>:<id>` for most entities. */
   readonly canonicalKey: (record: A, environment: Environment) => string
+}
+
+/**
+ * The copy of a record read under `key`, identified by its id (rule R3); `INVALID_RECORD` when
+ * the domain model refuses what the decoder built from the legacy value.
+ */
+export const copyOf = <A>(
+  key: string,
+  location: { readonly environment: Environment; readonly id: string },
+  id: string,
+  raw: JsonRecord,
+  warnings: ReadonlyArray<string>,
+  build: () => A
+): Decoded<Copy<A>> => {
+  const built = Either.try(build)
+  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
+  return valid(
+    {
+      key,
+      environment: location.environment,
+      identity: id,
+      id,
+      keyId: location.id,
+      record: built.right,
+      timestamp: mergeTimestamp(raw),
+      raw,
+      warnings
+    },
+    warnings
+  )
 }
 
 /** All copies of one record, newest first; `copies[0]` is the one that counts. */

@@ -6,7 +6,7 @@
  * `attributes`, `siteId`) and catalog-migrated (`catalogId`, `source{…}`). Soft-deleted gifts
  * (`deleted: true`) are kept with their `deletedAt` (rule R10). Writes go to `gift:<env>:<id>`.
  */
-import { DateTime, Either, Option, Schema } from "effect"
+import { DateTime, Option, Schema } from "effect"
 import type { Environment } from "../../Config.js"
 import { EntityId, LongText, Text } from "../../domain/Fields.js"
 import {
@@ -20,7 +20,7 @@ import {
   type SyncStatus
 } from "../../domain/products/Product.js"
 import { CurrencyCode } from "../../domain/sites/Site.js"
-import type { Codec, Copy } from "../kv/KvCollection.js"
+import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import {
   aliasKeys,
   asRecord,
@@ -31,7 +31,6 @@ import {
   type Json,
   type JsonRecord,
   keptFields,
-  mergeTimestamp,
   nulledWarning,
   object,
   optionalField,
@@ -42,7 +41,6 @@ import {
   scopedKey,
   text,
   timestamps,
-  valid,
   withoutNulls
 } from "../legacy/Legacy.js"
 
@@ -141,7 +139,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
   const deleted = bool(pick(record, "deleted")) === true
   const stamps = timestamps(record)
 
-  const built = Either.try(() =>
+  return copyOf(key, location, id, record, warnings, () =>
     Product.make({
       ...(readTexts(record, texts, warnings) as Pick<Product, keyof typeof texts>),
       id: id as Product["id"],
@@ -170,21 +168,6 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
       deletedAt: deleted ? Option.getOrElse(date(pick(record, "deletedAt")), () => stamps.updatedAt) : null,
       ...stamps
     })
-  )
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
-  return valid(
-    {
-      key,
-      environment: location.environment,
-      identity: id,
-      id,
-      keyId: location.id,
-      record: built.right,
-      timestamp: mergeTimestamp(record),
-      raw: record,
-      warnings
-    },
-    warnings
   )
 }
 

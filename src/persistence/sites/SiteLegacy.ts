@@ -5,7 +5,7 @@
  * Writes use what the old platform's current code wrote: `site:<env>:<id>`, camelCase, with the
  * selection window as `startDate`/`endDate`.
  */
-import { Either, Option, Schema } from "effect"
+import { Option, Schema } from "effect"
 import type { Environment } from "../../Config.js"
 import { Email, EntityId, LongText, Text } from "../../domain/Fields.js"
 import {
@@ -20,7 +20,7 @@ import {
   ValidationMethods,
   type ValidationMethod
 } from "../../domain/sites/Site.js"
-import type { Codec, Copy } from "../kv/KvCollection.js"
+import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import {
   aliasKeys,
   asRecord,
@@ -30,7 +30,6 @@ import {
   type Json,
   type JsonRecord,
   keptFields,
-  mergeTimestamp,
   object,
   optionalField,
   pick,
@@ -42,7 +41,6 @@ import {
   scopedKey,
   text,
   timestamps,
-  valid,
   withoutNulls
 } from "../legacy/Legacy.js"
 
@@ -162,7 +160,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Site>> | undef
     window.selectionEndDate = null
   }
 
-  const built = Either.try(() =>
+  return copyOf(key, location, id, record, warnings, () =>
     Site.make({
       ...(readTexts(record, texts, warnings) as Pick<Site, keyof typeof texts>),
       ...(readFlags(record, flags) as Pick<Site, (typeof flags)[number]>),
@@ -187,21 +185,6 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Site>> | undef
       draftSettings: object(pick(record, "draftSettings")) ?? null,
       ...timestamps(record)
     })
-  )
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
-  return valid(
-    {
-      key,
-      environment: location.environment,
-      identity: id,
-      id,
-      keyId: location.id,
-      record: built.right,
-      timestamp: mergeTimestamp(record),
-      raw: record,
-      warnings
-    },
-    warnings
   )
 }
 
