@@ -3,12 +3,12 @@
  * either id form), settings merge over their defaults, and a catalogue that still has products
  * cannot be deleted.
  */
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { CatalogRepo, type CatalogQuery, Entity } from "../../persistence/catalogs/CatalogRepo.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { ProductRepo, type ProductQuery } from "../../persistence/products/ProductRepo.js"
 import { Conflict } from "../Errors.js"
-import { namesIfFound, namesOf, referenced } from "../References.js"
+import { listUnder, namesOf, referenced } from "../References.js"
 import { type CatalogCreate, type CatalogUpdate, DefaultSettings, mergeSettings } from "./Catalog.js"
 
 export class CatalogService extends Effect.Service<CatalogService>()("Domain/CatalogService", {
@@ -22,13 +22,8 @@ export class CatalogService extends Effect.Service<CatalogService>()("Domain/Cat
       id === null ? Effect.succeed(null) : Effect.map(referenced("ownerId", "Client", id, clients.findById(id)), (c) => c.id as string)
 
     return {
-      list: (query: Omit<CatalogQuery, "ownerIds"> & { readonly ownerId?: string | undefined }) =>
-        Effect.gen(function*() {
-          if (query.ownerId === undefined) return yield* catalogs.list(query)
-          const owners = yield* namesIfFound(clients.findById(query.ownerId))
-          if (Option.isNone(owners)) return { items: [], total: 0 }
-          return yield* catalogs.list({ ...query, ownerIds: owners.value })
-        }),
+      list: ({ ownerId, ...query }: Omit<CatalogQuery, "ownerIds"> & { readonly ownerId?: string | undefined }) =>
+        listUnder(ownerId, clients.findById, (ownerIds) => catalogs.list({ ...query, ownerIds })),
 
       get: (id: string) => catalogs.findById(id),
 

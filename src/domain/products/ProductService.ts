@@ -6,7 +6,7 @@
 import { Effect, Option } from "effect"
 import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
 import { ProductRepo, type ProductQuery, skuInUse } from "../../persistence/products/ProductRepo.js"
-import { namesIfFound, namesOf, referenced } from "../References.js"
+import { listUnder, namesIfFound, namesOf, referenced } from "../References.js"
 import type { ProductCreate, ProductUpdate } from "./Product.js"
 
 export class ProductService extends Effect.Service<ProductService>()("Domain/ProductService", {
@@ -24,13 +24,8 @@ export class ProductService extends Effect.Service<ProductService>()("Domain/Pro
         page.items.some((p) => p.id !== self) ? Effect.fail(skuInUse(sku)) : Effect.void)
 
     return {
-      list: (query: Omit<ProductQuery, "catalogIds" | "includeDeleted" | "sku"> & { readonly catalogId?: string | undefined }) =>
-        Effect.gen(function*() {
-          if (query.catalogId === undefined) return yield* products.list(query)
-          const names = yield* namesIfFound(catalogs.findById(query.catalogId))
-          if (Option.isNone(names)) return { items: [], total: 0 }
-          return yield* products.list({ ...query, catalogIds: names.value })
-        }),
+      list: ({ catalogId, ...query }: Omit<ProductQuery, "catalogIds" | "includeDeleted" | "sku"> & { readonly catalogId?: string | undefined }) =>
+        listUnder(catalogId, catalogs.findById, (catalogIds) => products.list({ ...query, catalogIds })),
 
       get: (id: string) => products.findById(id),
 
