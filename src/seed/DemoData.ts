@@ -10,10 +10,16 @@ import { Client } from "../domain/clients/Client.js"
 import { Product } from "../domain/products/Product.js"
 import { Site } from "../domain/sites/Site.js"
 
-const client = (legacyId: string, fields: Partial<typeof Client.jsonCreate.Encoded> & { name: string; contactEmail: string }) => ({
+/**
+ * Demo records of one entity: create bodies under their legacy ids, decoded when this module
+ * loads, so a mistake in the demo data fails at once and names the field.
+ */
+const demo = <A, I>(schema: Schema.Schema<A, I>, defaults: Partial<I> = {}) => (legacyId: string, fields: Partial<I>) => ({
   legacyId,
-  fields: Schema.decodeUnknownSync(Client.jsonCreate)(fields)
+  fields: Schema.decodeUnknownSync(schema)({ ...defaults, ...fields })
 })
+
+const client = demo(Client.jsonCreate)
 
 export const demoClients = [
   client("client-demo-stakeholder", {
@@ -66,10 +72,7 @@ export const demoClients = [
   })
 ] as const
 
-const site = (legacyId: string, fields: Partial<typeof Site.jsonCreate.Encoded> & { clientId: string; name: string }) => ({
-  legacyId,
-  fields: Schema.decodeUnknownSync(Site.jsonCreate)(fields)
-})
+const site = demo(Site.jsonCreate)
 
 const demoBranding = (primaryColor: string, secondaryColor: string, accentColor: string) => ({
   primaryColor,
@@ -161,10 +164,7 @@ export const demoSites = [
   })
 ] as const
 
-const catalog = (legacyId: string, fields: Partial<typeof Catalog.jsonCreate.Encoded> & { name: string; type: string }) => ({
-  legacyId,
-  fields: Schema.decodeUnknownSync(Catalog.jsonCreate)(fields)
-})
+const catalog = demo(Catalog.jsonCreate)
 
 /** The catalogue `seed_products.ts` created (peer-integrations §7), under the legacy catalogue's id. */
 export const demoCatalogs = [
@@ -177,10 +177,7 @@ export const demoCatalogs = [
   })
 ] as const
 
-const product = (legacyId: string, fields: Partial<typeof Product.jsonCreate.Encoded> & { sku: string; name: string; price: number }) => ({
-  legacyId,
-  fields: Schema.decodeUnknownSync(Product.jsonCreate)({ catalogId: "catalog_legacy_default", ...fields })
-})
+const product = demo(Product.jsonCreate, { catalogId: "catalog_legacy_default" })
 
 /** The six products of `seed_products.ts` (peer-integrations §7), under the legacy gift ids `gift-1` … `gift-6`. */
 export const demoProducts = [

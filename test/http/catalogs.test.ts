@@ -6,23 +6,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { type AppConfigShape, storageFor } from "../../src/Config.js"
-import { startServer, type TestServer } from "../support/server.js"
-
-interface Step {
-  readonly name: string
-  readonly method: string
-  readonly path: (ids: Record<string, string>) => string
-  readonly body?: unknown
-  readonly capture?: string
-}
-
-const step = (name: string, method: string, path: string, body?: unknown, capture?: string): Step => ({
-  name,
-  method,
-  path: (ids) => path.replace(/<(\w+)>/g, (_, id: string) => ids[id] ?? id),
-  ...(body === undefined ? {} : { body }),
-  ...(capture === undefined ? {} : { capture })
-})
+import { normalise, type Run, runScript, type Step, step } from "../support/scenario.js"
+import { startServer } from "../support/server.js"
 
 const SyncedAt = "2026-03-01T10:00:00.000Z"
 
@@ -163,30 +148,6 @@ const script: ReadonlyArray<Step> = [
   step("list catalogs after", "GET", "/v2/catalogs")
 ]
 
-const fill = (body: unknown, ids: Record<string, string>): unknown =>
-  JSON.parse(JSON.stringify(body).replace(/"<(\w+)>"/g, (_, name: string) => JSON.stringify(ids[name] ?? name)))
-
-const runScript = (server: TestServer) =>
-  Effect.gen(function*() {
-    const ids: Record<string, string> = {}
-    const byName: Record<string, { status: number; body: any }> = {}
-    for (const s of script) {
-      const response = yield* server.request(s.method, s.path(ids), s.body === undefined ? undefined : fill(s.body, ids))
-      if (s.capture && response.status === 201) ids[s.capture] = response.body.data.id
-      // Records created in the same millisecond would list in id order, which differs per run.
-      if (response.status === 201) yield* Effect.sleep("2 millis")
-      byName[s.name] = response
-    }
-    return { ids, byName }
-  })
-
-/** Replaces what legitimately differs between runs: generated ids and the times of writes. */
-const normalise = (value: unknown, ids: Record<string, string>) => {
-  let text = JSON.stringify(value)
-  for (const [name, id] of Object.entries(ids)) text = text.replaceAll(id, `<${name}>`)
-  return JSON.parse(text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, (t) => (t === SyncedAt ? t : "<time>")))
-}
-
 const configs: Record<string, Partial<AppConfigShape>> = {
   pg: { storage: storageFor("pg") },
   kv: { storage: storageFor("kv") },
@@ -198,13 +159,13 @@ describe("/v2/catalogs and /v2/products", () => {
   it.scopedLive("follow the catalogue and product rules, with the same responses on every mix of backends", () =>
     Effect.gen(function*() {
       const runs: Record<string, unknown> = {}
-      let first: { ids: Record<string, string>; byName: Record<string, any> } | undefined
+      let first: Run | undefined
       for (const [name, config] of Object.entries(configs)) {
-        const result = yield* runScript(yield* startServer(config))
+        const result = yield* runScript(yield* startServer(config), script)
         first ??= result
-        runs[name] = normalise(result.byName, result.ids)
+        runs[name] = normalise(result, (t) => t === SyncedAt)
       }
-      const { byName: r, ids } = first!
+      const { byName: r, ids } = first! as { byName: Record<string, any>; ids: Record<string, string> }
 
       // Catalogues
       expect(r.catalog).toMatchObject({

@@ -6,15 +6,11 @@ import { Conflict, InvalidReference, NotFound, StorageUnavailable } from "../../
 import { EntityId, Text } from "../../domain/Fields.js"
 import { AdminAuth } from "../Auth.js"
 import { Echoed } from "../clients/Api.js"
-import { Data, DataMessage, List, Message, OptionalParam, PageParams, strict } from "../Envelope.js"
+import { body, Data, DataMessage, List, Message, OptionalParam, PageParams } from "../Envelope.js"
 import { ProductFilterParams, ProductList } from "../products/Api.js"
 
-export const CatalogCreateBody = strict(Schema.Struct({ ...Catalog.jsonCreate.fields, ...Echoed })).annotations({
-  identifier: "CatalogCreate"
-})
-export const CatalogUpdateBody = strict(Schema.Struct({ ...Catalog.jsonUpdate.fields, ...Echoed })).annotations({
-  identifier: "CatalogUpdate"
-})
+export const CatalogCreateBody = body(Catalog.jsonCreate.fields, Echoed, "CatalogCreate")
+export const CatalogUpdateBody = body(Catalog.jsonUpdate.fields, Echoed, "CatalogUpdate")
 
 const CatalogJson = Catalog.json.annotations({ identifier: "Catalog" })
 const IdPath = Schema.Struct({ id: CatalogId })

@@ -6,7 +6,7 @@ import { EntityId, Text } from "../../domain/Fields.js"
 import { Product, ProductId, ProductStatus, ProductView } from "../../domain/products/Product.js"
 import { AdminAuth } from "../Auth.js"
 import { Echoed } from "../clients/Api.js"
-import { Data, DataMessage, List, Message, OptionalParam, PageParams, strict } from "../Envelope.js"
+import { body, Data, DataMessage, List, Message, OptionalParam, PageParams } from "../Envelope.js"
 
 /** Read-only fields of a product response that a caller may send back; they are ignored. */
 export const ProductEchoed = {
@@ -15,12 +15,8 @@ export const ProductEchoed = {
   siteId: Schema.optional(Schema.Unknown)
 }
 
-export const ProductCreateBody = strict(Schema.Struct({ ...Product.jsonCreate.fields, ...ProductEchoed })).annotations({
-  identifier: "ProductCreate"
-})
-export const ProductUpdateBody = strict(Schema.Struct({ ...Product.jsonUpdate.fields, ...ProductEchoed })).annotations({
-  identifier: "ProductUpdate"
-})
+export const ProductCreateBody = body(Product.jsonCreate.fields, ProductEchoed, "ProductCreate")
+export const ProductUpdateBody = body(Product.jsonUpdate.fields, ProductEchoed, "ProductUpdate")
 
 const PriceParam = Schema.NumberFromString.pipe(
   Schema.filter((n) => (Number.isFinite(n) && n >= 0) || "must be a number of at least 0")
