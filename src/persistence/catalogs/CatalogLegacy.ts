@@ -19,18 +19,17 @@ import { EntityId, LongText, Text } from "../../domain/Fields.js"
 import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import {
   aliasKeys,
-  asRecord,
   date,
   type Decoded,
   isoString,
   type Json,
   type JsonRecord,
   keptFields,
+  namedRow,
   object,
   pick,
   readTexts,
   rejected,
-  requiredName,
   scopedKey,
   text,
   timestamps,
@@ -71,15 +70,9 @@ const statusOf = (record: JsonRecord): CatalogStatus => {
 
 /** Decodes one KV row; `undefined` when the key is not a catalogue key at all. */
 export const decode = (key: string, value: unknown): Decoded<Copy<Catalog>> | undefined => {
-  const location = catalogKey(key)
-  if (location === undefined) return undefined
-  const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
-  const id = text(record.id) ?? location.id
-  const warnings: Array<string> = []
-
-  const named = requiredName(record)
-  if ("reason" in named) return rejected(named.reason, named.detail)
+  const row = namedRow(catalogKey(key), value)
+  if (row?._tag !== "Row") return row
+  const { id, location, name, record, warnings } = row
   const type = text(pick(record, "type"))?.toLowerCase()
   if (type === undefined || !(CatalogTypes as ReadonlyArray<string>).includes(type)) {
     return rejected("INVALID_TYPE", `type ${JSON.stringify(type ?? null)} is not one of ${CatalogTypes.join(", ")}`)
@@ -90,7 +83,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Catalog>> | un
       ...(readTexts(record, texts, warnings) as Pick<Catalog, keyof typeof texts>),
       id: id as Catalog["id"],
       legacyId: null,
-      name: named.name,
+      name,
       type: type as CatalogType,
       status: statusOf(record),
       source: object(pick(record, "source")) ?? {},

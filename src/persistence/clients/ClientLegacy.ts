@@ -11,7 +11,6 @@ import { Client, ClientStatuses, type ClientStatus } from "../../domain/clients/
 import { Email, LongText, Text } from "../../domain/Fields.js"
 import {
   aliasKeys,
-  asRecord,
   bool,
   date,
   type Decoded,
@@ -19,13 +18,13 @@ import {
   isoString,
   type Json,
   type JsonRecord,
+  namedRow,
   nulledWarning,
   object,
   optionalField,
   pick,
-  rejected,
   scopedKey,
-  text,
+  text
 } from "../legacy/Legacy.js"
 
 /** Where a client key says its record lives; `undefined` when the key is not a client record. */
@@ -91,17 +90,9 @@ const status = (record: JsonRecord): ClientStatus => {
 
 /** Decodes one KV row; `undefined` when the key is not a client key at all. */
 export const decode = (key: string, value: unknown): Decoded<Copy<Client>> | undefined => {
-  const location = clientKey(key)
-  if (location === undefined) return undefined
-  const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
-  const legacyId = text(record.id) ?? location.id
-  const warnings: Array<string> = []
-
-  const name = text(pick(record, "name"))
-  if (name === undefined) return rejected("MISSING_NAME", "name is absent or empty")
-  if (name.length > 200) return rejected("NAME_TOO_LONG", `name has ${name.length} characters; at most 200`)
-  if (name.length < 2) return rejected("MISSING_NAME", "name has fewer than 2 characters")
+  const row = namedRow(clientKey(key), value)
+  if (row?._tag !== "Row") return row
+  const { id: legacyId, location, name, record, warnings } = row
 
   const contact = email(pick(record, "contactEmail"))
   if (contact && !contact.valid) warnings.push(nulledWarning("contactEmail"))

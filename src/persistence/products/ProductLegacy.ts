@@ -23,7 +23,6 @@ import { CurrencyCode } from "../../domain/sites/Site.js"
 import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import {
   aliasKeys,
-  asRecord,
   bool,
   date,
   type Decoded,
@@ -31,13 +30,13 @@ import {
   type Json,
   type JsonRecord,
   keptFields,
+  namedRow,
   nulledWarning,
   object,
   optionalField,
   pick,
   readTexts,
   rejected,
-  requiredName,
   scopedKey,
   text,
   timestamps,
@@ -116,15 +115,9 @@ const listOf = (items: ReadonlyArray<string>, max: number) => items.filter((s) =
 
 /** Decodes one KV row; `undefined` when the key is not a gift key at all. */
 export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | undefined => {
-  const location = productKey(key)
-  if (location === undefined) return undefined
-  const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
-  const id = text(record.id) ?? location.id
-  const warnings: Array<string> = []
-
-  const named = requiredName(record)
-  if ("reason" in named) return rejected(named.reason, named.detail)
+  const row = namedRow(productKey(key), value)
+  if (row?._tag !== "Row") return row
+  const { id, location, name, record, warnings } = row
   const price = money(pick(record, "price"))
   if (price === undefined) return rejected("MISSING_PRICE", "price is absent")
   if (price === "invalid") {
@@ -148,7 +141,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
       sku: optionalField(Sku, pick(record, "sku"), nulledWarning("sku"), warnings) ?? `SKU-${id}`.slice(0, 100),
       externalId: optionalField(Text({ max: 200 }), fromSource("externalId"), nulledWarning("externalId"), warnings),
       externalSku: optionalField(Text({ max: 200 }), fromSource("externalSku"), nulledWarning("externalSku"), warnings),
-      name: named.name,
+      name,
       imageUrl: optionalField(Text({ max: 2000 }), pick(record, "imageUrl", "image"), nulledWarning("imageUrl"), warnings),
       brand: optionalField(Text({ max: 200 }), pick(record, "brand") ?? pick(specifications, "brand"), nulledWarning("brand"), warnings),
       tags: listOf(strings(pick(record, "tags")) ?? commaList(pick(attributes, "tags")) ?? [], 100),
