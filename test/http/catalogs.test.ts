@@ -41,6 +41,7 @@ const script: ReadonlyArray<Step> = [
   step("house catalog", "POST", "/v2/catalogs", { name: "House Catalog", type: "manual", description: "Our own picks" }, "house"),
   step("catalog without name", "POST", "/v2/catalogs", { type: "manual" }),
   step("catalog name too short", "POST", "/v2/catalogs", { name: "X", type: "manual" }),
+  step("catalog name of one emoji", "POST", "/v2/catalogs", { name: "🎁", type: "manual" }),
   step("catalog bad type", "POST", "/v2/catalogs", { name: "Sheet", type: "spreadsheet" }),
   step("catalog bad status", "POST", "/v2/catalogs", { name: "Old", type: "erp", status: "archived" }),
   step("catalog unknown owner", "POST", "/v2/catalogs", { name: "Orphan", type: "erp", ownerId: "client-nope" }),
@@ -49,6 +50,7 @@ const script: ReadonlyArray<Step> = [
   step("catalog bad currency setting", "POST", "/v2/catalogs", { name: "Bad", type: "erp", settings: { defaultCurrency: "euro" } }),
   step("catalog unknown field", "POST", "/v2/catalogs", { name: "Typo", type: "erp", colour: "red" }),
   step("catalog bad date", "POST", "/v2/catalogs", { name: "Late", type: "erp", nextSyncAt: "tomorrow" }),
+  step("catalog date out of range", "POST", "/v2/catalogs", { name: "Late", type: "erp", lastSyncedAt: "+275760-09-13T00:00:00.000Z" }),
   step("get catalog", "GET", "/v2/catalogs/<catalog>"),
   step("get unknown catalog", "GET", "/v2/catalogs/catalog-nope"),
   step("settings merge", "PUT", "/v2/catalogs/<catalog>", { settings: { autoSync: true }, status: "syncing" }),
@@ -101,6 +103,7 @@ const script: ReadonlyArray<Step> = [
   step("bad sync status", "POST", "/v2/products", product({ syncStatus: "pending" })),
   step("product name too short", "POST", "/v2/products", product({ name: "X" })),
   step("empty sku", "POST", "/v2/products", product({ sku: "  " })),
+  step("sku too long once upper-cased", "POST", "/v2/products", product({ sku: "ß".repeat(51) })),
   step("tags not strings", "POST", "/v2/products", product({ tags: [1, 2] })),
   step("product unknown field", "POST", "/v2/products", product({ colour: "red" })),
   step("get product", "GET", "/v2/products/<headphones>"),
@@ -160,9 +163,12 @@ describe("/v2/catalogs and /v2/products", () => {
     Effect.gen(function*() {
       const runs: Record<string, unknown> = {}
       let first: Run | undefined
+      let openapi: { readonly body: any } | undefined
       for (const [name, config] of Object.entries(configs)) {
-        const result = yield* runScript(yield* startServer(config), script)
+        const server = yield* startServer(config)
+        const result = yield* runScript(server, script)
         first ??= result
+        openapi ??= yield* server.request("GET", "/openapi.json")
         runs[name] = normalise(result, (t) => t === SyncedAt)
       }
       const { byName: r, ids } = first! as { byName: Record<string, any>; ids: Record<string, string> }
@@ -190,6 +196,7 @@ describe("/v2/catalogs and /v2/products", () => {
         expect({ name, response: r[name] }).toMatchObject({ name, response: { status: 400, body: { success: false, code, field } } })
       invalid("catalog without name", "name")
       invalid("catalog name too short", "name")
+      invalid("catalog name of one emoji", "name")
       invalid("catalog bad type", "type")
       invalid("catalog bad status", "status")
       invalid("catalog unknown owner", "ownerId", "INVALID_REFERENCE")
@@ -198,6 +205,7 @@ describe("/v2/catalogs and /v2/products", () => {
       invalid("catalog bad currency setting", "settings.defaultCurrency")
       invalid("catalog unknown field", "colour")
       invalid("catalog bad date", "nextSyncAt")
+      invalid("catalog date out of range", "lastSyncedAt")
       invalid("update to unknown owner", "ownerId", "INVALID_REFERENCE")
       invalid("update catalog type to null", "type")
       invalid("list bad type", "type")
@@ -258,6 +266,7 @@ describe("/v2/catalogs and /v2/products", () => {
       invalid("bad sync status", "syncStatus")
       invalid("product name too short", "name")
       invalid("empty sku", "sku")
+      invalid("sku too long once upper-cased", "sku")
       invalid("tags not strings", "tags.0")
       invalid("product unknown field", "colour")
       expect(r["get product"].body.data).toEqual(r.headphones.body.data)
@@ -311,5 +320,14 @@ describe("/v2/catalogs and /v2/products", () => {
       expect(r["list catalogs after"].body).toMatchObject({ total: 1, data: [{ id: ids.house }] })
 
       for (const name of Object.keys(configs)) expect({ name, run: runs[name] }).toEqual({ name, run: runs.pg })
+
+      expect(Object.keys(openapi!.body.paths)).toEqual(expect.arrayContaining([
+        "/v2/catalogs",
+        "/v2/catalogs/{id}",
+        "/v2/catalogs/{id}/products",
+        "/v2/products",
+        "/v2/products/{id}",
+        "/v2/product-categories"
+      ]))
     }), { timeout: 120_000 })
 })

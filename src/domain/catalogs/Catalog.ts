@@ -4,7 +4,7 @@
  * `settings` has four documented keys with defaults and keeps any other key it is given.
  */
 import { Model } from "@effect/sql"
-import { Schema } from "effect"
+import { DateTime, Schema } from "effect"
 import {
   Defaulted,
   EntityId,
@@ -37,12 +37,20 @@ export type CatalogStatus = typeof CatalogStatus.Type
 /** A record's own timestamp: a `Date` in rows, ISO-8601 in JSON, never set by a client. */
 export const Stamp = ReadOnly(Model.DateTimeFromDate).pipe(Model.fieldEvolve({ json: () => Schema.DateTimeUtc }))
 
+/** An instant in years 1 to 9999: what ISO-8601 writes with four digits, so legacy readers can parse it back. */
+export const Instant = Schema.DateTimeUtc.pipe(
+  Schema.filter((dt) => {
+    const year = DateTime.getPartUtc(dt, "year")
+    return (year >= 1 && year <= 9999) || "must be in the years 1 to 9999"
+  })
+)
+
 /** An instant a client may set or clear (a sync time); absent on create means null. */
 export const OptionalInstant = Model.Field({
   select: Schema.NullOr(Model.DateTimeFromDate),
-  json: Schema.NullOr(Schema.DateTimeUtc),
-  jsonCreate: Schema.optionalWith(Schema.NullOr(Schema.DateTimeUtc), { default: () => null }),
-  jsonUpdate: Schema.optionalWith(Schema.NullOr(Schema.DateTimeUtc), { exact: true })
+  json: Schema.NullOr(Instant),
+  jsonCreate: Schema.optionalWith(Schema.NullOr(Instant), { default: () => null }),
+  jsonUpdate: Schema.optionalWith(Schema.NullOr(Instant), { exact: true })
 })
 
 // ---------------------------------------------------------------------------------------------

@@ -59,8 +59,8 @@ export const Quantity = Schema.Number.pipe(
 
 /** A SKU as stored: legacy SKUs keep their case (`SKU-gift-…`). */
 export const Sku = Text({ max: 100 })
-/** A SKU from a client: trimmed and upper-cased, as the legacy CRUD wrote them. */
-export const SkuInput = Sku.pipe(Schema.compose(Schema.Uppercase))
+/** A SKU from a client: upper-cased (as the legacy CRUD wrote them) before its length is checked ("ß" is "SS"). */
+export const SkuInput = Schema.Uppercase.pipe(Schema.compose(Sku))
 
 /** SKUs compare without case: uniqueness within a catalogue ignores it. */
 export const sameSku = (a: string, b: string) => a.toUpperCase() === b.toUpperCase()
