@@ -50,7 +50,9 @@ export const make = Effect.gen(function*() {
               where id = ${product.id} and available_quantity + ${delta}::bigint between 0 and ${MaxQuantity}
               returning id`
             if (changed.length === 0) {
-              return yield* Effect.fail(sign < 0 ? notEnoughStock(name, product.availableQuantity, quantity) : tooMuchStock(name))
+              if (sign > 0) return yield* Effect.fail(tooMuchStock(name))
+              const [current] = yield* sql<{ availableQuantity: number }>`select available_quantity from products where id = ${product.id}`
+              return yield* Effect.fail(notEnoughStock(name, current?.availableQuantity ?? 0, quantity))
             }
           }
         })
