@@ -1,50 +1,62 @@
 /**
- * References between entities, checked by the domain services through the parent's repository
- * (the parent may live in the other backend, so no foreign key can do it).
+ * References between entities, checked by the domain whichever backend each entity uses: a
+ * reference may name its record by either id form, a missing record is the caller's error, and
+ * a record still referenced cannot be deleted.
  */
 import { Effect, Option } from "effect"
-import { InvalidReference, type NotFound } from "./Errors.js"
+import { Conflict, InvalidReference, type NotFound, type StorageUnavailable } from "./Errors.js"
 import type { Page } from "./Page.js"
-import { namesOf } from "./sites/SiteService.js"
 
-export { namesOf }
+type Find<A> = (id: string) => Effect.Effect<A, NotFound | StorageUnavailable>
 
-const isNotFound = (e: unknown): e is NotFound => (e as { readonly _tag?: string })._tag === "NotFound"
+/** Every id that names a record: the one it has and the legacy one it keeps. */
+export const namesOf = (record: { readonly id: string; readonly legacyId: string | null }) =>
+  record.legacyId === null ? [record.id] : [record.id, record.legacyId]
 
-/** The record a field refers to; a missing one is the caller's error, naming the field. */
-export const referenced = <A, E, R>(field: string, entity: string, id: string, find: Effect.Effect<A, NotFound | E, R>) =>
-  Effect.catchIf(find, isNotFound, () => Effect.fail(InvalidReference.of(field, entity, id))) as Effect.Effect<
-    A,
-    Exclude<E, NotFound> | InvalidReference,
-    R
-  >
+/** The record a request's `field` refers to; a missing one is the caller's error. */
+export const referenced = <A>(field: string, entity: string, find: Find<A>) => (id: string) =>
+  find(id).pipe(Effect.catchTag("NotFound", () => Effect.fail(InvalidReference.of(field, entity, id))))
+
+/** Every id naming the record `id` names, or none when there is no such record (a filter then matches nothing). */
+export const namesIfFound = <A extends { readonly id: string; readonly legacyId: string | null }>(find: Find<A>) =>
+(id: string) =>
+  find(id).pipe(
+    Effect.map((record): Option.Option<ReadonlyArray<string>> => Option.some(namesOf(record))),
+    Effect.catchTag("NotFound", () => Effect.succeedNone)
+  )
+
+/** Refuses a delete while `count` records of kind `noun` still refer to the record. */
+export const refuseWhileReferenced = (
+  options: { readonly entity: string; readonly id: string; readonly count: number; readonly noun: string; readonly relation: string; readonly advice: string }
+) =>
+  options.count > 0
+    ? Effect.fail(
+      new Conflict({
+        entity: options.entity,
+        error: `${options.entity} ${JSON.stringify(options.id)} ${options.relation} ${options.count} ${options.noun}${
+          options.count === 1 ? "" : "s"
+        }; ${options.advice}`
+      })
+    )
+    : Effect.void
 
 /** The record, or none when there is no such record. */
 export const whenFound = <A, E, R>(find: Effect.Effect<A, NotFound | E, R>) =>
-  find.pipe(Effect.map(Option.some), Effect.catchIf(isNotFound, () => Effect.succeedNone)) as Effect.Effect<
-    Option.Option<A>,
-    Exclude<E, NotFound>,
-    R
-  >
-
-/**
- * Every id naming the record a filter refers to, or none when there is no such record: a list
- * filtered on a parent that does not exist is empty, not an error.
- */
-export const namesIfFound = <A extends { readonly id: string; readonly legacyId: string | null }, E, R>(
-  find: Effect.Effect<A, NotFound | E, R>
-) => Effect.map(whenFound(find), Option.map(namesOf))
+  find.pipe(
+    Effect.map(Option.some),
+    Effect.catchIf((e): e is NotFound => (e as { readonly _tag?: string })._tag === "NotFound", () => Effect.succeedNone)
+  ) as Effect.Effect<Option.Option<A>, Exclude<E, NotFound>, R>
 
 /**
  * A listing filtered on a parent named by either of its ids: everything when no parent is given,
  * an empty page when it does not exist, else the records referencing any of its ids.
  */
-export const listUnder = <A, E1, E2, R1, R2>(
+export const listUnder = <P extends { readonly id: string; readonly legacyId: string | null }, A, E, R>(
   parentId: string | undefined,
-  find: (id: string) => Effect.Effect<{ readonly id: string; readonly legacyId: string | null }, NotFound | E1, R1>,
-  list: (parentIds: ReadonlyArray<string> | undefined) => Effect.Effect<Page<A>, E2, R2>
-): Effect.Effect<Page<A>, Exclude<E1, NotFound> | E2, R1 | R2> =>
+  find: Find<P>,
+  list: (parentIds: ReadonlyArray<string> | undefined) => Effect.Effect<Page<A>, E, R>
+): Effect.Effect<Page<A>, E | StorageUnavailable, R> =>
   parentId === undefined ? list(undefined) : Effect.flatMap(
-    namesIfFound(find(parentId)),
+    namesIfFound(find)(parentId),
     Option.match({ onNone: () => Effect.succeed({ items: [], total: 0 }), onSome: list })
   )

@@ -1,8 +1,7 @@
 /**
  * The demo data `app seed` loads (and `app serve` on a brand-new embedded database): the old
- * platform's demo client with its stakeholder sites' branding, the reseed clients, and the
- * default catalogue with its six products (peer-integrations §7), under their legacy ids so every
- * backend seeds the same records.
+ * platform's demo client with its stakeholder sites' branding, and the reseed clients
+ * (peer-integrations §7), under their legacy ids so every backend seeds the same records.
  */
 import { Schema } from "effect"
 import { Catalog } from "../domain/catalogs/Catalog.js"
@@ -10,13 +9,10 @@ import { Client } from "../domain/clients/Client.js"
 import { Product } from "../domain/products/Product.js"
 import { Site } from "../domain/sites/Site.js"
 
-/**
- * Demo records of one entity: create bodies under their legacy ids, decoded when this module
- * loads, so a mistake in the demo data fails at once and names the field.
- */
-const demo = <A, I>(schema: Schema.Schema<A, I>, defaults: Partial<I> = {}) => (legacyId: string, fields: Partial<I>) => ({
+/** A demo record: its legacy id and its fields as the create body decodes them. */
+const demo = <A, I>(create: Schema.Schema<A, I>) => (legacyId: string, fields: I) => ({
   legacyId,
-  fields: Schema.decodeUnknownSync(schema)({ ...defaults, ...fields })
+  fields: Schema.decodeUnknownSync(create)(fields)
 })
 
 const client = demo(Client.jsonCreate)
@@ -177,11 +173,12 @@ export const demoCatalogs = [
   })
 ] as const
 
-const product = demo(Product.jsonCreate, { catalogId: "catalog_legacy_default" })
+const product = demo(Product.jsonCreate)
 
 /** The six products of `seed_products.ts` (peer-integrations §7), under the legacy gift ids `gift-1` … `gift-6`. */
 export const demoProducts = [
   product("gift-1", {
+    catalogId: "catalog_legacy_default",
     sku: "PH-001",
     name: "Premium Noise-Cancelling Headphones",
     price: 299.99,
@@ -208,6 +205,7 @@ export const demoProducts = [
     }
   }),
   product("gift-2", {
+    catalogId: "catalog_legacy_default",
     sku: "SW-001",
     name: "Smart Fitness Watch",
     price: 249.99,
@@ -234,6 +232,7 @@ export const demoProducts = [
     }
   }),
   product("gift-3", {
+    catalogId: "catalog_legacy_default",
     sku: "CC-001",
     name: "Gourmet Coffee Collection",
     price: 79.99,
@@ -260,6 +259,7 @@ export const demoProducts = [
     }
   }),
   product("gift-4", {
+    catalogId: "catalog_legacy_default",
     sku: "SP-001",
     name: "Luxury Spa Gift Set",
     price: 129.99,
@@ -286,6 +286,7 @@ export const demoProducts = [
     }
   }),
   product("gift-5", {
+    catalogId: "catalog_legacy_default",
     sku: "CK-001",
     name: "Professional Chef Knife Set",
     price: 189.99,
@@ -312,6 +313,7 @@ export const demoProducts = [
     }
   }),
   product("gift-6", {
+    catalogId: "catalog_legacy_default",
     sku: "PS-001",
     name: "Portable Bluetooth Speaker",
     price: 149.99,

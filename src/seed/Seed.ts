@@ -3,13 +3,12 @@
  * each entity uses. A record that exists (under its legacy id) is left alone: re-running never
  * duplicates records or overwrites edits.
  */
-import { DateTime, Effect, Option } from "effect"
+import { DateTime, Effect } from "effect"
 import { Catalog, DefaultSettings as DefaultCatalogSettings, mergeSettings } from "../domain/catalogs/Catalog.js"
 import { Client } from "../domain/clients/Client.js"
 import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
 import { Product } from "../domain/products/Product.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
-import { whenFound } from "../domain/References.js"
 import { applyUpdate } from "../domain/sites/SiteService.js"
 import { CatalogRepo } from "../persistence/catalogs/CatalogRepo.js"
 import { ClientRepo } from "../persistence/clients/ClientRepo.js"
@@ -22,84 +21,91 @@ export interface SeedReport {
   readonly existing: Readonly<Record<string, number>>
 }
 
-/**
- * Loads one entity's demo records. One that answers to its legacy id already is left alone;
- * `land` writes the others and says whether each landed (it does not when its parent is gone).
- */
-const loadAll = <D extends { readonly legacyId: string }, E, R>(
-  demos: ReadonlyArray<D>,
-  find: (id: string) => Effect.Effect<unknown, NotFound | StorageUnavailable>,
-  land: (demo: D, now: DateTime.Utc) => Effect.Effect<boolean, E, R>
-) =>
-  Effect.flatMap(DateTime.now, (now) =>
-    Effect.reduce(demos, { created: 0, existing: 0 }, (counts, demo) =>
-      Effect.flatMap(whenFound(find(demo.legacyId)), (record) =>
-        Option.isSome(record)
-          ? Effect.succeed({ ...counts, existing: counts.existing + 1 })
-          : Effect.map(land(demo, now), (landed) => (landed ? { ...counts, created: counts.created + 1 } : counts)))))
-
-/** The identity and timestamps of a demo record written under its legacy id. */
-const stamped = <Id extends string>(legacyId: string, now: DateTime.Utc) => ({
-  id: legacyId as Id,
-  legacyId: null,
-  createdAt: now,
-  updatedAt: now
-})
+/** True when a record answers to the legacy id. */
+const exists = (find: Effect.Effect<unknown, NotFound | StorageUnavailable>) =>
+  find.pipe(Effect.as(true), Effect.catchTag("NotFound", () => Effect.succeed(false)))
 
 export const seed = Effect.gen(function*() {
   const clients = yield* ClientRepo
   const sites = yield* SiteRepo
   const catalogs = yield* CatalogRepo
   const products = yield* ProductRepo
+  const now = yield* DateTime.now
+  const created = { clients: 0, sites: 0, catalogs: 0, products: 0 }
+  const existing = { clients: 0, sites: 0, catalogs: 0, products: 0 }
 
-  const loaded = {
-    clients: yield* loadAll(demoClients, clients.findById, (demo, now) => {
-      const client = Client.make({ ...demo.fields, ...stamped<Client["id"]>(demo.legacyId, now) })
-      return Effect.as(clients.importLegacy([{ legacyId: demo.legacyId, aliases: [], client }]), true)
-    }),
-    sites: yield* loadAll(demoSites, sites.findById, (demo, now) =>
-      Effect.gen(function*() {
-        const owner = yield* whenFound(clients.findById(demo.fields.clientId))
-        if (Option.isNone(owner)) return false
-        const { settings, slug, ...rest } = demo.fields
-        const fields = yield* applyUpdate(
-          { ...rest, clientId: owner.value.id, slug: slug ?? demo.legacyId, settings: DefaultSettings, draftSettings: null },
-          settings ? { settings } : {}
-        ).pipe(Effect.orDie) // the demo data is valid by construction
-        const site = Site.make({ ...fields, ...stamped<Site["id"]>(demo.legacyId, now) })
-        yield* sites.importLegacy([{ legacyId: demo.legacyId, aliases: [], site }])
-        return true
-      })),
-    catalogs: yield* loadAll(demoCatalogs, catalogs.findById, (demo, now) => {
-      const { settings, ...fields } = demo.fields
-      const catalog = Catalog.make({
-        ...fields,
-        settings: mergeSettings(DefaultCatalogSettings, settings),
-        ...stamped<Catalog["id"]>(demo.legacyId, now)
-      })
-      return Effect.as(catalogs.importLegacy([{ legacyId: demo.legacyId, aliases: [], catalog }]), true)
-    }),
-    products: yield* loadAll(demoProducts, products.findById, (demo, now) =>
-      Effect.gen(function*() {
-        const catalog = yield* whenFound(catalogs.findById(demo.fields.catalogId))
-        if (Option.isNone(catalog)) return false
-        const product = Product.make({
-          ...demo.fields,
-          catalogId: catalog.value.id,
-          siteId: null,
-          deletedAt: null,
-          ...stamped<Product["id"]>(demo.legacyId, now)
-        })
-        // An admin's product with the same SKU in the catalogue wins over the demo one.
-        return yield* products.importLegacy([{ legacyId: demo.legacyId, aliases: [], product }]).pipe(
-          Effect.as(true),
-          Effect.catchTag("Conflict", () => Effect.succeed(false))
-        )
-      }))
+  for (const demo of demoClients) {
+    if (yield* exists(clients.findById(demo.legacyId))) {
+      existing.clients++
+      continue
+    }
+    const client = Client.make({ ...demo.fields, id: demo.legacyId as Client["id"], legacyId: null, createdAt: now, updatedAt: now })
+    yield* clients.importLegacy([{ legacyId: demo.legacyId, aliases: [], client }])
+    created.clients++
   }
-  const report: SeedReport = {
-    created: Object.fromEntries(Object.entries(loaded).map(([entity, counts]) => [entity, counts.created])),
-    existing: Object.fromEntries(Object.entries(loaded).map(([entity, counts]) => [entity, counts.existing]))
+
+  for (const demo of demoSites) {
+    if (yield* exists(sites.findById(demo.legacyId))) {
+      existing.sites++
+      continue
+    }
+    // A demo site only lands when its client is there (an admin may have deleted it).
+    if (!(yield* exists(clients.findById(demo.fields.clientId)))) continue
+    const owner = yield* clients.findById(demo.fields.clientId)
+    const { settings, slug, ...rest } = demo.fields
+    const fields = yield* applyUpdate(
+      { ...rest, clientId: owner.id, slug: slug ?? demo.legacyId, settings: DefaultSettings, draftSettings: null },
+      settings ? { settings } : {}
+    ).pipe(Effect.orDie) // the demo data is valid by construction
+    const site = Site.make({ ...fields, id: demo.legacyId as Site["id"], legacyId: null, createdAt: now, updatedAt: now })
+    yield* sites.importLegacy([{ legacyId: demo.legacyId, aliases: [], site }])
+    created.sites++
   }
+
+  for (const demo of demoCatalogs) {
+    if (yield* exists(catalogs.findById(demo.legacyId))) {
+      existing.catalogs++
+      continue
+    }
+    const { settings, ...fields } = demo.fields
+    const catalog = Catalog.make({
+      ...fields,
+      settings: mergeSettings(DefaultCatalogSettings, settings),
+      id: demo.legacyId as Catalog["id"],
+      legacyId: null,
+      createdAt: now,
+      updatedAt: now
+    })
+    yield* catalogs.importLegacy([{ legacyId: demo.legacyId, aliases: [], catalog }])
+    created.catalogs++
+  }
+
+  for (const demo of demoProducts) {
+    if (yield* exists(products.findById(demo.legacyId))) {
+      existing.products++
+      continue
+    }
+    // A demo product only lands in its catalogue (an admin may have deleted it).
+    if (!(yield* exists(catalogs.findById(demo.fields.catalogId)))) continue
+    const catalog = yield* catalogs.findById(demo.fields.catalogId)
+    const product = Product.make({
+      ...demo.fields,
+      catalogId: catalog.id,
+      siteId: null,
+      deletedAt: null,
+      id: demo.legacyId as Product["id"],
+      legacyId: null,
+      createdAt: now,
+      updatedAt: now
+    })
+    // An admin's product with that SKU in the catalogue stands in for the demo one.
+    const added = yield* products.importLegacy([{ legacyId: demo.legacyId, aliases: [], product }]).pipe(
+      Effect.as(true),
+      Effect.catchTag("Conflict", () => Effect.succeed(false))
+    )
+    if (added) created.products++
+    else existing.products++
+  }
+  const report: SeedReport = { created, existing }
   return report
 }).pipe(Effect.withSpan("Seed.seed"))

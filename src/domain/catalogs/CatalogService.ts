@@ -7,8 +7,7 @@ import { Effect } from "effect"
 import { CatalogRepo, type CatalogQuery, Entity } from "../../persistence/catalogs/CatalogRepo.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { ProductRepo, type ProductQuery } from "../../persistence/products/ProductRepo.js"
-import { Conflict } from "../Errors.js"
-import { listUnder, namesOf, referenced } from "../References.js"
+import { listUnder, namesOf, referenced, refuseWhileReferenced } from "../References.js"
 import { type CatalogCreate, type CatalogUpdate, DefaultSettings, mergeSettings } from "./Catalog.js"
 
 export class CatalogService extends Effect.Service<CatalogService>()("Domain/CatalogService", {
@@ -17,9 +16,10 @@ export class CatalogService extends Effect.Service<CatalogService>()("Domain/Cat
     const clients = yield* ClientRepo
     const products = yield* ProductRepo
 
+    const owner = referenced("ownerId", "Client", clients.findById)
+
     /** The owner's id as stored: the client's own id, whichever id the caller used. */
-    const ownerIdOf = (id: string | null) =>
-      id === null ? Effect.succeed(null) : Effect.map(referenced("ownerId", "Client", id, clients.findById(id)), (c) => c.id as string)
+    const ownerIdOf = (id: string | null) => id === null ? Effect.succeed(null) : Effect.map(owner(id), (c): string => c.id)
 
     return {
       list: ({ ownerId, ...query }: Omit<CatalogQuery, "ownerIds"> & { readonly ownerId?: string | undefined }) =>
@@ -51,15 +51,14 @@ export class CatalogService extends Effect.Service<CatalogService>()("Domain/Cat
       delete: (id: string) =>
         Effect.gen(function*() {
           const catalog = yield* catalogs.findById(id)
-          const count = yield* products.countByCatalog(namesOf(catalog))
-          if (count > 0) {
-            return yield* Effect.fail(
-              new Conflict({
-                entity: Entity,
-                error: `Catalog ${JSON.stringify(id)} still has ${count} product${count === 1 ? "" : "s"}; delete or move them first`
-              })
-            )
-          }
+          yield* refuseWhileReferenced({
+            entity: Entity,
+            id,
+            count: yield* products.countByCatalog(namesOf(catalog)),
+            noun: "product",
+            relation: "still has",
+            advice: "delete or move them first"
+          })
           yield* catalogs.delete(catalog.id)
         }),
 

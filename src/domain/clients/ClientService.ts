@@ -7,8 +7,7 @@ import { Effect } from "effect"
 import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
 import { ClientRepo, type ClientQuery, Entity } from "../../persistence/clients/ClientRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
-import { Conflict } from "../Errors.js"
-import { namesOf } from "../sites/SiteService.js"
+import { namesOf, refuseWhileReferenced } from "../References.js"
 import type { ClientCreate, ClientUpdate } from "./Client.js"
 
 export class ClientService extends Effect.Service<ClientService>()("Domain/ClientService", {
@@ -16,13 +15,6 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
     const repo = yield* ClientRepo
     const sites = yield* SiteRepo
     const catalogs = yield* CatalogRepo
-    const stillHas = (id: string, count: number, what: string) =>
-      count === 0 ? Effect.void : Effect.fail(
-        new Conflict({
-          entity: Entity,
-          error: `Client ${JSON.stringify(id)} still has ${count} ${what}${count === 1 ? "" : "s"}; delete them first`
-        })
-      )
     return {
       list: (query: ClientQuery) => repo.list(query),
       get: (id: string) => repo.findById(id),
@@ -31,8 +23,10 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
       delete: (id: string) =>
         Effect.gen(function*() {
           const client = yield* repo.findById(id)
-          yield* stillHas(id, yield* sites.countByClient(namesOf(client)), "site")
-          yield* stillHas(id, yield* catalogs.countByOwner(namesOf(client)), "catalogue")
+          const names = namesOf(client)
+          const children = { entity: Entity, id, relation: "still has", advice: "delete them first" }
+          yield* refuseWhileReferenced({ ...children, count: yield* sites.countByClient(names), noun: "site" })
+          yield* refuseWhileReferenced({ ...children, count: yield* catalogs.countByOwner(names), noun: "catalogue" })
           yield* repo.delete(client.id)
         })
     } as const

@@ -14,10 +14,10 @@ export class ProductService extends Effect.Service<ProductService>()("Domain/Pro
     const products = yield* ProductRepo
     const catalogs = yield* CatalogRepo
 
-    const catalogOf = (id: string) => referenced("catalogId", "Catalog", id, catalogs.findById(id))
+    const catalogOf = referenced("catalogId", "Catalog", catalogs.findById)
 
-    /** Every id of the catalogue `catalogId` names; only its own id when it no longer exists. */
-    const scopeOf = (catalogId: string) => Effect.map(namesIfFound(catalogs.findById(catalogId)), Option.getOrElse(() => [catalogId]))
+    /** Every id of the catalogue `catalogId` names; only that id when the catalogue no longer exists. */
+    const scopeOf = (catalogId: string) => Effect.map(namesIfFound(catalogs.findById)(catalogId), Option.getOrElse(() => [catalogId]))
 
     const ensureSkuFree = (catalogIds: ReadonlyArray<string>, sku: string, self?: string) =>
       Effect.flatMap(products.list({ catalogIds, sku, limit: 2, offset: 0 }), (page) =>
