@@ -138,7 +138,8 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
       id: id as Product["id"],
       legacyId: null,
       catalogId: optionalField(EntityId, fromSource("catalogId"), nulledWarning("catalogId"), warnings),
-      sku: optionalField(Sku, pick(record, "sku"), nulledWarning("sku"), warnings) ?? `SKU-${id}`.slice(0, 100),
+      // The bulk import's default when a SKU is absent or unusable.
+      sku: optionalField(Sku, pick(record, "sku"), "SKU_INVALID_DEFAULTED", warnings) ?? `SKU-${id}`.slice(0, 100),
       externalId: optionalField(Text({ max: 200 }), fromSource("externalId"), nulledWarning("externalId"), warnings),
       externalSku: optionalField(Text({ max: 200 }), fromSource("externalSku"), nulledWarning("externalSku"), warnings),
       name,
@@ -148,7 +149,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
       price,
       cost: optionalMoney(record, "cost", warnings),
       msrp: optionalMoney(record, "msrp", warnings),
-      currency: optionalField(CurrencyCode, pick(record, "currency"), nulledWarning("currency"), warnings) ?? "USD",
+      currency: optionalField(CurrencyCode, pick(record, "currency"), "CURRENCY_INVALID_DEFAULTED", warnings) ?? "USD",
       images: listOf(strings(pick(record, "images")) ?? [], 2000),
       features: listOf(strings(pick(record, "features")) ?? commaList(pick(attributes, "features")) ?? [], 500),
       specifications: Object.keys(specifications).length > 0 ? specifications : object(pick(attributes, "specifications")) ?? {},
