@@ -40,13 +40,6 @@ export const refuseWhileReferenced = (
     )
     : Effect.void
 
-/** The record, or none when there is no such record. */
-export const whenFound = <A, E, R>(find: Effect.Effect<A, NotFound | E, R>) =>
-  find.pipe(
-    Effect.map(Option.some),
-    Effect.catchIf((e): e is NotFound => (e as { readonly _tag?: string })._tag === "NotFound", () => Effect.succeedNone)
-  ) as Effect.Effect<Option.Option<A>, Exclude<E, NotFound>, R>
-
 /**
  * A listing filtered on a parent named by either of its ids: everything when no parent is given,
  * an empty page when it does not exist, else the records referencing any of its ids.
