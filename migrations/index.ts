@@ -4,11 +4,13 @@
  */
 import { Migrator } from "@effect/sql"
 import coreSchema from "./0001_core_schema.js"
+import catalogProducts from "./0002_catalog_products.js"
 import employees from "./0003_employees.js"
 import emailTemplates from "./0005_email_templates.js"
 
 export const loader = Migrator.fromRecord({
   "0001_core_schema": coreSchema,
+  "0002_catalog_products": catalogProducts,
   "0003_employees": employees,
   "0005_email_templates": emailTemplates
 })

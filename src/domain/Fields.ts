@@ -8,15 +8,22 @@ import { Schema } from "effect"
 // PostgreSQL text and jsonb cannot hold NUL; other control characters have no place in names.
 const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
+// Lengths count code points, as PostgreSQL's char_length does: "😀" is one character, not two.
+const characters = (s: string) => {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
 /** Trimmed single-line text between `min` and `max` characters. */
 export const Text = (options: { readonly min?: number; readonly max: number }) => {
   const min = options.min ?? 1
   return Schema.Trim.pipe(
     Schema.filter((s) => !controlCharacters.test(s) || "must not contain control characters"),
     Schema.filter((s) =>
-      s.length < min
+      characters(s) < min
         ? min === 1 ? "must not be empty" : `must be at least ${min} characters`
-        : s.length > options.max
+        : characters(s) > options.max
         ? `must be at most ${options.max} characters`
         : true
     )
@@ -27,7 +34,7 @@ export const Text = (options: { readonly min?: number; readonly max: number }) =
 export const LongText = (max: number) =>
   Schema.Trim.pipe(
     Schema.filter((s) => !/\u0000/.test(s) || "must not contain NUL characters"),
-    Schema.filter((s) => s.length <= max || `must be at most ${max} characters`)
+    Schema.filter((s) => characters(s) <= max || `must be at most ${max} characters`)
   )
 
 /** One of a fixed set of strings; the error message lists them. */

@@ -5,6 +5,7 @@
  */
 import { Effect, Option } from "effect"
 import { Conflict, InvalidReference, type NotFound, type StorageUnavailable } from "./Errors.js"
+import type { Page } from "./Page.js"
 
 type Find<A> = (id: string) => Effect.Effect<A, NotFound | StorageUnavailable>
 
@@ -38,3 +39,17 @@ export const refuseWhileReferenced = (
       })
     )
     : Effect.void
+
+/**
+ * A listing filtered on a parent named by either of its ids: everything when no parent is given,
+ * an empty page when it does not exist, else the records referencing any of its ids.
+ */
+export const listUnder = <P extends { readonly id: string; readonly legacyId: string | null }, A, E, R>(
+  parentId: string | undefined,
+  find: Find<P>,
+  list: (parentIds: ReadonlyArray<string> | undefined) => Effect.Effect<Page<A>, E, R>
+): Effect.Effect<Page<A>, E | StorageUnavailable, R> =>
+  parentId === undefined ? list(undefined) : Effect.flatMap(
+    namesIfFound(find)(parentId),
+    Option.match({ onNone: () => Effect.succeed({ items: [], total: 0 }), onSome: list })
+  )

@@ -2,10 +2,12 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
 import { BrandsApi } from "./brands/Api.js"
+import { CatalogsApi } from "./catalogs/Api.js"
 import { ClientsApi } from "./clients/Api.js"
 import { EmailTemplatesApi } from "./emailTemplates/Api.js"
 import { EmployeesApi } from "./employees/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
+import { ProductsApi } from "./products/Api.js"
 import { SitesApi } from "./sites/Api.js"
 import { AdminApi, HealthApi } from "./system/Api.js"
 
@@ -17,6 +19,8 @@ export class Api extends HttpApi.make("confetti")
   .add(BrandsApi)
   .add(EmailTemplatesApi)
   .add(EmployeesApi)
+  .add(CatalogsApi)
+  .add(ProductsApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

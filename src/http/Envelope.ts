@@ -51,3 +51,7 @@ export const OptionalParam = <A, I extends string>(schema: Schema.Schema<A, I>) 
 /** Request bodies reject unknown fields, so a misspelt field is an error rather than ignored. */
 export const strict = <S extends Schema.Schema.Any>(schema: S): S =>
   schema.annotations({ parseOptions: { onExcessProperty: "error" } }) as S
+
+/** A request body: a model variant's fields plus read-only fields a caller may echo back, strict, named. */
+export const body = <F extends Schema.Struct.Fields, E extends Schema.Struct.Fields>(fields: F, echoed: E, identifier: string) =>
+  strict(Schema.Struct({ ...fields, ...echoed })).annotations({ identifier })

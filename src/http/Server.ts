@@ -7,25 +7,37 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
 import { BrandService } from "../domain/brands/BrandService.js"
+import { CatalogService } from "../domain/catalogs/CatalogService.js"
 import { ClientService } from "../domain/clients/ClientService.js"
 import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateService.js"
 import { EmployeeService } from "../domain/employees/EmployeeService.js"
+import { ProductService } from "../domain/products/ProductService.js"
 import { SiteService } from "../domain/sites/SiteService.js"
-import { Api } from "./Api.js"
 import { AdminAuthLive } from "./Auth.js"
+import { Api } from "./Api.js"
 import { BrandsLive } from "./brands/Http.js"
+import { CatalogsLive } from "./catalogs/Http.js"
 import { ClientsLive } from "./clients/Http.js"
 import { EmailTemplatesLive } from "./emailTemplates/Http.js"
 import { EmployeesLive } from "./employees/Http.js"
 import { ErrorsLive } from "./Errors.js"
+import { ProductsLive } from "./products/Http.js"
 import { SitesLive } from "./sites/Http.js"
 import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, BrandsLive, EmailTemplatesLive, EmployeesLive]),
+  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive]),
   Layer.provide(AdminAuthLive),
-  Layer.provide([ClientService.Default, SiteService.Default, BrandService.Default, EmailTemplateService.Default, EmployeeService.Default])
+  Layer.provide([
+    ClientService.Default,
+    SiteService.Default,
+    BrandService.Default,
+    CatalogService.Default,
+    ProductService.Default,
+    EmployeeService.Default,
+    EmailTemplateService.Default
+  ])
 )
 
 /** Serves the API on whatever `HttpServer` is provided. */

@@ -9,6 +9,9 @@ import { AppConfig, type Backend } from "../Config.js"
 import type { BrandRepo } from "./brands/BrandRepo.js"
 import * as BrandRepoKv from "./brands/BrandRepoKv.js"
 import * as BrandRepoPg from "./brands/BrandRepoPg.js"
+import type { CatalogRepo } from "./catalogs/CatalogRepo.js"
+import * as CatalogRepoKv from "./catalogs/CatalogRepoKv.js"
+import * as CatalogRepoPg from "./catalogs/CatalogRepoPg.js"
 import type { ClientRepo } from "./clients/ClientRepo.js"
 import * as ClientRepoKv from "./clients/ClientRepoKv.js"
 import * as ClientRepoPg from "./clients/ClientRepoPg.js"
@@ -24,6 +27,9 @@ import * as SiteRepoKv from "./sites/SiteRepoKv.js"
 import * as SiteRepoPg from "./sites/SiteRepoPg.js"
 import * as KvStorePg from "./kv/KvStorePg.js"
 import { urlLayer } from "./pg/Database.js"
+import type { ProductRepo } from "./products/ProductRepo.js"
+import * as ProductRepoKv from "./products/ProductRepoKv.js"
+import * as ProductRepoPg from "./products/ProductRepoPg.js"
 
 /**
  * The KvStore of the app: `KV_TABLE` on the main database, or on `KV_DATABASE_URL` through a
@@ -48,7 +54,7 @@ const select = <Repo, Needs = never>(
 ): Layer.Layer<Repo, SqlError, SqlClient.SqlClient | AppConfig | Needs> =>
   backend === "kv" ? kv.pipe(Layer.provide(kvStoreLayer)) : pg
 
-export type Repositories = ClientRepo | SiteRepo | BrandRepo | EmailTemplateRepo | EmployeeRepo
+export type Repositories = ClientRepo | SiteRepo | BrandRepo | CatalogRepo | ProductRepo | EmailTemplateRepo | EmployeeRepo
 
 /**
  * Every repository, each on the backend configured for its entity. KV layers share one
@@ -61,6 +67,8 @@ export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | Ap
       select(storage.entities.clients, ClientRepoKv.layer, ClientRepoPg.layer),
       sites,
       select(storage.entities.brands, BrandRepoKv.layer, BrandRepoPg.layer),
+      select(storage.entities.catalogs, CatalogRepoKv.layer, CatalogRepoPg.layer),
+      select(storage.entities.products, ProductRepoKv.layer, ProductRepoPg.layer),
       select(storage.entities.email_templates, EmailTemplateRepoKv.layer, EmailTemplateRepoPg.layer),
       // Legacy site-store employees belong to their site's client: the KV layer reads sites.
       select<EmployeeRepo, SiteRepo>(storage.entities.employees, EmployeeRepoKv.layer, EmployeeRepoPg.layer).pipe(Layer.provide(sites))

@@ -9,6 +9,8 @@ import { Brand } from "../domain/brands/Brand.js"
 import { Client } from "../domain/clients/Client.js"
 import { EmailTemplate } from "../domain/emailTemplates/EmailTemplate.js"
 import { Employee } from "../domain/employees/Employee.js"
+import { Catalog } from "../domain/catalogs/Catalog.js"
+import { Product } from "../domain/products/Product.js"
 import { Site } from "../domain/sites/Site.js"
 
 /** A demo record: its legacy id and its fields as the create body decodes them. */
@@ -313,5 +315,186 @@ export const demoEmployees = [
     email: "robert.taylor@company.com",
     employeeId: "EMP2002",
     department: "IT"
+  })
+] as const
+
+const catalog = demo(Catalog.jsonCreate)
+
+/** The catalogue `seed_products.ts` created (peer-integrations §7), under the legacy catalogue's id. */
+export const demoCatalogs = [
+  catalog("catalog_legacy_default", {
+    name: "Default Product Catalog",
+    description: "Default catalog containing the demo products",
+    type: "manual",
+    status: "active",
+    source: { type: "manual", sourceSystem: "Internal", sourceId: "legacy" }
+  })
+] as const
+
+const product = demo(Product.jsonCreate)
+
+/** The six products of `seed_products.ts` (peer-integrations §7), under the legacy gift ids `gift-1` … `gift-6`. */
+export const demoProducts = [
+  product("gift-1", {
+    catalogId: "catalog_legacy_default",
+    sku: "PH-001",
+    name: "Premium Noise-Cancelling Headphones",
+    price: 299.99,
+    category: "Electronics",
+    availableQuantity: 50,
+    description: "High-quality wireless headphones with active noise cancellation, perfect for music lovers and remote workers.",
+    longDescription: "Experience audio excellence with our premium noise-cancelling headphones. Featuring advanced active noise cancellation technology, these wireless headphones deliver crystal-clear sound quality while blocking out ambient noise. With up to 30 hours of battery life, comfortable over-ear design, and premium materials, they're perfect for work, travel, or leisure.",
+    imageUrl: "https://images.unsplash.com/photo-1505740420928-5e560c06d30e?w=800&q=80",
+    features: [
+      "Active Noise Cancellation (ANC)",
+      "30-hour battery life",
+      "Bluetooth 5.0 connectivity",
+      "Premium memory foam ear cushions",
+      "Built-in microphone for calls",
+      "Foldable design with carrying case"
+    ],
+    specifications: {
+      "Driver Size": "40mm",
+      "Frequency Response": "20Hz - 20kHz",
+      "Battery Life": "30 hours (ANC on), 40 hours (ANC off)",
+      "Charging Time": "2 hours",
+      Weight: "250g",
+      Connectivity: "Bluetooth 5.0, 3.5mm cable"
+    }
+  }),
+  product("gift-2", {
+    catalogId: "catalog_legacy_default",
+    sku: "SW-001",
+    name: "Smart Fitness Watch",
+    price: 249.99,
+    category: "Electronics",
+    availableQuantity: 75,
+    description: "Track your health and fitness goals with this advanced smartwatch featuring heart rate monitoring and GPS.",
+    longDescription: "Stay on top of your fitness journey with our Smart Fitness Watch. This comprehensive health companion tracks your heart rate, steps, calories, sleep quality, and workouts. With built-in GPS for outdoor activities, water resistance for swimming, and smart notifications to keep you connected, it's the perfect blend of fitness and technology.",
+    imageUrl: "https://images.unsplash.com/photo-1544117519-31a4b719223d?w=800&q=80",
+    features: [
+      "Heart rate & sleep monitoring",
+      "Built-in GPS tracking",
+      "5 ATM water resistance",
+      "7-day battery life",
+      "Multi-sport tracking modes",
+      "Smart notifications"
+    ],
+    specifications: {
+      Display: "1.4\" AMOLED touchscreen",
+      "Battery Life": "7 days typical use",
+      "Water Resistance": "5 ATM (50 meters)",
+      Sensors: "Heart rate, GPS, Accelerometer, Gyroscope",
+      Compatibility: "iOS 12+, Android 6.0+",
+      Weight: "45g"
+    }
+  }),
+  product("gift-3", {
+    catalogId: "catalog_legacy_default",
+    sku: "CC-001",
+    name: "Gourmet Coffee Collection",
+    price: 79.99,
+    category: "Food & Beverage",
+    availableQuantity: 100,
+    description: "A curated selection of premium coffee beans from around the world, perfect for coffee enthusiasts.",
+    longDescription: "Embark on a global coffee journey with our Gourmet Coffee Collection. This carefully curated set features 6 distinct varieties from renowned coffee regions including Ethiopia, Colombia, Brazil, and Indonesia. Each 250g bag is freshly roasted to perfection, bringing unique flavors and aromas to your daily brew. Includes tasting notes and brewing guides.",
+    imageUrl: "https://images.unsplash.com/photo-1559056199-641a0ac8b55e?w=800&q=80",
+    features: [
+      "6 premium coffee varieties",
+      "Freshly roasted beans",
+      "Single-origin selections",
+      "Tasting notes included",
+      "Brewing guide",
+      "Elegant gift packaging"
+    ],
+    specifications: {
+      "Total Weight": "1.5kg (6 × 250g)",
+      Origin: "Ethiopia, Colombia, Brazil, Indonesia, Guatemala, Kenya",
+      "Roast Level": "Light to Dark variety",
+      "Bean Type": "100% Arabica",
+      "Best Before": "6 months from roast date",
+      Storage: "Cool, dry place"
+    }
+  }),
+  product("gift-4", {
+    catalogId: "catalog_legacy_default",
+    sku: "SP-001",
+    name: "Luxury Spa Gift Set",
+    price: 129.99,
+    category: "Wellness",
+    availableQuantity: 60,
+    description: "Pamper yourself with this premium spa collection featuring organic bath products and aromatherapy essentials.",
+    longDescription: "Transform your bathroom into a luxurious spa retreat with this comprehensive wellness collection. Featuring organic bath salts, essential oil blends, premium body lotions, and artisanal soaps, every product is carefully crafted with natural ingredients. The set includes a plush bamboo towel and comes in beautiful eco-friendly packaging.",
+    imageUrl: "https://images.unsplash.com/photo-1608571423902-eed4a5ad8108?w=800&q=80",
+    features: [
+      "Organic bath products",
+      "Essential oil aromatherapy",
+      "Premium body care items",
+      "Bamboo towel included",
+      "Eco-friendly packaging",
+      "Cruelty-free & vegan"
+    ],
+    specifications: {
+      Contents: "Bath salts, 3 essential oils, body lotion, 4 artisanal soaps, bamboo towel",
+      Ingredients: "100% organic and natural",
+      Scents: "Lavender, Eucalyptus, Rose",
+      Size: "Full-size products",
+      Certifications: "Organic, Cruelty-free, Vegan",
+      Packaging: "Recyclable materials"
+    }
+  }),
+  product("gift-5", {
+    catalogId: "catalog_legacy_default",
+    sku: "CK-001",
+    name: "Professional Chef Knife Set",
+    price: 189.99,
+    category: "Home & Kitchen",
+    availableQuantity: 40,
+    description: "High-carbon stainless steel knife set with ergonomic handles, perfect for culinary enthusiasts.",
+    longDescription: "Elevate your cooking experience with this professional-grade knife set. Crafted from premium high-carbon German stainless steel, each knife is precision-forged for exceptional sharpness and durability. The ergonomic handles provide perfect balance and control. Includes a chef's knife, santoku, utility knife, paring knife, bread knife, and a beautiful wooden block.",
+    imageUrl: "https://images.unsplash.com/photo-1593618998160-e34014e67546?w=800&q=80",
+    features: [
+      "High-carbon stainless steel",
+      "Precision-forged blades",
+      "Ergonomic handles",
+      "Full tang construction",
+      "Wooden storage block",
+      "Lifetime warranty"
+    ],
+    specifications: {
+      Material: "German high-carbon stainless steel",
+      "Set Includes": "8\" Chef, 7\" Santoku, 5\" Utility, 3.5\" Paring, 8\" Bread knife",
+      Handle: "Triple-riveted polymer",
+      Hardness: "56-58 HRC",
+      Care: "Hand wash recommended",
+      Warranty: "Lifetime"
+    }
+  }),
+  product("gift-6", {
+    catalogId: "catalog_legacy_default",
+    sku: "PS-001",
+    name: "Portable Bluetooth Speaker",
+    price: 149.99,
+    category: "Electronics",
+    availableQuantity: 85,
+    description: "360-degree sound with deep bass, waterproof design, and 20-hour battery life.",
+    longDescription: "Take your music anywhere with this powerful portable speaker. Featuring 360-degree sound dispersion, enhanced bass response, and crystal-clear audio, it delivers an immersive listening experience. The rugged, waterproof design (IPX7 rated) makes it perfect for outdoor adventures, pool parties, or beach trips. Connect two speakers for stereo sound.",
+    imageUrl: "https://images.unsplash.com/photo-1608043152269-423dbba4e7e1?w=800&q=80",
+    features: [
+      "360-degree sound",
+      "IPX7 waterproof rating",
+      "20-hour battery life",
+      "Bluetooth 5.0",
+      "Dual speaker pairing",
+      "Built-in microphone"
+    ],
+    specifications: {
+      "Output Power": "30W",
+      Battery: "20 hours playtime",
+      Bluetooth: "5.0, 100ft range",
+      "Water Resistance": "IPX7",
+      Dimensions: "7.5\" × 3\" diameter",
+      Weight: "1.5 lbs"
+    }
   })
 ] as const

@@ -5,6 +5,7 @@
  */
 import { DateTime, Effect } from "effect"
 import { Brand } from "../domain/brands/Brand.js"
+import { Catalog, DefaultSettings as DefaultCatalogSettings, mergeSettings } from "../domain/catalogs/Catalog.js"
 import { Client } from "../domain/clients/Client.js"
 import { EmailTemplate } from "../domain/emailTemplates/EmailTemplate.js"
 import { type Employee, makeEmployee, sharedIdentifier } from "../domain/employees/Employee.js"
@@ -17,7 +18,10 @@ import { ClientRepo } from "../persistence/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../persistence/emailTemplates/EmailTemplateRepo.js"
 import { EmployeeRepo } from "../persistence/employees/EmployeeRepo.js"
 import { SiteRepo } from "../persistence/sites/SiteRepo.js"
-import { demoBrands, demoClients, demoEmailTemplates, demoEmployees, demoSites } from "./DemoData.js"
+import { Product } from "../domain/products/Product.js"
+import { CatalogRepo } from "../persistence/catalogs/CatalogRepo.js"
+import { ProductRepo } from "../persistence/products/ProductRepo.js"
+import { demoBrands, demoCatalogs, demoClients, demoEmailTemplates, demoEmployees, demoProducts, demoSites } from "./DemoData.js"
 
 export interface SeedReport {
   readonly created: Readonly<Record<string, number>>
@@ -32,11 +36,13 @@ export const seed = Effect.gen(function*() {
   const clients = yield* ClientRepo
   const sites = yield* SiteRepo
   const brands = yield* BrandRepo
+  const catalogs = yield* CatalogRepo
+  const products = yield* ProductRepo
   const now = yield* DateTime.now
   const templates = yield* EmailTemplateRepo
   const employees = yield* EmployeeRepo
-  const created = { clients: 0, sites: 0, brands: 0, email_templates: 0, employees: 0 }
-  const existing = { clients: 0, sites: 0, brands: 0, email_templates: 0, employees: 0 }
+  const created = { clients: 0, sites: 0, brands: 0, catalogs: 0, products: 0, email_templates: 0, employees: 0 }
+  const existing = { clients: 0, sites: 0, brands: 0, catalogs: 0, products: 0, email_templates: 0, employees: 0 }
 
   for (const demo of demoClients) {
     if (yield* exists(clients.findById(demo.legacyId))) {
@@ -124,6 +130,51 @@ export const seed = Effect.gen(function*() {
     })
     yield* employees.importLegacy([{ legacyId: demo.legacyId, aliases: [], scope: owner.legacyId ?? owner.id, employee }])
     created.employees++
+  }
+
+  for (const demo of demoCatalogs) {
+    if (yield* exists(catalogs.findById(demo.legacyId))) {
+      existing.catalogs++
+      continue
+    }
+    const { settings, ...fields } = demo.fields
+    const catalog = Catalog.make({
+      ...fields,
+      settings: mergeSettings(DefaultCatalogSettings, settings),
+      id: demo.legacyId as Catalog["id"],
+      legacyId: null,
+      createdAt: now,
+      updatedAt: now
+    })
+    yield* catalogs.importLegacy([{ legacyId: demo.legacyId, aliases: [], catalog }])
+    created.catalogs++
+  }
+
+  for (const demo of demoProducts) {
+    if (yield* exists(products.findById(demo.legacyId))) {
+      existing.products++
+      continue
+    }
+    // A demo product only lands in its catalogue (an admin may have deleted it).
+    if (!(yield* exists(catalogs.findById(demo.fields.catalogId)))) continue
+    const catalog = yield* catalogs.findById(demo.fields.catalogId)
+    const product = Product.make({
+      ...demo.fields,
+      catalogId: catalog.id,
+      siteId: null,
+      deletedAt: null,
+      id: demo.legacyId as Product["id"],
+      legacyId: null,
+      createdAt: now,
+      updatedAt: now
+    })
+    // An admin's product with that SKU in the catalogue stands in for the demo one.
+    const added = yield* products.importLegacy([{ legacyId: demo.legacyId, aliases: [], product }]).pipe(
+      Effect.as(true),
+      Effect.catchTag("Conflict", () => Effect.succeed(false))
+    )
+    if (added) created.products++
+    else existing.products++
   }
   const report: SeedReport = { created, existing }
   return report

@@ -138,7 +138,7 @@ describe("app migrate and app seed", () => {
       const env = { DATABASE_URL: database.url }
       const migrated = yield* run(["migrate"], env)
       expect(migrated.code).toBe(0)
-      expect(migrated.stdout).toMatch(/Applied \d+ migrations: 0001_core_schema, 0003_employees, .*0005_email_templates/)
+      expect(migrated.stdout).toMatch(/Applied \d+ migrations: 0001_core_schema, 0002_catalog_products, 0003_employees, .*0005_email_templates/)
       const again = yield* run(["migrate"], env)
       expect(again.stdout).toContain("Applied 0 migrations")
 
@@ -148,12 +148,15 @@ describe("app migrate and app seed", () => {
         expect(seeded.stdout).toContain("clients: 5 created, 0 already present")
         expect(seeded.stdout).toContain("sites: 8 created, 0 already present")
         expect(seeded.stdout).toContain("brands: 3 created, 0 already present")
+        expect(seeded.stdout).toContain("catalogs: 1 created, 0 already present")
+        expect(seeded.stdout).toContain("products: 6 created, 0 already present")
         expect(seeded.stdout).toContain("email_templates: 5 created, 0 already present")
         expect(seeded.stdout).toContain("employees: 7 created, 0 already present")
         const reseeded = yield* run(["seed"], { ...env, STORAGE: storage })
         expect(reseeded.stdout).toContain("clients: 0 created, 5 already present")
         expect(reseeded.stdout).toContain("sites: 0 created, 8 already present")
         expect(reseeded.stdout).toContain("brands: 0 created, 3 already present")
+        expect(reseeded.stdout).toContain("products: 0 created, 6 already present")
         expect(reseeded.stdout).toContain("email_templates: 0 created, 5 already present")
         expect(reseeded.stdout).toContain("employees: 0 created, 7 already present")
       }

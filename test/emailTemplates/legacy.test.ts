@@ -16,6 +16,8 @@ import {
   templateKey
 } from "../../src/persistence/emailTemplates/EmailTemplateLegacy.js"
 import { EmailTemplateRepo } from "../../src/persistence/emailTemplates/EmailTemplateRepo.js"
+import * as CatalogRepoKv from "../../src/persistence/catalogs/CatalogRepoKv.js"
+import * as ProductRepoKv from "../../src/persistence/products/ProductRepoKv.js"
 import * as EmployeeRepoKv from "../../src/persistence/employees/EmployeeRepoKv.js"
 import * as EmailTemplateRepoKv from "../../src/persistence/emailTemplates/EmailTemplateRepoKv.js"
 import * as KvCollection from "../../src/persistence/kv/KvCollection.js"
@@ -208,7 +210,9 @@ layer(fixtureLayer, { excludeTestServices: true })("EmailTemplateRepoKv on the f
 
 const serviceLayer = EmailTemplateService.Default.pipe(
   // The brands are there for the seed.
-  Layer.provideMerge(Layer.mergeAll(EmailTemplateRepoKv.layer, ClientRepoKv.layer, BrandRepoKv.layer, EmployeeRepoKv.layer)),
+  Layer.provideMerge(
+    Layer.mergeAll(EmailTemplateRepoKv.layer, ClientRepoKv.layer, BrandRepoKv.layer, EmployeeRepoKv.layer, CatalogRepoKv.layer, ProductRepoKv.layer)
+  ),
   Layer.provideMerge(SiteRepoKv.layer),
   Layer.provideMerge(Layer.effect(KvStore, KvStoreMemory.make(dump))),
   Layer.provide(testConfig())

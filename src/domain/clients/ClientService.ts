@@ -1,10 +1,12 @@
 /**
  * Client operations as the admin API offers them. Storage rules (uniqueness, lookups by either
  * id form) live in the repository layers; cross-entity rules live here: a client that still has
- * sites, brands, e-mail templates or employees cannot be deleted, whichever backends the entities use.
+ * sites, brands, catalogues, e-mail templates or employees cannot be deleted, whichever backends the
+ * entities use.
  */
 import { Effect } from "effect"
 import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
+import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
 import { ClientRepo, type ClientQuery, Entity } from "../../persistence/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
 import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
@@ -19,6 +21,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
     const brands = yield* BrandRepo
     const templates = yield* EmailTemplateRepo
     const employees = yield* EmployeeRepo
+    const catalogs = yield* CatalogRepo
     return {
       list: (query: ClientQuery) => repo.list(query),
       get: (id: string) => repo.findById(id),
@@ -33,6 +36,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
           yield* refuseWhileReferenced({ ...children, count: yield* brands.countByClient(names), noun: "brand" })
           yield* refuseWhileReferenced({ ...children, count: yield* templates.count({ clientIds: names }), noun: "e-mail template" })
           yield* refuseWhileReferenced({ ...children, count: yield* employees.countByClient(names), noun: "employee" })
+          yield* refuseWhileReferenced({ ...children, count: yield* catalogs.countByOwner(names), noun: "catalogue" })
           yield* repo.delete(client.id)
         })
     } as const

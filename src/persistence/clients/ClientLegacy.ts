@@ -5,13 +5,12 @@
  * what the old platform's current code wrote: `client:<env>:<id>` with camelCase fields.
  */
 import { DateTime, Option } from "effect"
-import { type Codec, type Copy, decodedCopy } from "../kv/KvCollection.js"
+import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import type { Environment } from "../../Config.js"
 import { Client, ClientStatuses, type ClientStatus } from "../../domain/clients/Client.js"
 import { Email, LongText, Text } from "../../domain/Fields.js"
 import {
   aliasKeys,
-  asRecord,
   bool,
   date,
   type Decoded,
@@ -19,11 +18,11 @@ import {
   isoString,
   type Json,
   type JsonRecord,
+  namedRow,
   nulledWarning,
   object,
   optionalField,
   pick,
-  rejected,
   scopedKey,
   text
 } from "../legacy/Legacy.js"
@@ -91,17 +90,9 @@ const status = (record: JsonRecord): ClientStatus => {
 
 /** Decodes one KV row; `undefined` when the key is not a client key at all. */
 export const decode = (key: string, value: unknown): Decoded<Copy<Client>> | undefined => {
-  const location = clientKey(key)
-  if (location === undefined) return undefined
-  const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
-  const legacyId = text(record.id) ?? location.id
-  const warnings: Array<string> = []
-
-  const name = text(pick(record, "name"))
-  if (name === undefined) return rejected("MISSING_NAME", "name is absent or empty")
-  if (name.length > 200) return rejected("NAME_TOO_LONG", `name has ${name.length} characters; at most 200`)
-  if (name.length < 2) return rejected("MISSING_NAME", "name has fewer than 2 characters")
+  const row = namedRow(clientKey(key), value)
+  if (row?._tag !== "Row") return row
+  const { id: legacyId, location, name, record, warnings } = row
 
   const contact = email(pick(record, "contactEmail"))
   if (contact && !contact.valid) warnings.push(nulledWarning("contactEmail"))
@@ -125,22 +116,18 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Client>> | und
   const createdAt = Option.getOrElse(Option.orElse(created, () => updated), () => Epoch)
   const updatedAt = Option.getOrElse(Option.orElse(updated, () => created), () => Epoch)
 
-  return decodedCopy(
-    { key, environment: location.environment, identity: legacyId, id: legacyId, keyId: location.id },
-    record,
-    warnings,
-    () =>
-      Client.make({
-        ...(fields as Omit<Client, "id">),
-        id: legacyId as Client["id"],
-        legacyId: null,
-        name,
-        description: optionalField(LongText(2000), pick(record, "description"), nulledWarning("description"), warnings),
-        contactEmail: contact?.valid ? contact.value : null,
-        status: status(record),
-        createdAt,
-        updatedAt
-      })
+  return copyOf(key, location, legacyId, record, warnings, () =>
+    Client.make({
+      ...(fields as Omit<Client, "id">),
+      id: legacyId as Client["id"],
+      legacyId: null,
+      name,
+      description: optionalField(LongText(2000), pick(record, "description"), nulledWarning("description"), warnings),
+      contactEmail: contact?.valid ? contact.value : null,
+      status: status(record),
+      createdAt,
+      updatedAt
+    })
   )
 }
 

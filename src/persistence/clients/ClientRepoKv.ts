@@ -5,14 +5,10 @@
 import { DateTime, Effect, Layer } from "effect"
 import { AppConfig } from "../../Config.js"
 import { Client, type ClientCreate, type ClientUpdate } from "../../domain/clients/Client.js"
-import { NotFound } from "../../domain/Errors.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import { codec } from "./ClientLegacy.js"
 import { ClientRepo, type ClientRepoShape, codeInUse, Entity, sameCode } from "./ClientRepo.js"
-
-const newestCreated = (a: Client, b: Client) =>
-  DateTime.toEpochMillis(b.createdAt) - DateTime.toEpochMillis(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
 
 const matches = (client: Client, search: string | undefined) => {
   if (search === undefined || search === "") return true
@@ -25,11 +21,7 @@ export const make = Effect.gen(function*() {
   const { environment } = yield* AppConfig
   const clients = KvCollection.make(kv, codec, environment)
 
-  const resolve = (id: string) =>
-    Effect.flatMap(clients.load, (snapshot) => {
-      const merged = snapshot.byName.get(id)
-      return merged === undefined ? Effect.fail(NotFound.of(Entity, id)) : Effect.succeed({ merged, snapshot })
-    })
+  const resolve = (id: string) => KvCollection.find(clients, Entity, id)
 
   const ensureCodeFree = (snapshot: KvCollection.Snapshot<Client>, code: string | null, self?: string) =>
     code !== null && snapshot.records.some((r) => r.winner.id !== self && sameCode(r.winner.record.clientCode, code))
@@ -40,13 +32,13 @@ export const make = Effect.gen(function*() {
 
   const repo: ClientRepoShape = {
     list: (query) =>
-      Effect.map(clients.load, (snapshot) => {
-        const matching = snapshot.records
-          .map((r) => r.winner.record)
-          .filter((c) => (query.status === undefined || c.status === query.status) && matches(c, query.search))
-          .sort(newestCreated)
-        return { items: matching.slice(query.offset, query.offset + query.limit), total: matching.length }
-      }).pipe(span("list")),
+      Effect.map(clients.load, (snapshot) =>
+        KvCollection.page(
+          snapshot.records
+            .map((r) => r.winner.record)
+            .filter((c) => (query.status === undefined || c.status === query.status) && matches(c, query.search)),
+          query
+        )).pipe(span("list")),
 
     findById: (id) => Effect.map(resolve(id), ({ merged }) => merged.winner.record).pipe(span("findById")),
 
@@ -82,12 +74,9 @@ export const make = Effect.gen(function*() {
     delete: (id) => clients.locked(Effect.flatMap(resolve(id), ({ merged }) => clients.remove(merged))).pipe(span("delete")),
 
     importLegacy: (records) =>
-      clients.locked(
-        Effect.flatMap(clients.load, (snapshot) =>
-          clients.writeMany(records.map((r) => ({
-            record: Client.make({ ...r.client, id: r.legacyId as Client["id"], legacyId: null }),
-            merged: snapshot.byName.get(r.legacyId)
-          }))))
+      KvCollection.replaceAll(
+        clients,
+        records.map((r) => Client.make({ ...r.client, id: r.legacyId as Client["id"], legacyId: null }))
       ).pipe(span("importLegacy"))
   }
   return repo

@@ -4,18 +4,11 @@
  * each record (rule R4: newest timestamp wins), so listing and fetching always agree. Writing
  * rewrites every copy of a record, so no stale copy can win a later merge; deleting removes them all.
  */
-import { type DateTime, Effect, Either, type Option, Stream } from "effect"
+import { DateTime, Effect, Either, type Option, Stream } from "effect"
 import type { Environment } from "../../Config.js"
-import type { StorageUnavailable } from "../../domain/Errors.js"
-import {
-  type Decoded,
-  type Json,
-  type JsonRecord,
-  mergeTimestamp,
-  newestFirst,
-  rejected,
-  valid
-} from "../legacy/Legacy.js"
+import { NotFound, type StorageUnavailable } from "../../domain/Errors.js"
+import type { Page, PageRequest } from "../../domain/Page.js"
+import { type Decoded, type Json, type JsonRecord, mergeTimestamp, newestFirst, rejected, valid } from "../legacy/Legacy.js"
 import { type KvStoreShape, scan } from "./KvStore.js"
 
 /** One decoded copy of a record, as found under one key. */
@@ -68,6 +61,36 @@ export interface Codec<A, Context = void> {
   readonly encode: (record: A, environment: Environment, base?: JsonRecord, key?: string) => Record<string, Json>
   /** Where the current code writes the record: `<prefix>:<env>:<id>` for most entities. */
   readonly canonicalKey: (record: A, environment: Environment) => string
+}
+
+/**
+ * The copy of a record read under `key`, identified by its id (rule R3); `INVALID_RECORD` when
+ * the domain model refuses what the decoder built from the legacy value.
+ */
+export const copyOf = <A>(
+  key: string,
+  location: { readonly environment: Environment; readonly id: string },
+  id: string,
+  raw: JsonRecord,
+  warnings: ReadonlyArray<string>,
+  build: () => A
+): Decoded<Copy<A>> => {
+  const built = Either.try(build)
+  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
+  return valid(
+    {
+      key,
+      environment: location.environment,
+      identity: id,
+      id,
+      keyId: location.id,
+      record: built.right,
+      timestamp: mergeTimestamp(raw),
+      raw,
+      warnings
+    },
+    warnings
+  )
 }
 
 /** All copies of one record, newest first; `copies[0]` is the one that counts. */
@@ -171,3 +194,43 @@ export const make = <A, Context = void>(
     locked: (effect) => kv.transaction(effect, { lock: codec.name })
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// What every repository on a collection does alike.
+
+/** The record `id` names (any of its names) in a fresh snapshot, or `NotFound`. */
+export const find = <A>(collection: KvCollection<A>, entity: string, id: string) =>
+  Effect.flatMap(collection.load, (snapshot) => {
+    const merged = snapshot.byName.get(id)
+    return merged === undefined ? Effect.fail(NotFound.of(entity, id)) : Effect.succeed({ merged, snapshot })
+  })
+
+/** Newest `createdAt` first, then id descending: the order of the PostgreSQL listings. */
+export const newestCreated = <A extends { readonly id: string; readonly createdAt: DateTime.DateTime }>(a: A, b: A) =>
+  DateTime.toEpochMillis(b.createdAt) - DateTime.toEpochMillis(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+
+/** One page of the matching records, newest first, with their full count. */
+export const page = <A extends { readonly id: string; readonly createdAt: DateTime.DateTime }>(
+  matching: ReadonlyArray<A>,
+  request: PageRequest
+): Page<A> => {
+  const sorted = [...matching].sort(newestCreated)
+  return { items: sorted.slice(request.offset, request.offset + request.limit), total: sorted.length }
+}
+
+/**
+ * Writes records under their own ids, over every copy that answers to the id, atomically;
+ * `check` sees the snapshot first and may refuse the batch (a uniqueness rule).
+ */
+export const replaceAll = <A extends { readonly id: string }, E = never>(
+  collection: KvCollection<A>,
+  records: ReadonlyArray<A>,
+  check: (snapshot: Snapshot<A>) => Effect.Effect<void, E> = () => Effect.void
+) =>
+  collection.locked(
+    Effect.flatMap(collection.load, (snapshot) =>
+      Effect.zipRight(
+        check(snapshot),
+        collection.writeMany(records.map((record) => ({ record, merged: snapshot.byName.get(record.id) })))
+      ))
+  )

@@ -231,6 +231,35 @@ export const requiredName = (record: JsonRecord): { readonly name: string } | { 
   return { name }
 }
 
+/** A legacy row as every entity's decoder starts on it: where it lives, its value, id and name. */
+export interface NamedRow<L> {
+  readonly _tag: "Row"
+  readonly location: L
+  readonly record: JsonRecord
+  /** `value.id`, else the id part of the key (rule R3). */
+  readonly id: string
+  readonly name: string
+  /** Collects the decoder's warnings (rule R9). */
+  readonly warnings: Array<string>
+}
+
+/**
+ * The row under a key of the entity (`location`), or why it is not a record of it: `undefined`
+ * when the key is not the entity's, `INVALID_VALUE` for a value that is no object, and the
+ * name rules every entity shares.
+ */
+export const namedRow = <L extends { readonly id: string }>(
+  location: L | undefined,
+  value: unknown
+): NamedRow<L> | Decoded<never> | undefined => {
+  if (location === undefined) return undefined
+  const record = asRecord(value)
+  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  const named = requiredName(record)
+  if ("reason" in named) return rejected(named.reason, named.detail)
+  return { _tag: "Row", location, record, id: text(record.id) ?? location.id, name: named.name, warnings: [] }
+}
+
 /** createdAt/updatedAt of a legacy record; each stands in for the other, the epoch for both. */
 export const timestamps = (record: JsonRecord) => {
   const created = date(pick(record, "createdAt"))

@@ -6,7 +6,7 @@
 import type { SqlClient } from "@effect/sql"
 import type { Fragment } from "@effect/sql/Statement"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Effect, Schema } from "effect"
+import { DateTime, Effect, Schema } from "effect"
 import type { Environment } from "../../Config.js"
 import { NotFound } from "../../domain/Errors.js"
 import type { Page } from "../../domain/Page.js"
@@ -74,13 +74,19 @@ export const make = <A, I>(options: Options<A, I>) => {
     request: { readonly limit: number; readonly offset: number }
   ): Effect.Effect<Page<A>, SqlError> =>
     Effect.gen(function*() {
-      const filter = where(conditions)
-      const [count] = yield* sql<{ total: number }>`select count(*)::int as total from ${table} where ${filter}`
+      const total = yield* count(conditions)
       const items = yield* rows(
-        sql`select * from ${table} where ${filter} order by ${orderBy} limit ${request.limit} offset ${request.offset}`
+        sql`select * from ${table} where ${where(conditions)} order by ${orderBy} limit ${request.limit} offset ${request.offset}`
       )
-      return { items, total: count?.total ?? 0 }
+      return { items, total }
     })
+
+  /** How many rows of the environment meet `conditions`. */
+  const count = (conditions: ReadonlyArray<Fragment>): Effect.Effect<number, SqlError> =>
+    Effect.map(
+      sql<{ total: number }>`select count(*)::int as total from ${table} where ${where(conditions)}`,
+      (found) => found[0]?.total ?? 0
+    )
 
   const insert = (values: Record<string, unknown>) =>
     first(sql`insert into ${table} ${sql.insert(columns({ ...values, environment }))} returning *`)
@@ -93,6 +99,17 @@ export const make = <A, I>(options: Options<A, I>) => {
       sql`delete from ${table} where id = ${uuid}`,
       sql`delete from id_map where entity = ${options.idMapEntity} and target_id = ${uuid}`
     )
+
+  /** Applies `values` to the row `id` names (either form), stamping `updatedAt`. */
+  const modify = (id: string, values: Record<string, unknown>, extra?: Fragment) =>
+    Effect.gen(function*() {
+      const current = yield* find(id, extra)
+      return yield* update((current as { readonly id: string }).id, { ...values, updatedAt: yield* DateTime.now })
+    })
+
+  /** Deletes the row `id` names (either form). */
+  const removeById = (id: string, extra?: Fragment) =>
+    Effect.flatMap(find(id, extra), (current) => remove((current as { readonly id: string }).id))
 
   /**
    * Inserts or replaces imported records. The row id is UUID v5 of the record's legacy identity,
@@ -110,7 +127,7 @@ export const make = <A, I>(options: Options<A, I>) => {
       )
     })
 
-  return { sql, table, environment, rows, first, find, where, page, insert, update, remove, importRecords }
+  return { sql, table, environment, rows, first, find, where, page, count, insert, update, modify, remove, removeById, importRecords }
 }
 
 export type PgTable<A, I> = ReturnType<typeof make<A, I>>

@@ -20,16 +20,16 @@ import {
   ValidationMethods,
   type ValidationMethod
 } from "../../domain/sites/Site.js"
-import { type Codec, type Copy, decodedCopy } from "../kv/KvCollection.js"
+import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import {
   aliasKeys,
-  asRecord,
   date,
   type Decoded,
   isoString,
   type Json,
   type JsonRecord,
   keptFields,
+  namedRow,
   object,
   optionalField,
   pick,
@@ -37,7 +37,6 @@ import {
   readObjects,
   readTexts,
   rejected,
-  requiredName,
   scopedKey,
   text,
   timestamps,
@@ -129,21 +128,15 @@ const languages = (record: JsonRecord, settings: JsonRecord): ReadonlyArray<stri
 
 /** Decodes one KV row; `undefined` when the key is not a site key at all. */
 export const decode = (key: string, value: unknown): Decoded<Copy<Site>> | undefined => {
-  const location = siteKey(key)
-  if (location === undefined) return undefined
-  const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
-  const id = text(record.id) ?? location.id
-  const warnings: Array<string> = []
-
-  const named = requiredName(record)
-  if ("reason" in named) return rejected(named.reason, named.detail)
+  const row = namedRow(siteKey(key), value)
+  if (row?._tag !== "Row") return row
+  const { id, location, name, record, warnings } = row
   const clientId = text(pick(record, "clientId")) ?? location.clientId
   if (clientId === undefined) return rejected("MISSING_CLIENT_ID", "the site has no clientId")
 
   const settings = object(pick(record, "settings")) ?? {}
   const slugValue = text(pick(record, "slug"))
-  const slug = slugValue !== undefined && Schema.is(Slug)(slugValue) ? slugValue : slugFrom(named.name)
+  const slug = slugValue !== undefined && Schema.is(Slug)(slugValue) ? slugValue : slugFrom(name)
   const window = {
     selectionStartDate: Option.getOrNull(
       date(pick(record, "selectionStartDate", "startDate") ?? pick(settings, "availabilityStartDate"))
@@ -160,35 +153,31 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Site>> | undef
     window.selectionEndDate = null
   }
 
-  return decodedCopy(
-    { key, environment: location.environment, identity: id, id: id, keyId: location.id },
-    record,
-    warnings,
-    () =>
-      Site.make({
-        ...(readTexts(record, texts, warnings) as Pick<Site, keyof typeof texts>),
-        ...(readFlags(record, flags) as Pick<Site, (typeof flags)[number]>),
-        ...(readObjects(record, objects) as Pick<Site, (typeof objects)[number]>),
-        id: id as Site["id"],
-        legacyId: null,
-        clientId,
-        name: named.name,
-        description: optionalField(LongText(2000), pick(record, "description"), "DESCRIPTION_INVALID_NULLED", warnings),
-        slug,
-        status: statusOf(record, warnings),
-        validationMethods: validationMethods(record, settings),
-        ...window,
-        siteCustomDomainUrl: optionalField(
-          Text({ max: 500 }),
-          pick(record, "siteCustomDomainUrl") ?? pick(record, "domain"),
-          "SITE_CUSTOM_DOMAIN_URL_INVALID_NULLED",
-          warnings
-        ),
-        availableLanguages: languages(record, settings),
-        settings: settingsOf(settings, warnings),
-        draftSettings: object(pick(record, "draftSettings")) ?? null,
-        ...timestamps(record)
-      })
+  return copyOf(key, location, id, record, warnings, () =>
+    Site.make({
+      ...(readTexts(record, texts, warnings) as Pick<Site, keyof typeof texts>),
+      ...(readFlags(record, flags) as Pick<Site, (typeof flags)[number]>),
+      ...(readObjects(record, objects) as Pick<Site, (typeof objects)[number]>),
+      id: id as Site["id"],
+      legacyId: null,
+      clientId,
+      name,
+      description: optionalField(LongText(2000), pick(record, "description"), "DESCRIPTION_INVALID_NULLED", warnings),
+      slug,
+      status: statusOf(record, warnings),
+      validationMethods: validationMethods(record, settings),
+      ...window,
+      siteCustomDomainUrl: optionalField(
+        Text({ max: 500 }),
+        pick(record, "siteCustomDomainUrl") ?? pick(record, "domain"),
+        "SITE_CUSTOM_DOMAIN_URL_INVALID_NULLED",
+        warnings
+      ),
+      availableLanguages: languages(record, settings),
+      settings: settingsOf(settings, warnings),
+      draftSettings: object(pick(record, "draftSettings")) ?? null,
+      ...timestamps(record)
+    })
   )
 }
 

@@ -8,9 +8,6 @@ import { KvStore } from "../kv/KvStore.js"
 import { codec } from "./SiteLegacy.js"
 import { Entity, SiteRepo, type SiteRepoShape, slugInUse } from "./SiteRepo.js"
 
-const newestCreated = (a: Site, b: Site) =>
-  DateTime.toEpochMillis(b.createdAt) - DateTime.toEpochMillis(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
-
 const matches = (site: Site, search: string | undefined) => {
   if (search === undefined || search === "") return true
   const term = search.toLowerCase()
@@ -23,11 +20,7 @@ export const make = Effect.gen(function*() {
   const sites = KvCollection.make(kv, codec, environment)
   const all = Effect.map(sites.load, (snapshot) => snapshot.records.map((r) => r.winner.record))
 
-  const resolve = (id: string) =>
-    Effect.flatMap(sites.load, (snapshot) => {
-      const merged = snapshot.byName.get(id)
-      return merged === undefined ? Effect.fail(NotFound.of(Entity, id)) : Effect.succeed({ merged, snapshot })
-    })
+  const resolve = (id: string) => KvCollection.find(sites, Entity, id)
 
   const ensureSlugFree = (snapshot: KvCollection.Snapshot<Site>, slug: string, self?: string) =>
     snapshot.records.some((r) => r.winner.id !== self && r.winner.record.slug === slug)
@@ -40,14 +33,14 @@ export const make = Effect.gen(function*() {
     list: (query) =>
       Effect.map(all, (records) => {
         const clients = query.clientIds === undefined ? undefined : new Set(query.clientIds)
-        const matching = records
-          .filter((s) =>
+        return KvCollection.page(
+          records.filter((s) =>
             (clients === undefined || clients.has(s.clientId)) &&
             (query.status === undefined || s.status === query.status) &&
             matches(s, query.search)
-          )
-          .sort(newestCreated)
-        return { items: matching.slice(query.offset, query.offset + query.limit), total: matching.length }
+          ),
+          query
+        )
       }).pipe(span("list")),
 
     findById: (id) => Effect.map(resolve(id), ({ merged }) => merged.winner.record).pipe(span("findById")),
@@ -92,13 +85,9 @@ export const make = Effect.gen(function*() {
     delete: (id) => sites.locked(Effect.flatMap(resolve(id), ({ merged }) => sites.remove(merged))).pipe(span("delete")),
 
     importLegacy: (records) =>
-      sites.locked(
-        Effect.flatMap(sites.load, (snapshot) =>
-          sites.writeMany(records.map((r) => ({
-            record: Site.make({ ...r.site, id: r.legacyId as Site["id"], legacyId: null }),
-            merged: snapshot.byName.get(r.legacyId)
-          }))))
-      ).pipe(span("importLegacy"))
+      KvCollection.replaceAll(sites, records.map((r) => Site.make({ ...r.site, id: r.legacyId as Site["id"], legacyId: null }))).pipe(
+        span("importLegacy")
+      )
   }
   return repo
 })

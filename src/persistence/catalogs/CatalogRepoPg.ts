@@ -1,0 +1,57 @@
+/** Catalogues on the `catalogs` table: source and settings as jsonb, owners as text references. */
+import { SqlClient } from "@effect/sql"
+import { DateTime, Effect, Layer } from "effect"
+import { AppConfig } from "../../Config.js"
+import { Catalog } from "../../domain/catalogs/Catalog.js"
+import { escapeLike } from "../kv/KvStore.js"
+import * as PgTable from "../pg/PgTable.js"
+import { orUnavailable } from "../pg/SqlErrors.js"
+import { CatalogRepo, type CatalogRepoShape, Entity } from "./CatalogRepo.js"
+
+export const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const { environment } = yield* AppConfig
+  const catalogs = PgTable.make({ sql, table: "catalogs", entity: Entity, idMapEntity: "catalog", schema: Catalog, environment })
+
+  const span = (name: string) => Effect.withSpan(`CatalogRepo.${name}`, { attributes: { backend: "pg" } })
+
+  const repo: CatalogRepoShape = {
+    list: (query) => {
+      const conditions = []
+      if (query.type !== undefined) conditions.push(sql`type = ${query.type}`)
+      if (query.status !== undefined) conditions.push(sql`status = ${query.status}`)
+      if (query.ownerIds !== undefined) conditions.push(sql`owner_id = any(${[...query.ownerIds]}::text[])`)
+      if (query.search !== undefined && query.search !== "") {
+        const pattern = `%${escapeLike(query.search)}%`
+        conditions.push(sql`(name ilike ${pattern} escape '\\' or description ilike ${pattern} escape '\\')`)
+      }
+      return orUnavailable(catalogs.page(conditions, sql`created_at desc, id desc`, query)).pipe(span("list"))
+    },
+
+    findById: (id) => orUnavailable(catalogs.find(id)).pipe(span("findById")),
+
+    countByOwner: (ownerIds) => orUnavailable(catalogs.count([sql`owner_id = any(${[...ownerIds]}::text[])`])).pipe(span("countByOwner")),
+
+    create: (fields) =>
+      orUnavailable(Effect.flatMap(DateTime.now, (now) => catalogs.insert({ ...fields, createdAt: now, updatedAt: now }))).pipe(
+        span("create")
+      ),
+
+    update: (id, fields) => orUnavailable(catalogs.modify(id, fields)).pipe(span("update")),
+
+    delete: (id) => orUnavailable(catalogs.removeById(id)).pipe(span("delete")),
+
+    importLegacy: (records) =>
+      orUnavailable(
+        sql.withTransaction(
+          catalogs.importRecords(records.map(({ aliases, catalog, legacyId }) => {
+            const { id: _id, legacyId: _legacyId, ...row } = catalog
+            return { legacyId, aliases, row }
+          }))
+        )
+      ).pipe(Effect.asVoid, span("importLegacy"))
+  }
+  return repo
+})
+
+export const layer: Layer.Layer<CatalogRepo, never, SqlClient.SqlClient | AppConfig> = Layer.effect(CatalogRepo, make)
