@@ -74,24 +74,8 @@ export const copyOf = <A>(
   raw: JsonRecord,
   warnings: ReadonlyArray<string>,
   build: () => A
-): Decoded<Copy<A>> => {
-  const built = Either.try(build)
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
-  return valid(
-    {
-      key,
-      environment: location.environment,
-      identity: id,
-      id,
-      keyId: location.id,
-      record: built.right,
-      timestamp: mergeTimestamp(raw),
-      raw,
-      warnings
-    },
-    warnings
-  )
-}
+): Decoded<Copy<A>> =>
+  decodedCopy({ key, environment: location.environment, identity: id, id, keyId: location.id }, raw, warnings, build)
 
 /** All copies of one record, newest first; `copies[0]` is the one that counts. */
 export interface Merged<A> {
