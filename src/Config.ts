@@ -5,7 +5,17 @@
 import { Config, ConfigError, Context, Effect, Layer, LogLevel, Option, Redacted } from "effect"
 
 /** Entities whose persistence can be switched between the KV and PostgreSQL layers. */
-export const StorageEntities = ["clients", "sites", "brands", "catalogs", "products", "employees", "email_templates"] as const
+export const StorageEntities = [
+  "clients",
+  "sites",
+  "brands",
+  "catalogs",
+  "products",
+  "employees",
+  "email_templates",
+  "site_catalog",
+  "orders"
+] as const
 export type StorageEntity = (typeof StorageEntities)[number]
 
 export const Backends = ["pg", "kv"] as const

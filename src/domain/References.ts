@@ -25,6 +25,10 @@ export const namesIfFound = <A extends { readonly id: string; readonly legacyId:
     Effect.catchTag("NotFound", () => Effect.succeedNone)
   )
 
+/** Every id naming the record `id` names, or just `id` when the record has since gone (its leftovers still match). */
+export const namesOrGiven = <A extends { readonly id: string; readonly legacyId: string | null }>(find: Find<A>) =>
+(id: string) => Effect.map(namesIfFound(find)(id), Option.getOrElse((): ReadonlyArray<string> => [id]))
+
 /** Refuses a delete while `count` records of kind `noun` still refer to the record. */
 export const refuseWhileReferenced = (
   options: { readonly entity: string; readonly id: string; readonly count: number; readonly noun: string; readonly relation: string; readonly advice: string }

@@ -7,7 +7,9 @@ import { ClientsApi } from "./clients/Api.js"
 import { EmailTemplatesApi } from "./emailTemplates/Api.js"
 import { EmployeesApi } from "./employees/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
+import { OrdersApi } from "./orders/Api.js"
 import { ProductsApi } from "./products/Api.js"
+import { SiteCatalogApi } from "./siteCatalog/Api.js"
 import { SitesApi } from "./sites/Api.js"
 import { AdminApi, HealthApi } from "./system/Api.js"
 
@@ -21,6 +23,8 @@ export class Api extends HttpApi.make("confetti")
   .add(EmployeesApi)
   .add(CatalogsApi)
   .add(ProductsApi)
+  .add(SiteCatalogApi)
+  .add(OrdersApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

@@ -11,7 +11,9 @@ import { CatalogService } from "../domain/catalogs/CatalogService.js"
 import { ClientService } from "../domain/clients/ClientService.js"
 import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateService.js"
 import { EmployeeService } from "../domain/employees/EmployeeService.js"
+import { OrderService } from "../domain/orders/OrderService.js"
 import { ProductService } from "../domain/products/ProductService.js"
+import { SiteCatalogService } from "../domain/siteCatalog/SiteCatalogService.js"
 import { SiteService } from "../domain/sites/SiteService.js"
 import { AdminAuthLive } from "./Auth.js"
 import { Api } from "./Api.js"
@@ -21,13 +23,15 @@ import { ClientsLive } from "./clients/Http.js"
 import { EmailTemplatesLive } from "./emailTemplates/Http.js"
 import { EmployeesLive } from "./employees/Http.js"
 import { ErrorsLive } from "./Errors.js"
+import { OrdersLive } from "./orders/Http.js"
 import { ProductsLive } from "./products/Http.js"
+import { SiteCatalogLive } from "./siteCatalog/Http.js"
 import { SitesLive } from "./sites/Http.js"
 import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive]),
+  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, SiteCatalogLive, OrdersLive]),
   Layer.provide(AdminAuthLive),
   Layer.provide([
     ClientService.Default,
@@ -36,7 +40,9 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     CatalogService.Default,
     ProductService.Default,
     EmployeeService.Default,
-    EmailTemplateService.Default
+    EmailTemplateService.Default,
+    SiteCatalogService.Default,
+    OrderService.Default
   ])
 )
 

@@ -30,6 +30,16 @@ import { urlLayer } from "./pg/Database.js"
 import type { ProductRepo } from "./products/ProductRepo.js"
 import * as ProductRepoKv from "./products/ProductRepoKv.js"
 import * as ProductRepoPg from "./products/ProductRepoPg.js"
+import type { OrderRepo } from "./orders/OrderRepo.js"
+import * as OrderRepoKv from "./orders/OrderRepoKv.js"
+import * as OrderRepoPg from "./orders/OrderRepoPg.js"
+import type { GiftConfigRepo } from "./siteCatalog/GiftConfigRepo.js"
+import * as GiftConfigRepoKv from "./siteCatalog/GiftConfigRepoKv.js"
+import * as GiftConfigRepoPg from "./siteCatalog/GiftConfigRepoPg.js"
+import type { SiteCatalogRepo } from "./siteCatalog/SiteCatalogRepo.js"
+import * as SiteCatalogRepoKv from "./siteCatalog/SiteCatalogRepoKv.js"
+import * as SiteCatalogRepoPg from "./siteCatalog/SiteCatalogRepoPg.js"
+import * as Transactions from "./Transactions.js"
 
 /**
  * The KvStore of the app: `KV_TABLE` on the main database, or on `KV_DATABASE_URL` through a
@@ -54,7 +64,18 @@ const select = <Repo, Needs = never>(
 ): Layer.Layer<Repo, SqlError, SqlClient.SqlClient | AppConfig | Needs> =>
   backend === "kv" ? kv.pipe(Layer.provide(kvStoreLayer)) : pg
 
-export type Repositories = ClientRepo | SiteRepo | BrandRepo | CatalogRepo | ProductRepo | EmailTemplateRepo | EmployeeRepo
+export type Repositories =
+  | ClientRepo
+  | SiteRepo
+  | BrandRepo
+  | CatalogRepo
+  | ProductRepo
+  | EmailTemplateRepo
+  | EmployeeRepo
+  | SiteCatalogRepo
+  | GiftConfigRepo
+  | OrderRepo
+  | Transactions.Transactions
 
 /**
  * Every repository, each on the backend configured for its entity. KV layers share one
@@ -71,7 +92,14 @@ export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | Ap
       select(storage.entities.products, ProductRepoKv.layer, ProductRepoPg.layer),
       select(storage.entities.email_templates, EmailTemplateRepoKv.layer, EmailTemplateRepoPg.layer),
       // Legacy site-store employees belong to their site's client: the KV layer reads sites.
-      select<EmployeeRepo, SiteRepo>(storage.entities.employees, EmployeeRepoKv.layer, EmployeeRepoPg.layer).pipe(Layer.provide(sites))
+      select<EmployeeRepo, SiteRepo>(storage.entities.employees, EmployeeRepoKv.layer, EmployeeRepoPg.layer).pipe(Layer.provide(sites)),
+      select(storage.entities.site_catalog, SiteCatalogRepoKv.layer, SiteCatalogRepoPg.layer),
+      select(storage.entities.site_catalog, GiftConfigRepoKv.layer, GiftConfigRepoPg.layer),
+      // Legacy orders in the site stores name no client: the KV layer derives it from the site.
+      select<OrderRepo, SiteRepo>(storage.entities.orders, OrderRepoKv.layer, OrderRepoPg.layer).pipe(Layer.provide(sites)),
+      Object.values(storage.entities).includes("kv")
+        ? Transactions.layerPgAndKv.pipe(Layer.provide(kvStoreLayer))
+        : Transactions.layerPg
     )
   })
 )

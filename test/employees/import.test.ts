@@ -14,6 +14,9 @@ import * as ClientRepoPg from "../../src/persistence/clients/ClientRepoPg.js"
 import { EmployeeRepo } from "../../src/persistence/employees/EmployeeRepo.js"
 import * as EmployeeRepoKv from "../../src/persistence/employees/EmployeeRepoKv.js"
 import * as EmployeeRepoPg from "../../src/persistence/employees/EmployeeRepoPg.js"
+import type { OrderRepo } from "../../src/persistence/orders/OrderRepo.js"
+import * as OrderRepoKv from "../../src/persistence/orders/OrderRepoKv.js"
+import * as OrderRepoPg from "../../src/persistence/orders/OrderRepoPg.js"
 import * as KvStoreMemory from "../../src/persistence/kv/KvStoreMemory.js"
 import * as KvStorePg from "../../src/persistence/kv/KvStorePg.js"
 import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
@@ -30,9 +33,9 @@ const csv = (rows: ReadonlyArray<readonly [number, string]>) =>
   ].join("\r\n")
 
 const config = testConfig()
-const kvRepos = Layer.mergeAll(ClientRepoKv.layer, EmployeeRepoKv.layer.pipe(Layer.provideMerge(SiteRepoKv.layer)))
-const pgRepos = Layer.mergeAll(ClientRepoPg.layer, EmployeeRepoPg.layer, SiteRepoPg.layer)
-const serviceOn = <E, R>(repos: Layer.Layer<ClientRepo | EmployeeRepo | Layer.Layer.Success<typeof SiteRepoPg.layer>, E, R>) =>
+const kvRepos = Layer.mergeAll(ClientRepoKv.layer, Layer.merge(EmployeeRepoKv.layer, OrderRepoKv.layer).pipe(Layer.provideMerge(SiteRepoKv.layer)))
+const pgRepos = Layer.mergeAll(ClientRepoPg.layer, EmployeeRepoPg.layer, SiteRepoPg.layer, OrderRepoPg.layer)
+const serviceOn = <E, R>(repos: Layer.Layer<ClientRepo | EmployeeRepo | OrderRepo | Layer.Layer.Success<typeof SiteRepoPg.layer>, E, R>) =>
   EmployeeService.Default.pipe(Layer.provideMerge(repos))
 
 const layers = {

@@ -1,12 +1,13 @@
 /**
  * Catalogue rules on top of whichever storage each entity uses: the owning client must exist (in
  * either id form), settings merge over their defaults, and a catalogue that still has products
- * cannot be deleted.
+ * or is assigned to a site cannot be deleted.
  */
 import { Effect } from "effect"
 import { CatalogRepo, type CatalogQuery, Entity } from "../../persistence/catalogs/CatalogRepo.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { ProductRepo, type ProductQuery } from "../../persistence/products/ProductRepo.js"
+import { SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
 import { listUnder, namesOf, referenced, refuseWhileReferenced } from "../References.js"
 import { type CatalogCreate, type CatalogUpdate, DefaultSettings, mergeSettings } from "./Catalog.js"
 
@@ -15,6 +16,7 @@ export class CatalogService extends Effect.Service<CatalogService>()("Domain/Cat
     const catalogs = yield* CatalogRepo
     const clients = yield* ClientRepo
     const products = yield* ProductRepo
+    const siteCatalogs = yield* SiteCatalogRepo
 
     const owner = referenced("ownerId", "Client", clients.findById)
 
@@ -58,6 +60,14 @@ export class CatalogService extends Effect.Service<CatalogService>()("Domain/Cat
             noun: "product",
             relation: "still has",
             advice: "delete or move them first"
+          })
+          yield* refuseWhileReferenced({
+            entity: Entity,
+            id,
+            count: yield* siteCatalogs.countByCatalog(namesOf(catalog)),
+            noun: "site",
+            relation: "is assigned to",
+            advice: "remove the assignments first"
           })
           yield* catalogs.delete(catalog.id)
         }),

@@ -10,6 +10,7 @@ import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
 import { ClientRepo, type ClientQuery, Entity } from "../../persistence/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
 import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
+import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
 import { namesOf, refuseWhileReferenced } from "../References.js"
 import type { ClientCreate, ClientUpdate } from "./Client.js"
@@ -22,6 +23,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
     const templates = yield* EmailTemplateRepo
     const employees = yield* EmployeeRepo
     const catalogs = yield* CatalogRepo
+    const orders = yield* OrderRepo
     return {
       list: (query: ClientQuery) => repo.list(query),
       get: (id: string) => repo.findById(id),
@@ -37,6 +39,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
           yield* refuseWhileReferenced({ ...children, count: yield* templates.count({ clientIds: names }), noun: "e-mail template" })
           yield* refuseWhileReferenced({ ...children, count: yield* employees.countByClient(names), noun: "employee" })
           yield* refuseWhileReferenced({ ...children, count: yield* catalogs.countByOwner(names), noun: "catalogue" })
+          yield* refuseWhileReferenced({ ...children, count: yield* orders.countBy("client", names), noun: "order" })
           yield* repo.delete(client.id)
         })
     } as const

@@ -7,10 +7,11 @@
 import { DateTime, Effect, Option } from "effect"
 import { v7 as uuidv7 } from "uuid"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
-import { EmployeeRepo, type EmployeeQuery } from "../../persistence/employees/EmployeeRepo.js"
+import { EmployeeRepo, Entity, type EmployeeQuery } from "../../persistence/employees/EmployeeRepo.js"
+import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
 import { type StorageUnavailable, ValidationError } from "../Errors.js"
-import { namesIfFound, namesOf, referenced } from "../References.js"
+import { namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"
 import { type Employee, type EmployeeCreate, type EmployeeFields, type EmployeeUpdate, hasIdentifier } from "./Employee.js"
 import { type ImportOptions, ImportIssue, type ImportSummary, planImport, readCsv } from "./EmployeeImport.js"
 
@@ -28,6 +29,7 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
   effect: Effect.gen(function*() {
     const employees = yield* EmployeeRepo
     const clients = yield* ClientRepo
+    const orders = yield* OrderRepo
     const sites = yield* SiteRepo
 
     /** The client a body refers to, by either id form; a missing one is the caller's error. */
@@ -90,7 +92,20 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
           return yield* employees.update(current.id, fields, names)
         }),
 
-      delete: (id: string) => Effect.flatMap(employees.findById(id), (employee) => employees.delete(employee.id)),
+      /** An employee who has ordered stays: the orders point at them. Deactivate them instead. */
+      delete: (id: string) =>
+        Effect.gen(function*() {
+          const employee = yield* employees.findById(id)
+          yield* refuseWhileReferenced({
+            entity: Entity,
+            id,
+            count: yield* orders.countBy("employee", namesOf(employee)),
+            noun: "order",
+            relation: "has",
+            advice: "set their status to inactive instead"
+          })
+          yield* employees.delete(employee.id)
+        }),
 
       /**
        * Imports a client's CSV file: rows matched by e-mail (without case) or HR number update

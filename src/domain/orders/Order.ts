@@ -7,7 +7,7 @@
 import { Model } from "@effect/sql"
 import { DateTime, Schema } from "effect"
 import { Email, EntityId, Enum, JsonField, JsonObject, LongText, ReadOnly, Text } from "../Fields.js"
-import { Money } from "../siteCatalog/SiteCatalog.js"
+import { Money } from "../products/Product.js"
 
 export const OrderId = EntityId.pipe(Schema.brand("OrderId"))
 export type OrderId = typeof OrderId.Type

@@ -5,14 +5,16 @@
  */
 import { Effect, Option } from "effect"
 import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
-import { ProductRepo, type ProductQuery, skuInUse } from "../../persistence/products/ProductRepo.js"
-import { listUnder, namesIfFound, namesOf, referenced } from "../References.js"
+import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
+import { Entity, ProductRepo, type ProductQuery, skuInUse } from "../../persistence/products/ProductRepo.js"
+import { listUnder, namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"
 import type { ProductCreate, ProductUpdate } from "./Product.js"
 
 export class ProductService extends Effect.Service<ProductService>()("Domain/ProductService", {
   effect: Effect.gen(function*() {
     const products = yield* ProductRepo
     const catalogs = yield* CatalogRepo
+    const orders = yield* OrderRepo
 
     const catalogOf = referenced("catalogId", "Catalog", catalogs.findById)
 
@@ -49,7 +51,20 @@ export class ProductService extends Effect.Service<ProductService>()("Domain/Pro
           return yield* products.update(product.id, { ...update, catalogId })
         }),
 
-      delete: (id: string) => products.delete(id)
+      /** An ordered product stays: orders point at it. Discontinue it instead. */
+      delete: (id: string) =>
+        Effect.gen(function*() {
+          const product = yield* products.findById(id)
+          yield* refuseWhileReferenced({
+            entity: Entity,
+            id,
+            count: yield* orders.countBy("product", namesOf(product)),
+            noun: "order",
+            relation: "is on",
+            advice: "set its status to discontinued instead"
+          })
+          yield* products.delete(product.id)
+        })
     } as const
   })
 }) {}

@@ -5,13 +5,9 @@
  */
 import { Schema } from "effect"
 import { EntityId, Enum, LongText, Text } from "../Fields.js"
+import { Money } from "../products/Product.js"
 
-/** A non-negative amount with at most two decimals. */
-export const Money = Schema.Number.pipe(
-  Schema.filter((n) => (Number.isFinite(n) && n >= 0) || "must be a number of at least 0"),
-  Schema.filter((n) => n <= 99_999_999.99 || "must be at most 99999999.99"),
-  Schema.filter((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6 || "must have at most 2 decimal places")
-)
+export { Money }
 
 export const PriceAdjustmentTypes = ["percentage", "fixed"] as const
 

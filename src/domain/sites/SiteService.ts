@@ -2,13 +2,16 @@
  * Site rules on top of whichever storage each entity uses: the client and the brand must exist
  * (in either id form), the selection window must be ordered, settings merge over their defaults,
  * and a draft collects changes until publish applies them (and clears it) or discard drops them.
- * A site that still has e-mail templates cannot be deleted.
+ * A site that still has e-mail templates, employees or orders cannot be deleted.
  */
 import { DateTime, Effect, Option, Schema } from "effect"
 import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
 import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
+import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
+import { GiftConfigRepo } from "../../persistence/siteCatalog/GiftConfigRepo.js"
+import { SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
 import { Entity, SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
 import { ValidationError } from "../Errors.js"
 import type { JsonObject } from "../Fields.js"
@@ -133,6 +136,9 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
           : { ...update, clientId, brandId: yield* brandRef(update.brandId) }
       })
     const employees = yield* EmployeeRepo
+    const orders = yield* OrderRepo
+    const catalogConfigs = yield* SiteCatalogRepo
+    const giftConfigs = yield* GiftConfigRepo
 
     return {
       list: (query: Omit<SiteQuery, "clientIds"> & { readonly clientId?: string | undefined }) =>
@@ -195,7 +201,10 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
       discardDraft: (id: string) =>
         Effect.flatMap(sites.findById(id), (site) => sites.update(site.id, { draftSettings: null })),
 
-      /** A site that templates or employees still belong to cannot be deleted, whichever backend holds them. */
+      /**
+       * A site that templates, employees or orders still belong to cannot be deleted, whichever
+       * backend holds them; its catalogue and gift configuration go with it.
+       */
       delete: (id: string) =>
         Effect.gen(function*() {
           const site = yield* sites.findById(id)
@@ -209,6 +218,16 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
             noun: "employee",
             advice: "delete or move them first"
           })
+          yield* refuseWhileReferenced({
+            entity: Entity,
+            id,
+            relation: "has",
+            count: yield* orders.countBy("site", namesOf(site)),
+            noun: "order",
+            advice: "orders are kept as records; deactivate the site instead"
+          })
+          yield* catalogConfigs.deleteForSite(namesOf(site))
+          yield* giftConfigs.deleteForSite(namesOf(site))
           yield* sites.delete(site.id)
         })
     } as const

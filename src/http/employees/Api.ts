@@ -93,7 +93,7 @@ export const EmployeesApi = HttpApiGroup.make("employees")
       .addError(Conflict)
       .addError(InvalidReference)
   )
-  .add(HttpApiEndpoint.del("delete", "/v2/employees/:id").setPath(IdPath).addSuccess(Message).addError(NotFound))
+  .add(HttpApiEndpoint.del("delete", "/v2/employees/:id").setPath(IdPath).addSuccess(Message).addError(NotFound).addError(Conflict))
   .add(
     HttpApiEndpoint.post("import", "/v2/clients/:clientId/employees/import")
       .setPath(Schema.Struct({ clientId: ClientId }))

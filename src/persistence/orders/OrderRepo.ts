@@ -43,10 +43,19 @@ export interface OrderRepoShape {
   readonly findById: (id: string) => Effect.Effect<Order, NotFound | StorageUnavailable>
   /** The newest order with this number (legacy numbers were not unique). */
   readonly findByNumber: (orderNumber: string) => Effect.Effect<Order, NotFound | StorageUnavailable>
-  /** How many orders reference any of these ids as their client, site, employee or product. */
+  /** How many orders reference any of these ids as their client, site, employee or product (on any line). */
   readonly countBy: (reference: Reference, ids: Names) => Effect.Effect<number, StorageUnavailable>
   readonly create: (fields: OrderFields) => Effect.Effect<Order, Conflict | StorageUnavailable>
   readonly update: (id: string, fields: Partial<OrderFields>) => Effect.Effect<Order, NotFound | StorageUnavailable>
+  /**
+   * Reads the order, held against concurrent changes, and writes the fields `change` derives
+   * from it, in one transaction: a status change decided on a status nobody else can move.
+   * `change` may fail (nothing is written) or run other writes that must commit with it.
+   */
+  readonly modify: <E, R>(
+    id: string,
+    change: (current: Order) => Effect.Effect<Partial<OrderFields>, E, R>
+  ) => Effect.Effect<Order, E | NotFound | StorageUnavailable, R>
   readonly delete: (id: string) => Effect.Effect<void, NotFound | StorageUnavailable>
   readonly importLegacy: (records: ReadonlyArray<LegacyOrder>) => Effect.Effect<void, StorageUnavailable>
 }
@@ -74,6 +83,11 @@ export const matches = (filter: OrderFilter) => (order: Order): boolean => {
     (filter.from === undefined || order.createdAt.epochMillis >= filter.from.epochMillis) &&
     (filter.to === undefined || order.createdAt.epochMillis <= filter.to.epochMillis)
 }
+
+/** Whether an order refers to any of `ids` as its client, site, employee or product (on any line). */
+export const references = (reference: Reference, ids: Names) => (order: Order): boolean =>
+  ids.includes(order[`${reference}Id`] ?? "") ||
+  (reference === "product" && order.items.some((item) => item.productId !== null && ids.includes(item.productId)))
 
 /** Counts by status and revenue, as the KV layer computes them. */
 export const statsOf = (orders: ReadonlyArray<Order>): OrderStats => {

@@ -5,12 +5,12 @@
 import { DateTime, Effect, Layer } from "effect"
 import { AppConfig } from "../../Config.js"
 import { NotFound } from "../../domain/Errors.js"
-import { Order } from "../../domain/orders/Order.js"
+import { Order, type OrderFields } from "../../domain/orders/Order.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import { SiteRepo } from "../sites/SiteRepo.js"
 import { codec, type SiteClients } from "./OrderLegacy.js"
-import { Entity, matches, numberInUse, OrderRepo, type OrderRepoShape, statsOf } from "./OrderRepo.js"
+import { Entity, matches, numberInUse, OrderRepo, type OrderRepoShape, references, statsOf } from "./OrderRepo.js"
 
 const newestFirst = (a: Order, b: Order) =>
   DateTime.toEpochMillis(b.createdAt) - DateTime.toEpochMillis(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
@@ -46,6 +46,17 @@ export const make = Effect.gen(function*() {
 
   const span = (name: string) => Effect.withSpan(`OrderRepo.${name}`, { attributes: { backend: "kv" } })
 
+  const modify = <E, R>(id: string, change: (current: Order) => Effect.Effect<Partial<OrderFields>, E, R>) =>
+    orders.locked(
+      Effect.gen(function*() {
+        const merged = yield* resolve(id)
+        const fields = yield* change(merged.winner.record)
+        const order = Order.make({ ...merged.winner.record, ...fields, updatedAt: yield* DateTime.now })
+        yield* orders.write(order, merged)
+        return order
+      })
+    )
+
   const repo: OrderRepoShape = {
     list: (query) =>
       Effect.map(live, (all) => {
@@ -64,7 +75,7 @@ export const make = Effect.gen(function*() {
       }).pipe(span("findByNumber")),
 
     countBy: (reference, ids) =>
-      Effect.map(live, (all) => all.filter((o) => ids.includes((o[`${reference}Id`] ?? "") as string)).length).pipe(span("countBy")),
+      Effect.map(live, (all) => all.filter(references(reference, ids)).length).pipe(span("countBy")),
 
     create: (fields) =>
       orders.locked(
@@ -78,15 +89,9 @@ export const make = Effect.gen(function*() {
         })
       ).pipe(span("create")),
 
-    update: (id, fields) =>
-      orders.locked(
-        Effect.gen(function*() {
-          const merged = yield* resolve(id)
-          const order = Order.make({ ...merged.winner.record, ...fields, updatedAt: yield* DateTime.now })
-          yield* orders.write(order, merged)
-          return order
-        })
-      ).pipe(span("update")),
+    update: (id, fields) => modify(id, () => Effect.succeed(fields)).pipe(span("update")),
+
+    modify: (id, change) => modify(id, change).pipe(span("modify")),
 
     delete: (id) => orders.locked(Effect.flatMap(resolve(id), orders.remove)).pipe(span("delete")),
 

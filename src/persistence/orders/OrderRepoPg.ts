@@ -4,7 +4,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { DateTime, Effect, Layer, Schema } from "effect"
 import { AppConfig } from "../../Config.js"
 import { type Conflict, NotFound } from "../../domain/Errors.js"
-import { Order, TimelineEvent } from "../../domain/orders/Order.js"
+import { Order, type OrderFields, TimelineEvent } from "../../domain/orders/Order.js"
 import { escapeLike } from "../kv/KvStore.js"
 import * as PgTable from "../pg/PgTable.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
@@ -53,7 +53,18 @@ export const make = Effect.gen(function*() {
     return clauses
   }
 
-  const live = (id: string) => orders.find(id, sql`deleted_at is null`)
+  const live = (id: string, forUpdate = false) => orders.find(id, sql`deleted_at is null`, forUpdate)
+
+  const modify = <E, R>(id: string, change: (current: Order) => Effect.Effect<Partial<OrderFields>, E, R>) =>
+    orUnavailable(
+      sql.withTransaction(
+        Effect.gen(function*() {
+          const current = yield* live(id, true)
+          const fields = yield* change(current)
+          return yield* orders.update(current.id, { ...fields, updatedAt: yield* DateTime.now })
+        })
+      )
+    )
 
   const span = (name: string) => Effect.withSpan(`OrderRepo.${name}`, { attributes: { backend: "pg" } })
 
@@ -101,7 +112,13 @@ export const make = Effect.gen(function*() {
     countBy: (reference, ids) =>
       orUnavailable(
         sql<{ n: number }>`select count(*)::int as n from orders where ${
-          orders.where([sql`deleted_at is null`, sql`${sql(`${reference}_id`)} = any(${[...ids]}::text[])`])
+          orders.where([
+            sql`deleted_at is null`,
+            reference === "product"
+              ? sql`(product_id = any(${[...ids]}::text[]) or exists (
+                  select 1 from jsonb_array_elements(items) as line where line->>'productId' = any(${[...ids]}::text[])))`
+              : sql`${sql(`${reference}_id`)} = any(${[...ids]}::text[])`
+          ])
         }`.pipe(Effect.map((rows) => rows[0]?.n ?? 0))
       ).pipe(span("countBy")),
 
@@ -115,13 +132,9 @@ export const make = Effect.gen(function*() {
           ))
       ).pipe(span("create")),
 
-    update: (id, fields) =>
-      orUnavailable(
-        Effect.gen(function*() {
-          const current = yield* live(id)
-          return yield* orders.update(current.id, { ...fields, updatedAt: yield* DateTime.now })
-        })
-      ).pipe(span("update")),
+    update: (id, fields) => modify(id, () => Effect.succeed(fields)).pipe(span("update")),
+
+    modify: (id, change) => modify(id, change).pipe(span("modify")),
 
     delete: (id) => orUnavailable(Effect.flatMap(live(id), (current) => orders.remove(current.id))).pipe(span("delete")),
 

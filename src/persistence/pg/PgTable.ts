@@ -57,11 +57,14 @@ export const make = <A, I>(options: Options<A, I>) => {
   const first = <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
     Effect.map(rows(statement), (found) => found[0]!)
 
-  /** The row named by `id` in either form, within `extra` conditions. */
-  const find = (id: string, extra?: Fragment): Effect.Effect<A, NotFound | SqlError> =>
+  /**
+   * The row named by `id` in either form, within `extra` conditions; `forUpdate` holds it
+   * against concurrent writers until the surrounding transaction ends.
+   */
+  const find = (id: string, extra?: Fragment, forUpdate = false): Effect.Effect<A, NotFound | SqlError> =>
     rows(sql`select * from ${table} where environment = ${environment} and ${
       IdMap.matchesId(sql, options.idMapEntity, environment, id)
-    } ${extra ? sql`and ${extra}` : sql``} limit 1`).pipe(
+    } ${extra ? sql`and ${extra}` : sql``} limit 1 ${forUpdate ? sql`for update` : sql``}`).pipe(
       Effect.flatMap((found) => found.length > 0 ? Effect.succeed(found[0]!) : Effect.fail(NotFound.of(options.entity, id)))
     )
 

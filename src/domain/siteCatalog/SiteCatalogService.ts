@@ -1,0 +1,203 @@
+/**
+ * A site's catalogue configuration and the gift list it resolves to, whichever backends hold
+ * sites, catalogues, products and the configuration: references are checked through each
+ * entity's repository in either id form, and resolution combines them in memory.
+ */
+import { Effect, Option } from "effect"
+import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
+import { ProductRepo } from "../../persistence/products/ProductRepo.js"
+import { GiftConfigRepo } from "../../persistence/siteCatalog/GiftConfigRepo.js"
+import { alreadyAssigned, alreadyExcluded, SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
+import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
+import { ValidationError } from "../Errors.js"
+import type { Product } from "../products/Product.js"
+import { namesOf, namesOrGiven, referenced } from "../References.js"
+import { admits, defaultFor, GiftConfig, type GiftConfigInput } from "./GiftConfig.js"
+import { type Candidate, type ExclusionReason, type Gift, resolve } from "./Resolution.js"
+import {
+  AssignmentSettings,
+  type AssignmentSettingsInput,
+  DefaultAssignmentSettings,
+  type ExclusionKind
+} from "./SiteCatalog.js"
+
+/** Request filters on the resolved gifts; prices are the site's prices. */
+export interface GiftQuery {
+  readonly category?: string | undefined
+  readonly minPrice?: number | undefined
+  readonly maxPrice?: number | undefined
+  /** Case-insensitive substring of the name, description or SKU. */
+  readonly search?: string | undefined
+  readonly limit: number
+  readonly offset: number
+}
+
+export type GiftExclusions = Readonly<Record<ExclusionReason | "byGiftConfig", number>>
+
+export interface GiftPage {
+  readonly items: ReadonlyArray<Gift<Product>>
+  readonly total: number
+  readonly exclusions: GiftExclusions
+}
+
+const PageSize = 1000
+
+const checkGiftConfig = (config: GiftConfig) => {
+  if (config.minPrice !== null && config.maxPrice !== null && config.minPrice > config.maxPrice) {
+    return Effect.fail(ValidationError.field("maxPrice", "must not be less than minPrice"))
+  }
+  const bad = config.priceLevels.findIndex((l) => l.minPrice >= l.maxPrice)
+  if (bad >= 0) return Effect.fail(ValidationError.field(`priceLevels.${bad}.maxPrice`, "must be more than minPrice"))
+  if (config.assignmentStrategy === "price_levels" && !config.priceLevels.some((l) => l.id === config.selectedLevelId)) {
+    return Effect.fail(ValidationError.field("selectedLevelId", "must name one of the priceLevels"))
+  }
+  return Effect.void
+}
+
+export class SiteCatalogService extends Effect.Service<SiteCatalogService>()("Domain/SiteCatalogService", {
+  effect: Effect.gen(function*() {
+    const configs = yield* SiteCatalogRepo
+    const giftConfigs = yield* GiftConfigRepo
+    const sites = yield* SiteRepo
+    const catalogs = yield* CatalogRepo
+    const products = yield* ProductRepo
+
+    const catalog = referenced("catalogId", "Catalog", catalogs.findById)
+    const product = referenced("productId", "Product", products.findById)
+    const catalogNames = namesOrGiven(catalogs.findById)
+    const productNames = namesOrGiven(products.findById)
+
+    /** The site by its path id (404 when unknown) with every id naming it, its own first. */
+    const site = (id: string) => Effect.map(sites.findById(id), (s) => ({ site: s, names: namesOf(s) }))
+
+    /** Every product of a catalogue, page by page. */
+    const productsOf = (catalogNames: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        const all: Array<Product> = []
+        for (let offset = 0; ; offset += PageSize) {
+          const page = yield* products.list({ catalogIds: catalogNames, limit: PageSize, offset })
+          all.push(...page.items)
+          if (offset + PageSize >= page.total) return all
+        }
+      })
+
+    const giftConfigOf = (names: ReadonlyArray<string>) =>
+      Effect.map(giftConfigs.get(names), Option.getOrElse(() => defaultFor(names[0]!)))
+
+    return {
+      get: (siteId: string) => Effect.flatMap(site(siteId), ({ names }) => configs.get(names)),
+
+      addAssignment: (siteId: string, catalogId: string, settings: AssignmentSettingsInput | undefined, by: string | null) =>
+        Effect.gen(function*() {
+          const { names, site: s } = yield* site(siteId)
+          const assigned = yield* catalog(catalogId)
+          const current = yield* configs.get(names)
+          if (current.assignments.some((a) => namesOf(assigned).includes(a.catalogId))) {
+            return yield* Effect.fail(alreadyAssigned(catalogId))
+          }
+          return yield* configs.addAssignment(s.id, assigned.id, AssignmentSettings.make({ ...DefaultAssignmentSettings, ...settings }), by)
+        }),
+
+      updateAssignment: (siteId: string, catalogId: string, settings: AssignmentSettingsInput, by: string | null) =>
+        Effect.gen(function*() {
+          const { names } = yield* site(siteId)
+          const ids = yield* catalogNames(catalogId)
+          const current = (yield* configs.get(names)).assignments.find((a) => ids.includes(a.catalogId))
+          const merged = AssignmentSettings.make({ ...(current?.settings ?? DefaultAssignmentSettings), ...settings })
+          return yield* configs.updateAssignment(names, ids, merged, by)
+        }),
+
+      removeAssignment: (siteId: string, catalogId: string) =>
+        Effect.gen(function*() {
+          const { names } = yield* site(siteId)
+          yield* configs.removeAssignment(names, yield* catalogNames(catalogId))
+        }),
+
+      setPriceOverride: (siteId: string, productId: string, price: number, reason: string | null) =>
+        Effect.gen(function*() {
+          const { site: s } = yield* site(siteId)
+          const overridden = yield* product(productId)
+          return yield* configs.setPriceOverride(s.id, overridden.id, price, reason)
+        }),
+
+      removePriceOverride: (siteId: string, productId: string) =>
+        Effect.gen(function*() {
+          const { names } = yield* site(siteId)
+          yield* configs.removePriceOverride(names, yield* productNames(productId))
+        }),
+
+      /** A product exclusion names a product that exists; the others name a SKU, category, tag or brand. */
+      addExclusion: (siteId: string, kind: ExclusionKind, value: string, reason: string | null) =>
+        Effect.gen(function*() {
+          const { names, site: s } = yield* site(siteId)
+          if (kind !== "product") return yield* configs.addExclusion(s.id, kind, value, reason)
+          const excluded = yield* product(value)
+          const current = yield* configs.get(names)
+          // Stored under another of its ids, the product is excluded all the same.
+          if (current.exclusions.some((e) => e.kind === "product" && namesOf(excluded).includes(e.value))) {
+            return yield* Effect.fail(alreadyExcluded("product", value))
+          }
+          return yield* configs.addExclusion(s.id, kind, excluded.id, reason)
+        }),
+
+      removeExclusion: (siteId: string, kind: ExclusionKind, value: string) =>
+        Effect.gen(function*() {
+          const { names } = yield* site(siteId)
+          const values = kind === "product" ? yield* productNames(value) : [value]
+          yield* configs.removeExclusion(names, kind, values)
+        }),
+
+      getGiftConfig: (siteId: string) => Effect.flatMap(site(siteId), ({ names }) => giftConfigOf(names)),
+
+      /** Changes the fields given, keeps the others. */
+      putGiftConfig: (siteId: string, input: GiftConfigInput) =>
+        Effect.gen(function*() {
+          const { names, site: s } = yield* site(siteId)
+          const current = yield* giftConfigOf(names)
+          const next = GiftConfig.make({ ...current, ...input, siteId: s.id })
+          yield* checkGiftConfig(next)
+          return yield* giftConfigs.put(next)
+        }),
+
+      /** The site's gifts: its catalogues' products after exclusions, availability and gift config, priced. */
+      gifts: (siteId: string, query: GiftQuery) =>
+        Effect.gen(function*() {
+          const { names } = yield* site(siteId)
+          const config = yield* configs.get(names)
+          const candidates: Array<Candidate<Product>> = []
+          for (const assignment of config.assignments) {
+            const assigned = yield* catalogs.findById(assignment.catalogId).pipe(
+              Effect.map(Option.some),
+              Effect.catchTag("NotFound", () => Effect.succeedNone)
+            )
+            if (Option.isNone(assigned)) continue // a deleted catalogue offers nothing
+            for (const p of yield* productsOf(namesOf(assigned.value))) {
+              candidates.push({ product: p, assignment, catalogAllowsOverrides: assigned.value.settings.allowSiteOverrides })
+            }
+          }
+          const resolution = resolve(config, candidates)
+          const pass = admits(yield* giftConfigOf(names))
+          const offered = resolution.gifts.filter(pass)
+          const exclusions = { ...resolution.exclusions, byGiftConfig: resolution.gifts.length - offered.length }
+
+          const term = query.search?.trim().toLowerCase()
+          const category = query.category?.trim().toLowerCase()
+          const matching = offered
+            .filter((g) =>
+              (category === undefined || category === "" || (g.category ?? "").toLowerCase() === category) &&
+              (query.minPrice === undefined || g.price >= query.minPrice) &&
+              (query.maxPrice === undefined || g.price <= query.maxPrice) &&
+              (term === undefined || term === "" ||
+                [g.name, g.description ?? "", g.sku].some((v) => v.toLowerCase().includes(term)))
+            )
+            .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+          const page: GiftPage = {
+            items: matching.slice(query.offset, query.offset + query.limit),
+            total: matching.length,
+            exclusions: exclusions as GiftExclusions
+          }
+          return page
+        })
+    } as const
+  })
+}) {}
