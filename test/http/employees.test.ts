@@ -7,26 +7,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { type AppConfigShape, storageFor } from "../../src/Config.js"
-import { startServer, type TestServer } from "../support/server.js"
-
-interface Step {
-  readonly name: string
-  readonly method: string
-  readonly path: string
-  readonly body?: unknown
-  readonly csv?: string
-  readonly contentType?: string
-  readonly capture?: string
-}
-
-const step = (name: string, method: string, path: string, body?: unknown, capture?: string): Step => ({
-  name,
-  method,
-  path,
-  ...(body === undefined ? {} : { body }),
-  ...(capture === undefined ? {} : { capture })
-})
-const upload = (name: string, path: string, csv: string, contentType = "text/csv"): Step => ({ name, method: "POST", path, csv, contentType })
+import { normalise, type Run, runScript, type Step, step, upload } from "../support/scenario.js"
+import { startServer } from "../support/server.js"
 
 const importPath = (query = "") => `/v2/clients/<client>/employees/import${query}`
 
@@ -137,35 +119,6 @@ const script: ReadonlyArray<Step> = [
   step("gone", "GET", "/v2/employees/<otherMaria>")
 ]
 
-const fill = (text: string, ids: Record<string, string>) => text.replace(/<(\w+)>/g, (whole, name: string) => ids[name] ?? whole)
-
-const runScript = (server: TestServer) =>
-  Effect.gen(function*() {
-    const ids: Record<string, string> = {}
-    const byName: Record<string, { status: number; body: any }> = {}
-    for (const s of script) {
-      const path = fill(s.path, ids)
-      const response = s.csv !== undefined
-        ? yield* server.request(s.method, path, undefined, { rawBody: fill(s.csv, ids), contentType: s.contentType ?? "text/csv" })
-        : yield* server.request(s.method, path, s.body === undefined ? undefined : JSON.parse(fill(JSON.stringify(s.body), ids)))
-      if (s.capture && response.status === 201) ids[s.capture] = response.body.data.id
-      byName[s.name] = response
-    }
-    return { ids, byName }
-  })
-
-/** Replaces what legitimately differs between runs: generated ids and timestamps. */
-const normalise = (value: unknown, ids: Record<string, string>) => {
-  let text = JSON.stringify(value)
-  for (const [name, id] of Object.entries(ids)) text = text.replaceAll(id, `<${name}>`)
-  const uuids = new Map<string, string>()
-  text = text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (uuid) => {
-    if (!uuids.has(uuid)) uuids.set(uuid, `<uuid ${uuids.size + 1}>`)
-    return uuids.get(uuid)!
-  })
-  return JSON.parse(text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, "<time>"))
-}
-
 const configs: Record<string, Partial<AppConfigShape>> = {
   pg: { storage: storageFor("pg") },
   kv: { storage: storageFor("kv") },
@@ -177,11 +130,11 @@ describe("/v2/employees", () => {
   it.scopedLive("gives the same responses on PostgreSQL, KV and mixed backends, and enforces the employee rules", () =>
     Effect.gen(function*() {
       const runs: Record<string, unknown> = {}
-      let pg: Effect.Effect.Success<ReturnType<typeof runScript>> | undefined
+      let pg: Run | undefined
       for (const [name, config] of Object.entries(configs)) {
-        const run = yield* runScript(yield* startServer(config))
+        const run = yield* runScript(yield* startServer(config), script)
         pg ??= run
-        runs[name] = normalise(run.byName, run.ids)
+        runs[name] = normalise(run)
       }
       for (const name of Object.keys(configs)) expect({ name, run: runs[name] }).toEqual({ name, run: runs.pg })
 

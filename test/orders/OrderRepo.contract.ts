@@ -85,6 +85,12 @@ export const orderRepoContract = (name: string, repoLayer: Layer.Layer<OrderRepo
         const stats = yield* repo.stats({ siteIds: [site] })
         expect(stats).toEqual({ total: 2, pending: 1, confirmed: 0, processing: 0, shipped: 1, delivered: 0, cancelled: 0, failed: 0, totalRevenue: 599.96 })
         expect(yield* repo.countBy("site", [site])).toBe(2)
+        // Cancelled and failed orders count, but earn nothing.
+        const ended = `site-ended-${run}`
+        yield* repo.create(newOrder({ siteId: ended, status: "cancelled" }))
+        yield* repo.create(newOrder({ siteId: ended, status: "failed", totalAmount: 10 }))
+        yield* repo.create(newOrder({ siteId: ended, status: "delivered", totalAmount: 25.5 }))
+        expect(yield* repo.stats({ siteIds: [ended] })).toMatchObject({ total: 3, cancelled: 1, failed: 1, delivered: 1, totalRevenue: 25.5 })
         expect(yield* repo.countBy("client", [`client-${run}`])).toBe(2)
         expect(yield* repo.countBy("product", ["product-1"])).toBeGreaterThanOrEqual(3)
         expect(yield* repo.countBy("employee", ["nobody"])).toBe(0)
@@ -110,6 +116,35 @@ export const orderRepoContract = (name: string, repoLayer: Layer.Layer<OrderRepo
         yield* repo.delete(order.id)
         expect((yield* Effect.flip(repo.findById(order.id)))._tag).toBe("NotFound")
         expect((yield* Effect.flip(repo.update(order.id, { notes: "x" })))._tag).toBe("NotFound")
+      }))
+
+    it.effect("modify: one read-modify-write at a time, nothing written when the change fails", () =>
+      Effect.gen(function*() {
+        const repo = yield* OrderRepo
+        const order = yield* repo.create(newOrder())
+        const note = (i: number) =>
+          repo.modify(order.id, (current) =>
+            // Yield between the read and the write, so unserialised writers would interleave.
+            Effect.as(Effect.sleep("2 millis"), { notes: `${current.notes ?? ""}${i},` }))
+        yield* Effect.forEach(Array.from({ length: 12 }, (_, i) => i), note, { concurrency: "unbounded", discard: true })
+        const notes = (yield* repo.findById(order.id)).notes!.split(",").filter((n) => n !== "")
+        expect(notes.sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 12 }, (_, i) => String(i)))
+
+        const before = yield* repo.findById(order.id)
+        const refused = yield* Effect.flip(repo.modify(order.id, () => Effect.fail("no" as const)))
+        expect(refused).toBe("no")
+        expect(yield* repo.findById(order.id)).toEqual(before)
+        expect((yield* Effect.flip(repo.modify("order-nope", () => Effect.succeed({ notes: "x" }))))._tag).toBe("NotFound")
+      }))
+
+    it.effect("counts an order under every product it has a line for", () =>
+      Effect.gen(function*() {
+        const repo = yield* OrderRepo
+        const line = (productId: string) => OrderItem.make({ productId, productName: "P", sku: "S", quantity: 1, unitPrice: 1, totalPrice: 1 })
+        yield* repo.create(newOrder({ items: [line(`first-${run}`), line(`second-${run}`)] }))
+        expect(yield* repo.countBy("product", [`first-${run}`])).toBe(1)
+        expect(yield* repo.countBy("product", [`second-${run}`])).toBe(1)
+        expect(yield* repo.countBy("product", [`third-${run}`])).toBe(0)
       }))
 
     it.effect("imports legacy orders keeping ids, numbers that repeat, and hides soft-deleted ones", () =>

@@ -9,11 +9,16 @@ import type { TestServer } from "./server.js"
 export interface Step {
   readonly name: string
   readonly method: string
-  /** The path; `<name>` stands for the id captured under that name. */
+  /** The path; `<name>` stands for the value captured under that name. */
   readonly path: string
   readonly body?: unknown
+  /** A CSV (or other text) body, sent as is with `contentType`. */
+  readonly csv?: string
+  readonly contentType?: string
   /** Keeps the id of the record a 201 response created, under this name. */
   readonly capture?: string
+  /** Keeps values of a successful response, by dotted path into its body (`data.0.id`), under these names. */
+  readonly captures?: Readonly<Record<string, string>>
 }
 
 export const step = (name: string, method: string, path: string, body?: unknown, capture?: string): Step => ({
@@ -24,11 +29,26 @@ export const step = (name: string, method: string, path: string, body?: unknown,
   ...(capture === undefined ? {} : { capture })
 })
 
-/** `value` with every `"<name>"` replaced by the id captured under that name. */
+/** A text upload (CSV unless said otherwise). */
+export const upload = (name: string, path: string, csv: string, contentType = "text/csv"): Step => ({
+  name,
+  method: "POST",
+  path,
+  csv,
+  contentType
+})
+
+/** The step, also keeping values of its response under the given names. */
+export const capturing = (s: Step, captures: Readonly<Record<string, string>>): Step => ({ ...s, captures })
+
+/** `value` with every `"<name>"` replaced by the value captured under that name. */
 export const fill = (value: unknown, ids: Record<string, string>): unknown =>
   JSON.parse(JSON.stringify(value).replace(/"<(\w+)>"/g, (_, name: string) => JSON.stringify(ids[name] ?? name)))
 
-const fillPath = (path: string, ids: Record<string, string>) => path.replace(/<(\w+)>/g, (_, name: string) => ids[name] ?? name)
+const fillText = (text: string, ids: Record<string, string>) => text.replace(/<(\w+)>/g, (whole, name: string) => ids[name] ?? whole)
+
+const at = (body: unknown, path: string): unknown =>
+  path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], body)
 
 export interface Run {
   readonly ids: Record<string, string>
@@ -40,8 +60,17 @@ export const runScript = (server: TestServer, script: ReadonlyArray<Step>) =>
     const ids: Record<string, string> = {}
     const byName: Record<string, { status: number; body: any }> = {}
     for (const s of script) {
-      const response = yield* server.request(s.method, fillPath(s.path, ids), s.body === undefined ? undefined : fill(s.body, ids))
+      const path = fillText(s.path, ids)
+      const response = s.csv !== undefined
+        ? yield* server.request(s.method, path, undefined, { rawBody: fillText(s.csv, ids), contentType: s.contentType ?? "text/csv" })
+        : yield* server.request(s.method, path, s.body === undefined ? undefined : fill(s.body, ids))
       if (s.capture && response.status === 201) ids[s.capture] = response.body.data.id
+      if (s.captures && response.status < 300) {
+        for (const [name, path] of Object.entries(s.captures)) {
+          const value = at(response.body, path)
+          if (typeof value === "string") ids[name] = value
+        }
+      }
       // Records created in the same millisecond would list in id order, which differs per run.
       if (response.status === 201) yield* Effect.sleep("2 millis")
       byName[s.name] = response
@@ -51,11 +80,18 @@ export const runScript = (server: TestServer, script: ReadonlyArray<Step>) =>
   })
 
 /**
- * The responses with what legitimately differs between runs replaced: captured ids by `<name>`,
- * and the times of writes by `<time>` (`keep` says which timestamps the script itself sent).
+ * The responses with what legitimately differs between runs replaced: captured values by
+ * `<name>`, other generated uuids by `<uuid N>` in order of appearance, and the times of writes
+ * by `<time>` (`keep` says which timestamps the script itself sent).
  */
 export const normalise = (run: Run, keep: (timestamp: string) => boolean = () => false) => {
   let text = JSON.stringify(run.byName)
-  for (const [name, id] of Object.entries(run.ids)) text = text.replaceAll(id, `<${name}>`)
+  // Longest first, so that a value containing another is replaced whole.
+  for (const [name, id] of Object.entries(run.ids).sort(([, a], [, b]) => b.length - a.length)) text = text.replaceAll(id, `<${name}>`)
+  const uuids = new Map<string, string>()
+  text = text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (uuid) => {
+    if (!uuids.has(uuid)) uuids.set(uuid, `<uuid ${uuids.size + 1}>`)
+    return uuids.get(uuid)!
+  })
   return JSON.parse(text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, (t) => (keep(t) ? t : "<time>")))
 }

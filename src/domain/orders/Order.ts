@@ -208,7 +208,7 @@ export const OrderStats = Schema.Struct({
   delivered: Schema.Int,
   cancelled: Schema.Int,
   failed: Schema.Int,
-  /** Sum of the totals of every order in the filter, cancelled ones included (as the peer did). */
+  /** Sum of the totals of the orders in the filter, except cancelled and failed ones (the old platform counted those too). */
   totalRevenue: Schema.Number
 }).annotations({ identifier: "OrderStats" })
 export type OrderStats = typeof OrderStats.Type

@@ -14,6 +14,7 @@ export interface OrderFilter {
   /** Every id naming the client, the site, …: references may use either form. */
   readonly clientIds?: Names | undefined
   readonly siteIds?: Names | undefined
+  /** Orders with a line for the product. */
   readonly productIds?: Names | undefined
   readonly employeeIds?: Names | undefined
   readonly customerEmail?: string | undefined
@@ -74,7 +75,7 @@ export const matches = (filter: OrderFilter) => (order: Order): boolean => {
   return order.deletedAt === null &&
     within(order.clientId, filter.clientIds) &&
     within(order.siteId, filter.siteIds) &&
-    within(order.productId, filter.productIds) &&
+    (filter.productIds === undefined || references("product", filter.productIds)(order)) &&
     within(order.employeeId, filter.employeeIds) &&
     (filter.customerEmail === undefined || order.customerEmail === filter.customerEmail.toLowerCase()) &&
     (filter.status === undefined || order.status === filter.status) &&
@@ -89,6 +90,9 @@ export const references = (reference: Reference, ids: Names) => (order: Order): 
   ids.includes(order[`${reference}Id`] ?? "") ||
   (reference === "product" && order.items.some((item) => item.productId !== null && ids.includes(item.productId)))
 
+/** Orders that count as revenue: all but cancelled and failed ones. */
+const earns = (order: Order) => order.status !== "cancelled" && order.status !== "failed"
+
 /** Counts by status and revenue, as the KV layer computes them. */
 export const statsOf = (orders: ReadonlyArray<Order>): OrderStats => {
   const count = (status: OrderStatus) => orders.filter((o) => o.status === status).length
@@ -101,6 +105,6 @@ export const statsOf = (orders: ReadonlyArray<Order>): OrderStats => {
     delivered: count("delivered"),
     cancelled: count("cancelled"),
     failed: count("failed"),
-    totalRevenue: Math.round(orders.reduce((sum, o) => sum + (o.totalAmount ?? 0), 0) * 100) / 100
+    totalRevenue: Math.round(orders.filter(earns).reduce((sum, o) => sum + (o.totalAmount ?? 0), 0) * 100) / 100
   }
 }

@@ -33,6 +33,11 @@ export const make = Effect.gen(function*() {
   const { environment } = yield* AppConfig
   const orders = PgTable.make({ sql, table: "orders", entity: Entity, idMapEntity: "order", schema: Order, environment, fromRow, toColumns })
 
+  /** Orders with a line for any of the product's ids (`product_id` is the first line's). */
+  const onProduct = (ids: ReadonlyArray<string>) =>
+    sql`(product_id = any(${[...ids]}::text[]) or exists (
+      select 1 from jsonb_array_elements(items) as line where line->>'productId' = any(${[...ids]}::text[])))`
+
   const conditions = (filter: OrderFilter) => {
     const clauses = [sql`deleted_at is null`]
     const any = (column: string, ids: ReadonlyArray<string> | undefined) => {
@@ -40,7 +45,7 @@ export const make = Effect.gen(function*() {
     }
     any("client_id", filter.clientIds)
     any("site_id", filter.siteIds)
-    any("product_id", filter.productIds)
+    if (filter.productIds !== undefined) clauses.push(onProduct(filter.productIds))
     any("employee_id", filter.employeeIds)
     if (filter.customerEmail !== undefined) clauses.push(sql`customer_email = ${filter.customerEmail.toLowerCase()}`)
     if (filter.status !== undefined) clauses.push(sql`status = ${filter.status}`)
@@ -82,7 +87,7 @@ export const make = Effect.gen(function*() {
             count(*) filter (where status = 'delivered')::int as delivered,
             count(*) filter (where status = 'cancelled')::int as cancelled,
             count(*) filter (where status = 'failed')::int as failed,
-            coalesce(sum(total_amount), 0)::float8 as total_revenue
+            coalesce(sum(total_amount) filter (where status not in ('cancelled', 'failed')), 0)::float8 as total_revenue
           from orders where ${orders.where(conditions(filter))}`.pipe(
           Effect.map(([row]) => ({
             total: row!.total!,
@@ -114,10 +119,7 @@ export const make = Effect.gen(function*() {
         sql<{ n: number }>`select count(*)::int as n from orders where ${
           orders.where([
             sql`deleted_at is null`,
-            reference === "product"
-              ? sql`(product_id = any(${[...ids]}::text[]) or exists (
-                  select 1 from jsonb_array_elements(items) as line where line->>'productId' = any(${[...ids]}::text[])))`
-              : sql`${sql(`${reference}_id`)} = any(${[...ids]}::text[])`
+            reference === "product" ? onProduct(ids) : sql`${sql(`${reference}_id`)} = any(${[...ids]}::text[])`
           ])
         }`.pipe(Effect.map((rows) => rows[0]?.n ?? 0))
       ).pipe(span("countBy")),
