@@ -1,12 +1,17 @@
 /**
  * The demo data on every backend: the default catalogue and its six products land once, each
- * product in the catalogue by the catalogue's own id, whichever backend holds either.
+ * product in the catalogue by the catalogue's own id, whichever backend holds either; the demo
+ * sites offer the catalogue, and the demo employees have an order in each status along the way.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { type Backend, storageFor } from "../src/Config.js"
 import { CatalogRepo } from "../src/persistence/catalogs/CatalogRepo.js"
+import { OrderRepo } from "../src/persistence/orders/OrderRepo.js"
 import { ProductRepo } from "../src/persistence/products/ProductRepo.js"
+import { SiteCatalogRepo } from "../src/persistence/siteCatalog/SiteCatalogRepo.js"
+import { SiteRepo } from "../src/persistence/sites/SiteRepo.js"
+import { namesOf } from "../src/domain/References.js"
 import * as Storage from "../src/persistence/Storage.js"
 import { seed } from "../src/seed/Seed.js"
 import { testConfig } from "./support/config.js"
@@ -20,7 +25,7 @@ describe("seed", () => {
       Effect.gen(function*() {
         const repos = Storage.layer.pipe(
           Layer.provide(TestDatabase),
-          Layer.provide(testConfig({ storage: storageFor("pg", { catalogs, products }) }))
+          Layer.provide(testConfig({ storage: storageFor("pg", { catalogs, products, site_catalog: products, orders: catalogs }) }))
         )
         const context = yield* Layer.build(repos)
         const first = yield* Effect.provide(seed, context)
@@ -42,9 +47,22 @@ describe("seed", () => {
         const headphones = yield* Effect.provide(Effect.flatMap(ProductRepo, (r) => r.findById("gift-1")), context)
         expect(headphones).toMatchObject({ name: "Premium Noise-Cancelling Headphones", catalogId: catalog.id })
         expect(headphones.features).toHaveLength(6)
+        expect(first.created).toMatchObject({ site_catalog: 5, orders: 4 })
+        const site = yield* Effect.provide(Effect.flatMap(SiteRepo, (r) => r.findById("demo-event-serial-card")), context)
+        const config = yield* Effect.provide(Effect.flatMap(SiteCatalogRepo, (r) => r.get(namesOf(site))), context)
+        expect(config.assignments.map((a) => [a.catalogId, a.settings.priceAdjustment])).toEqual([[catalog.id, { type: "percentage", value: -10 }]])
+        const orders = yield* Effect.provide(Effect.flatMap(OrderRepo, (r) => r.list({ limit: 10, offset: 0 })), context)
+        expect(orders.items.map((o) => [o.orderNumber.slice(-6), o.status, o.timeline.length])).toEqual([
+          ["DEMO04", "pending", 1],
+          ["DEMO03", "confirmed", 2],
+          ["DEMO02", "shipped", 3],
+          ["DEMO01", "delivered", 4]
+        ])
+        expect(orders.items[3]).toMatchObject({ productId: headphones.id, totalAmount: 299.99, siteId: site.id })
+        expect(orders.items[2]).toMatchObject({ trackingNumber: "1ZDEMO2", carrier: "UPS", employeeId: expect.any(String) })
         const again = yield* Effect.provide(seed, context)
-        expect(again.created).toMatchObject({ catalogs: 0, products: 0 })
-        expect(again.existing).toMatchObject({ catalogs: 1, products: 6 })
+        expect(again.created).toMatchObject({ catalogs: 0, products: 0, site_catalog: 0, orders: 0 })
+        expect(again.existing).toMatchObject({ catalogs: 1, products: 6, site_catalog: 5, orders: 4 })
       }), { timeout: 60_000 })
   }
 })

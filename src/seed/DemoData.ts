@@ -498,3 +498,23 @@ export const demoProducts = [
     }
   })
 ] as const
+
+/** The stakeholder sites offer the default catalogue; the event site at 10% off. */
+export const demoAssignments = [
+  { siteId: "demo-event-serial-card", catalogId: "catalog_legacy_default", priceAdjustment: { type: "percentage", value: -10 } },
+  { siteId: "demo-event-ship-to-store", catalogId: "catalog_legacy_default", priceAdjustment: null },
+  { siteId: "demo-service-award", catalogId: "catalog_legacy_default", priceAdjustment: null },
+  { siteId: "demo-service-award-celebration", catalogId: "catalog_legacy_default", priceAdjustment: null },
+  { siteId: "demo-employee-onboarding", catalogId: "catalog_legacy_default", priceAdjustment: null }
+] as const
+
+/**
+ * A few orders of the demo employees, one per status along the way, placed `daysAgo` before the
+ * seed runs so that a dashboard has recent activity.
+ */
+export const demoOrders = [
+  { legacyId: "demo-order-1", siteId: "demo-event-serial-card", employeeId: "emp-001", productId: "gift-1", status: "delivered", daysAgo: 40 },
+  { legacyId: "demo-order-2", siteId: "demo-event-serial-card", employeeId: "emp-002", productId: "gift-3", status: "shipped", daysAgo: 12 },
+  { legacyId: "demo-order-3", siteId: "demo-event-ship-to-store", employeeId: "emp-004", productId: "gift-2", status: "confirmed", daysAgo: 5 },
+  { legacyId: "demo-order-4", siteId: "demo-service-award", employeeId: "emp-006", productId: "gift-5", status: "pending", daysAgo: 1 }
+] as const

@@ -21,7 +21,21 @@ import { SiteRepo } from "../persistence/sites/SiteRepo.js"
 import { Product } from "../domain/products/Product.js"
 import { CatalogRepo } from "../persistence/catalogs/CatalogRepo.js"
 import { ProductRepo } from "../persistence/products/ProductRepo.js"
-import { demoBrands, demoCatalogs, demoClients, demoEmailTemplates, demoEmployees, demoProducts, demoSites } from "./DemoData.js"
+import { OrderRepo } from "../persistence/orders/OrderRepo.js"
+import { SiteCatalogRepo } from "../persistence/siteCatalog/SiteCatalogRepo.js"
+import { AssignmentSettings, DefaultAssignmentSettings } from "../domain/siteCatalog/SiteCatalog.js"
+import { Address, Labels, Order, OrderItem, type OrderStatus, TimelineEvent, Transitions } from "../domain/orders/Order.js"
+import {
+  demoAssignments,
+  demoBrands,
+  demoCatalogs,
+  demoClients,
+  demoEmailTemplates,
+  demoEmployees,
+  demoOrders,
+  demoProducts,
+  demoSites
+} from "./DemoData.js"
 
 export interface SeedReport {
   readonly created: Readonly<Record<string, number>>
@@ -41,8 +55,11 @@ export const seed = Effect.gen(function*() {
   const now = yield* DateTime.now
   const templates = yield* EmailTemplateRepo
   const employees = yield* EmployeeRepo
-  const created = { clients: 0, sites: 0, brands: 0, catalogs: 0, products: 0, email_templates: 0, employees: 0 }
-  const existing = { clients: 0, sites: 0, brands: 0, catalogs: 0, products: 0, email_templates: 0, employees: 0 }
+  const siteCatalogs = yield* SiteCatalogRepo
+  const orders = yield* OrderRepo
+  const counts = () => ({ clients: 0, sites: 0, brands: 0, catalogs: 0, products: 0, email_templates: 0, employees: 0, site_catalog: 0, orders: 0 })
+  const created = counts()
+  const existing = counts()
 
   for (const demo of demoClients) {
     if (yield* exists(clients.findById(demo.legacyId))) {
@@ -176,6 +193,89 @@ export const seed = Effect.gen(function*() {
     if (added) created.products++
     else existing.products++
   }
+  for (const demo of demoAssignments) {
+    const site = yield* sites.findById(demo.siteId).pipe(Effect.option)
+    const catalog = yield* catalogs.findById(demo.catalogId).pipe(Effect.option)
+    if (site._tag === "None" || catalog._tag === "None") continue
+    const config = yield* siteCatalogs.get(namesOf(site.value))
+    // A site whose catalogues an admin has set up keeps them.
+    if (config.assignments.length > 0) {
+      existing.site_catalog++
+      continue
+    }
+    const settings = AssignmentSettings.make({ ...DefaultAssignmentSettings, priceAdjustment: demo.priceAdjustment })
+    yield* siteCatalogs.addAssignment(site.value.id, catalog.value.id, settings, "seed").pipe(Effect.orDie) // checked empty just above
+    created.site_catalog++
+  }
+
+  for (const demo of demoOrders) {
+    if (yield* exists(orders.findById(demo.legacyId))) {
+      existing.orders++
+      continue
+    }
+    const site = yield* sites.findById(demo.siteId).pipe(Effect.option)
+    const product = yield* products.findById(demo.productId).pipe(Effect.option)
+    if (site._tag === "None" || product._tag === "None") continue
+    const buyer = demoEmployees.find((e) => e.legacyId === demo.employeeId)!
+    const employee = yield* employees.findById(demo.employeeId).pipe(Effect.option)
+    const placedAt = DateTime.subtract(now, { days: demo.daysAgo })
+    // The statuses the order went through, one day apart.
+    const path: Array<OrderStatus> = ["pending"]
+    while (path[path.length - 1] !== demo.status) path.push(Transitions[path[path.length - 1]!].find((s) => s !== "processing")!)
+    const timeline = path.map((status, i) =>
+      TimelineEvent.make({ status, label: Labels[status], timestamp: DateTime.add(placedAt, { days: i }), location: null, description: null })
+    )
+    const at = (status: OrderStatus) => timeline.find((e) => e.status === status)?.timestamp ?? null
+    const customerName = `${buyer.fields.firstName} ${buyer.fields.lastName}`
+    const order = Order.make({
+      id: demo.legacyId as Order["id"],
+      legacyId: null,
+      orderNumber: `ORD-${DateTime.formatIso(placedAt).slice(0, 10).replaceAll("-", "")}-DEMO0${demo.legacyId.slice(-1)}`,
+      clientId: site.value.clientId,
+      siteId: site.value.id,
+      employeeId: employee._tag === "Some" ? employee.value.id : null,
+      productId: product.value.id,
+      customerName,
+      customerEmail: buyer.fields.email,
+      customerEmployeeId: buyer.fields.employeeId,
+      status: demo.status,
+      items: [OrderItem.make({
+        productId: product.value.id,
+        productName: product.value.name,
+        sku: product.value.sku,
+        quantity: 1,
+        unitPrice: product.value.price,
+        totalPrice: product.value.price
+      })],
+      totalAmount: product.value.price,
+      currency: product.value.currency,
+      shippingAddress: Address.make({
+        fullName: customerName,
+        addressLine1: "100 Main Street",
+        addressLine2: null,
+        city: "Springfield",
+        state: "IL",
+        postalCode: "62701",
+        country: "US",
+        phone: null
+      }),
+      trackingNumber: path.includes("shipped") ? `1ZDEMO${demo.legacyId.slice(-1)}` : null,
+      carrier: path.includes("shipped") ? "UPS" : null,
+      timeline,
+      metadata: { demo: true },
+      notes: null,
+      confirmedAt: at("confirmed"),
+      shippedAt: at("shipped"),
+      deliveredAt: at("delivered"),
+      cancelledAt: null,
+      deletedAt: null,
+      createdAt: placedAt,
+      updatedAt: timeline[timeline.length - 1]!.timestamp
+    })
+    yield* orders.importLegacy([{ legacyId: demo.legacyId, aliases: [], order }])
+    created.orders++
+  }
+
   const report: SeedReport = { created, existing }
   return report
 }).pipe(Effect.withSpan("Seed.seed"))

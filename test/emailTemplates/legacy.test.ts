@@ -24,6 +24,8 @@ import * as KvCollection from "../../src/persistence/kv/KvCollection.js"
 import { KvStore } from "../../src/persistence/kv/KvStore.js"
 import * as KvStoreMemory from "../../src/persistence/kv/KvStoreMemory.js"
 import { decode as decodeSite } from "../../src/persistence/sites/SiteLegacy.js"
+import * as OrderRepoKv from "../../src/persistence/orders/OrderRepoKv.js"
+import * as SiteCatalogRepoKv from "../../src/persistence/siteCatalog/SiteCatalogRepoKv.js"
 import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
 import { seed } from "../../src/seed/Seed.js"
 import { testConfig } from "../support/config.js"
@@ -211,7 +213,16 @@ layer(fixtureLayer, { excludeTestServices: true })("EmailTemplateRepoKv on the f
 const serviceLayer = EmailTemplateService.Default.pipe(
   // The brands are there for the seed.
   Layer.provideMerge(
-    Layer.mergeAll(EmailTemplateRepoKv.layer, ClientRepoKv.layer, BrandRepoKv.layer, EmployeeRepoKv.layer, CatalogRepoKv.layer, ProductRepoKv.layer)
+    Layer.mergeAll(
+      EmailTemplateRepoKv.layer,
+      ClientRepoKv.layer,
+      BrandRepoKv.layer,
+      EmployeeRepoKv.layer,
+      CatalogRepoKv.layer,
+      ProductRepoKv.layer,
+      SiteCatalogRepoKv.layer,
+      OrderRepoKv.layer
+    )
   ),
   Layer.provideMerge(SiteRepoKv.layer),
   Layer.provideMerge(Layer.effect(KvStore, KvStoreMemory.make(dump))),
