@@ -147,6 +147,8 @@ const script: ReadonlyArray<Step> = [
   step("stats after deletes", "GET", "/v2/order-stats?client_id=<client>"),
   step("delete headphones now", "DELETE", "/v2/products/<headphones>"),
   step("delete employee now", "DELETE", "/v2/employees/<ana>"),
+  step("delete coffee", "DELETE", "/v2/products/<coffee>"),
+  step("catalog config without coffee", "GET", config),
   step("delete site now", "DELETE", "/v2/sites/<site>"),
   step("catalogue config of deleted site", "GET", config),
   step("gifts of deleted site", "GET", "/v2/sites/<site>/gifts")
@@ -330,7 +332,9 @@ describe("the core domain over HTTP", () => {
       }
       fails("get deleted order", 404, "NOT_FOUND")
       expect(r["stats after deletes"].body.stats.total).toBe(0)
-      for (const name of ["delete headphones now", "delete employee now", "delete site now"]) {
+      // The deleted coffee's price override went with it.
+      expect(r["catalog config without coffee"].body.data.priceOverrides).toEqual([])
+      for (const name of ["delete headphones now", "delete employee now", "delete coffee", "delete site now"]) {
         expect({ name, status: r[name].status }).toEqual({ name, status: 200 })
       }
       fails("catalogue config of deleted site", 404, "NOT_FOUND")

@@ -105,6 +105,21 @@ export const siteCatalogRepoContract = (name: string, repoLayer: Layer.Layer<Sit
         expect((yield* repo.get([site])).assignments).toEqual([])
       }))
 
+    it.effect("forgets a deleted product on every site, by any of its ids, and nothing else", () =>
+      Effect.gen(function*() {
+        const repo = yield* SiteCatalogRepo
+        const [a, b] = [`site-forget-a-${run}`, `site-forget-b-${run}`]
+        const product = `product-gone-${run}`
+        yield* repo.setPriceOverride(a, product, 5, null)
+        yield* repo.setPriceOverride(a, `product-kept-${run}`, 6, null)
+        yield* repo.addExclusion(b, "product", `legacy-${product}`, null)
+        yield* repo.addExclusion(b, "sku", product, null)
+        yield* repo.forgetProduct([product, `legacy-${product}`])
+        expect((yield* repo.get([a])).priceOverrides.map((o) => o.productId)).toEqual([`product-kept-${run}`])
+        expect((yield* repo.get([b])).exclusions.map((e) => `${e.kind}:${e.value}`)).toEqual([`sku:${product}`])
+        yield* repo.forgetProduct([`product-never-${run}`])
+      }))
+
     it.effect("imports legacy configurations, replacing what the site had", () =>
       Effect.gen(function*() {
         const repo = yield* SiteCatalogRepo

@@ -6,6 +6,7 @@
 import { Effect, Option } from "effect"
 import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
 import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
+import { SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
 import { Entity, ProductRepo, type ProductQuery, skuInUse } from "../../persistence/products/ProductRepo.js"
 import { listUnder, namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"
 import type { ProductCreate, ProductUpdate } from "./Product.js"
@@ -15,6 +16,7 @@ export class ProductService extends Effect.Service<ProductService>()("Domain/Pro
     const products = yield* ProductRepo
     const catalogs = yield* CatalogRepo
     const orders = yield* OrderRepo
+    const siteCatalogs = yield* SiteCatalogRepo
 
     const catalogOf = referenced("catalogId", "Catalog", catalogs.findById)
 
@@ -51,7 +53,10 @@ export class ProductService extends Effect.Service<ProductService>()("Domain/Pro
           return yield* products.update(product.id, { ...update, catalogId })
         }),
 
-      /** An ordered product stays: orders point at it. Discontinue it instead. */
+      /**
+       * An ordered product stays: orders point at it (discontinue it instead). Sites' price
+       * overrides and exclusions of the product go with it.
+       */
       delete: (id: string) =>
         Effect.gen(function*() {
           const product = yield* products.findById(id)
@@ -64,6 +69,7 @@ export class ProductService extends Effect.Service<ProductService>()("Domain/Pro
             advice: "set its status to discontinued instead"
           })
           yield* products.delete(product.id)
+          yield* siteCatalogs.forgetProduct(namesOf(product))
         })
     } as const
   })

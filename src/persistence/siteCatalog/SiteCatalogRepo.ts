@@ -55,6 +55,8 @@ export interface SiteCatalogRepoShape {
   readonly removeExclusion: (site: Names, kind: ExclusionKind, value: Names) => Effect.Effect<void, NotFound | StorageUnavailable>
   /** How many sites have the catalogue assigned. */
   readonly countByCatalog: (catalog: Names) => Effect.Effect<number, StorageUnavailable>
+  /** Removes every site's price override and exclusion of the product (when it is deleted). */
+  readonly forgetProduct: (product: Names) => Effect.Effect<void, StorageUnavailable>
   /** Removes the whole configuration of a site (when the site is deleted). */
   readonly deleteForSite: (site: Names) => Effect.Effect<void, StorageUnavailable>
   /** Writes legacy configurations as they are, replacing the sites' current ones. */

@@ -121,6 +121,21 @@ export const make = Effect.gen(function*() {
           span("countByCatalog")
         ),
 
+    forgetProduct: (product) =>
+      configs.locked(
+        Effect.flatMap(configs.load, (snapshot) => {
+          const touched = snapshot.records.flatMap((merged) => {
+            const config = merged.winner.record
+            const priceOverrides = config.priceOverrides.filter((o) => !product.includes(o.productId))
+            const exclusions = config.exclusions.filter((e) => !(e.kind === "product" && product.includes(e.value)))
+            return priceOverrides.length === config.priceOverrides.length && exclusions.length === config.exclusions.length
+              ? []
+              : [{ record: SiteCatalog.make({ ...config, priceOverrides, exclusions }), merged }]
+          })
+          return touched.length === 0 ? Effect.void : configs.writeMany(touched)
+        })
+      ).pipe(span("forgetProduct")),
+
     deleteForSite: (site) =>
       configs.locked(
         Effect.flatMap(configs.load, (snapshot) => {

@@ -251,6 +251,14 @@ export const make = Effect.gen(function*() {
 
     deleteForSite: (site) => orUnavailable(deleteAll(site)).pipe(span("deleteForSite")),
 
+    forgetProduct: (product) =>
+      orUnavailable(
+        sql.withTransaction(Effect.zipRight(
+          sql`delete from site_price_overrides where environment = ${environment} and product_id = any(${[...product]}::text[])`,
+          sql`delete from site_product_exclusions where environment = ${environment} and product_id = any(${[...product]}::text[])`
+        ))
+      ).pipe(span("forgetProduct")),
+
     importLegacy: (configs) =>
       orUnavailable(
         sql.withTransaction(
