@@ -8,8 +8,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { type AppConfigShape, storageFor } from "../../src/Config.js"
-import { capturing, normalise, type Run, runScript, type Step, step, upload } from "../support/scenario.js"
-import { startServer } from "../support/server.js"
+import { capturing, failures, runOnEach, type Step, step, upload } from "../support/scenario.js"
 
 const product = (capture: string, fields: Record<string, unknown>) =>
   step(capture, "POST", "/v2/products", { catalogId: "<catalog>", ...fields }, capture)
@@ -168,23 +167,11 @@ const configs: Record<string, Partial<AppConfigShape>> = {
 describe("the core domain over HTTP", () => {
   it.scopedLive("runs one admin session with identical responses on KV, PostgreSQL and mixed storage", () =>
     Effect.gen(function*() {
-      const runs: Record<string, unknown> = {}
-      let first: Run | undefined
-      for (const [name, config] of Object.entries(configs)) {
-        const run = yield* runScript(yield* startServer(config), script)
-        first ??= run
-        runs[name] = normalise(run, (t) => t.startsWith("2026-01-01T00:00") || t.startsWith("2026-12-31T23:59"))
-      }
-      for (const name of Object.keys(configs)) expect({ name, run: runs[name] }).toEqual({ name, run: runs.pg })
+      const first = yield* runOnEach(configs, script, (t) => t.startsWith("2026-01-01T00:00") || t.startsWith("2026-12-31T23:59"))
 
-      const { ids } = first!
-      const r = first!.byName as Record<string, any>
-      const fails = (name: string, status: number, code: string, field?: string) =>
-        expect({ name, status: r[name].status, body: r[name].body }).toMatchObject({
-          name,
-          status,
-          body: { success: false, code, ...(field === undefined ? {} : { field }) }
-        })
+      const { ids } = first
+      const r = first.byName as Record<string, any>
+      const fails = failures(first)
 
       // Site catalogue configuration
       expect(r.assign).toMatchObject({

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { type AppConfigShape, storageFor } from "../../src/Config.js"
-import { normalise, type Run, runScript, type Step, step, upload } from "../support/scenario.js"
+import { failures, runOnEach, type Step, step, upload } from "../support/scenario.js"
 import { startServer } from "../support/server.js"
 
 const importPath = (query = "") => `/v2/clients/<client>/employees/import${query}`
@@ -129,25 +129,13 @@ const configs: Record<string, Partial<AppConfigShape>> = {
 describe("/v2/employees", () => {
   it.scopedLive("gives the same responses on PostgreSQL, KV and mixed backends, and enforces the employee rules", () =>
     Effect.gen(function*() {
-      const runs: Record<string, unknown> = {}
-      let pg: Run | undefined
-      for (const [name, config] of Object.entries(configs)) {
-        const run = yield* runScript(yield* startServer(config), script)
-        pg ??= run
-        runs[name] = normalise(run)
-      }
-      for (const name of Object.keys(configs)) expect({ name, run: runs[name] }).toEqual({ name, run: runs.pg })
+      const pg = yield* runOnEach(configs, script)
 
       // What the responses say (the same on every backend, as just checked).
-      const { ids } = pg!
-      const r = pg!.byName as any
+      const { ids } = pg
+      const r = pg.byName as any
       const names = (name: string) => r[name].body.data.map((e: { email: string | null; firstName: string | null }) => e.email ?? e.firstName)
-      const fails = (name: string, status: number, code: string, field?: string) =>
-        expect({ name, status: r[name].status, body: r[name].body }).toMatchObject({
-          name,
-          status,
-          body: { success: false, code, ...(field === undefined ? {} : { field }) }
-        })
+      const fails = failures(pg)
 
       expect(r.create).toMatchObject({
         status: 201,

@@ -8,8 +8,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { type AppConfigShape, storageFor } from "../../src/Config.js"
-import { normalise, type Run, runScript, type Step, step } from "../support/scenario.js"
-import { startServer } from "../support/server.js"
+import { failures, runOnEach, type Step, step } from "../support/scenario.js"
 
 const config = "/v2/sites/<site>/catalog-config"
 const product = (capture: string, catalog: string, fields: Record<string, unknown>) =>
@@ -79,22 +78,10 @@ const configs: Record<string, Partial<AppConfigShape>> = {
 describe("/v2/sites/:siteId/catalog-config", () => {
   it.scopedLive("manages exclusions, overrides and assignments with the same responses on every backend", () =>
     Effect.gen(function*() {
-      const runs: Record<string, unknown> = {}
-      let first: Run | undefined
-      for (const [name, storage] of Object.entries(configs)) {
-        const run = yield* runScript(yield* startServer(storage), script)
-        first ??= run
-        runs[name] = normalise(run)
-      }
-      for (const name of Object.keys(configs)) expect({ name, run: runs[name] }).toEqual({ name, run: runs.pg })
+      const first = yield* runOnEach(configs, script)
 
-      const r = first!.byName as Record<string, any>
-      const fails = (name: string, status: number, code: string, field?: string) =>
-        expect({ name, status: r[name].status, body: r[name].body }).toMatchObject({
-          name,
-          status,
-          body: { success: false, code, ...(field === undefined ? {} : { field }) }
-        })
+      const r = first.byName as Record<string, any>
+      const fails = failures(first)
       const gifts = (name: string) => r[name].body.data.map((g: any) => `${g.name} ${g.price} ${g.priceSource}`)
 
       // Bag: 2 in stock, below the minimum of 3; pen: 4, below the minimum price; tent: 250 over the vendor's maximum.

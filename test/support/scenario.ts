@@ -3,8 +3,10 @@
  * `<name>`, run against a test server, and their responses normalised so that runs on different
  * backends can be compared.
  */
+import { expect } from "@effect/vitest"
 import { Effect } from "effect"
-import type { TestServer } from "./server.js"
+import type { AppConfigShape } from "../../src/Config.js"
+import { startServer, type TestServer } from "./server.js"
 
 export interface Step {
   readonly name: string
@@ -95,3 +97,33 @@ export const normalise = (run: Run, keep: (timestamp: string) => boolean = () =>
   })
   return JSON.parse(text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, (t) => (keep(t) ? t : "<time>")))
 }
+
+/**
+ * Runs the script on a fresh server per configuration and checks that every run answers as the
+ * first one did (after `normalise`); returns the first run, for assertions on what it says.
+ */
+export const runOnEach = (
+  configs: Readonly<Record<string, Partial<AppConfigShape>>>,
+  script: ReadonlyArray<Step>,
+  keep?: (timestamp: string) => boolean
+) =>
+  Effect.gen(function*() {
+    const runs: Record<string, unknown> = {}
+    let first: Run | undefined
+    for (const [name, config] of Object.entries(configs)) {
+      const run = yield* runScript(yield* startServer(config), script)
+      first ??= run
+      runs[name] = normalise(run, keep)
+    }
+    const reference = Object.keys(configs)[0]!
+    for (const name of Object.keys(configs)) expect({ name, run: runs[name] }).toEqual({ name, run: runs[reference] })
+    return first!
+  })
+
+/** An assertion that the step `name` of the run failed with this status, code and (when given) field. */
+export const failures = (run: Run) => (name: string, status: number, code: string, field?: string) =>
+  expect({ name, status: run.byName[name]?.status, body: run.byName[name]?.body }).toMatchObject({
+    name,
+    status,
+    body: { success: false, code, ...(field === undefined ? {} : { field }) }
+  })
