@@ -17,13 +17,17 @@ export const namesOf = (record: { readonly id: string; readonly legacyId: string
 export const referenced = <A>(field: string, entity: string, find: Find<A>) => (id: string) =>
   find(id).pipe(Effect.catchTag("NotFound", () => Effect.fail(InvalidReference.of(field, entity, id))))
 
+/** The record, or none when it does not exist; other failures stay failures. */
+export const ifFound = <A, E, R>(find: Effect.Effect<A, E | NotFound, R>): Effect.Effect<Option.Option<A>, Exclude<E, NotFound>, R> =>
+  find.pipe(
+    Effect.map(Option.some),
+    Effect.catchIf((e): e is NotFound => (e as { _tag?: unknown })._tag === "NotFound", () => Effect.succeedNone)
+  ) as Effect.Effect<Option.Option<A>, Exclude<E, NotFound>, R>
+
 /** Every id naming the record `id` names, or none when there is no such record (a filter then matches nothing). */
 export const namesIfFound = <A extends { readonly id: string; readonly legacyId: string | null }>(find: Find<A>) =>
 (id: string) =>
-  find(id).pipe(
-    Effect.map((record): Option.Option<ReadonlyArray<string>> => Option.some(namesOf(record))),
-    Effect.catchTag("NotFound", () => Effect.succeedNone)
-  )
+  Effect.map(ifFound(find(id)), Option.map((record): ReadonlyArray<string> => namesOf(record)))
 
 /** Every id naming the record `id` names, or just `id` when the record has since gone (its leftovers still match). */
 export const namesOrGiven = <A extends { readonly id: string; readonly legacyId: string | null }>(find: Find<A>) =>

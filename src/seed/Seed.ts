@@ -10,7 +10,7 @@ import { Client } from "../domain/clients/Client.js"
 import { EmailTemplate } from "../domain/emailTemplates/EmailTemplate.js"
 import { type Employee, makeEmployee, sharedIdentifier } from "../domain/employees/Employee.js"
 import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
-import { namesOf } from "../domain/References.js"
+import { ifFound, namesOf } from "../domain/References.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
 import { applyUpdate } from "../domain/sites/SiteService.js"
 import { BrandRepo } from "../persistence/brands/BrandRepo.js"
@@ -194,8 +194,8 @@ export const seed = Effect.gen(function*() {
     else existing.products++
   }
   for (const demo of demoAssignments) {
-    const site = yield* sites.findById(demo.siteId).pipe(Effect.option)
-    const catalog = yield* catalogs.findById(demo.catalogId).pipe(Effect.option)
+    const site = yield* ifFound(sites.findById(demo.siteId))
+    const catalog = yield* ifFound(catalogs.findById(demo.catalogId))
     if (site._tag === "None" || catalog._tag === "None") continue
     const config = yield* siteCatalogs.get(namesOf(site.value))
     // A site whose catalogues an admin has set up keeps them.
@@ -204,8 +204,13 @@ export const seed = Effect.gen(function*() {
       continue
     }
     const settings = AssignmentSettings.make({ ...DefaultAssignmentSettings, priceAdjustment: demo.priceAdjustment })
-    yield* siteCatalogs.addAssignment(site.value.id, catalog.value.id, settings, "seed").pipe(Effect.orDie) // checked empty just above
-    created.site_catalog++
+    // An admin assigning it meanwhile wins.
+    const added = yield* siteCatalogs.addAssignment(site.value.id, catalog.value.id, settings, "seed").pipe(
+      Effect.as(true),
+      Effect.catchTag("Conflict", () => Effect.succeed(false))
+    )
+    if (added) created.site_catalog++
+    else existing.site_catalog++
   }
 
   for (const demo of demoOrders) {
@@ -213,11 +218,11 @@ export const seed = Effect.gen(function*() {
       existing.orders++
       continue
     }
-    const site = yield* sites.findById(demo.siteId).pipe(Effect.option)
-    const product = yield* products.findById(demo.productId).pipe(Effect.option)
+    const site = yield* ifFound(sites.findById(demo.siteId))
+    const product = yield* ifFound(products.findById(demo.productId))
     if (site._tag === "None" || product._tag === "None") continue
     const buyer = demoEmployees.find((e) => e.legacyId === demo.employeeId)!
-    const employee = yield* employees.findById(demo.employeeId).pipe(Effect.option)
+    const employee = yield* ifFound(employees.findById(demo.employeeId))
     const placedAt = DateTime.subtract(now, { days: demo.daysAgo })
     // The statuses the order went through, one day apart.
     const path: Array<OrderStatus> = ["pending"]

@@ -13,8 +13,8 @@ import {
   Entity
 } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
-import { NotFound, type StorageUnavailable, ValidationError } from "../Errors.js"
-import { namesOf, referenced } from "../References.js"
+import { NotFound, ValidationError } from "../Errors.js"
+import { namesOf, namesOrGiven, referenced } from "../References.js"
 import type { EmailTemplateCreate, EmailTemplateFields, EmailTemplateUpdate, TemplateType } from "./EmailTemplate.js"
 import { render, type VariableValue } from "./Render.js"
 
@@ -25,11 +25,6 @@ export interface TemplateListQuery extends Omit<EmailTemplateQuery, "siteIds" | 
 
 type Scope = Pick<EmailTemplateFields, "templateType" | "clientId" | "siteId">
 
-interface Named {
-  readonly id: string
-  readonly legacyId: string | null
-}
-
 const refused = (field: string, type: TemplateType) => Effect.fail(ValidationError.field(field, `must be absent for a ${type} template`))
 const needed = (field: string, type: TemplateType) => Effect.fail(ValidationError.field(field, `is required for a ${type} template`))
 
@@ -39,11 +34,9 @@ export class EmailTemplateService extends Effect.Service<EmailTemplateService>()
     const sites = yield* SiteRepo
     const clients = yield* ClientRepo
 
-    /** Every id naming a parent; an unknown parent's id still names the templates that reference it. */
-    const parentNames = (find: (id: string) => Effect.Effect<Named, NotFound | StorageUnavailable>) => (id: string) =>
-      find(id).pipe(Effect.map(namesOf), Effect.catchTag("NotFound", () => Effect.succeed([id])))
-    const siteNames = parentNames(sites.findById)
-    const clientNames = parentNames(clients.findById)
+    // Every id naming a parent; an unknown parent's id still names the templates that reference it.
+    const siteNames = namesOrGiven(sites.findById)
+    const clientNames = namesOrGiven(clients.findById)
     const client = referenced("clientId", "Client", clients.findById)
     const site = referenced("siteId", "Site", sites.findById)
 

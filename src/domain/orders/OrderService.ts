@@ -16,7 +16,7 @@ import { Conflict, type NotFound, type StorageUnavailable, ValidationError } fro
 import type { PageRequest } from "../Page.js"
 import type { Product } from "../products/Product.js"
 import { toCents } from "../siteCatalog/Resolution.js"
-import { namesIfFound, namesOf, referenced } from "../References.js"
+import { ifFound, namesIfFound, namesOf, referenced } from "../References.js"
 import {
   Address,
   Labels,
@@ -210,7 +210,7 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
         Effect.gen(function*() {
           const placedOn = yield* site(input.siteId)
           // The site's client as stored, by its own id when it still exists.
-          const owner = yield* clients.findById(placedOn.clientId).pipe(Effect.option)
+          const owner = yield* ifFound(clients.findById(placedOn.clientId))
           const ownerNames = Option.match(owner, { onNone: () => [placedOn.clientId], onSome: namesOf })
           if (input.clientId !== undefined) {
             const given = yield* client(input.clientId)

@@ -11,7 +11,7 @@ import { alreadyAssigned, alreadyExcluded, SiteCatalogRepo } from "../../persist
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
 import { ValidationError } from "../Errors.js"
 import type { Product } from "../products/Product.js"
-import { namesOf, namesOrGiven, referenced } from "../References.js"
+import { ifFound, namesOf, namesOrGiven, referenced } from "../References.js"
 import { admits, defaultFor, GiftConfig, type GiftConfigInput } from "./GiftConfig.js"
 import { type Candidate, type ExclusionReason, type Gift, resolve } from "./Resolution.js"
 import {
@@ -166,10 +166,7 @@ export class SiteCatalogService extends Effect.Service<SiteCatalogService>()("Do
           const config = yield* configs.get(names)
           const candidates: Array<Candidate<Product>> = []
           for (const assignment of config.assignments) {
-            const assigned = yield* catalogs.findById(assignment.catalogId).pipe(
-              Effect.map(Option.some),
-              Effect.catchTag("NotFound", () => Effect.succeedNone)
-            )
+            const assigned = yield* ifFound(catalogs.findById(assignment.catalogId))
             if (Option.isNone(assigned)) continue // a deleted catalogue offers nothing
             for (const p of yield* productsOf(namesOf(assigned.value))) {
               candidates.push({ product: p, assignment, catalogAllowsOverrides: assigned.value.settings.allowSiteOverrides })
