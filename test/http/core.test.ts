@@ -87,7 +87,7 @@ const script: ReadonlyArray<Step> = [
 
   // Orders
   capturing(
-    step("order headphones", "POST", "/v2/orders", order({ employeeId: "<ana>", items: [{ productId: "<headphones>", quantity: 2 }] }), "first"),
+    step("order headphones", "POST", "/v2/orders", order({ employeeId: "<ana>", totalAmount: 200, items: [{ productId: "<headphones>", quantity: 2 }] }), "first"),
     { firstNumber: "data.orderNumber" }
   ),
   capturing(
@@ -103,6 +103,7 @@ const script: ReadonlyArray<Step> = [
   step("order bad e-mail", "POST", "/v2/orders", order({ customerEmail: "ana", items: [{ productId: "<coffee>" }] })),
   step("order without address", "POST", "/v2/orders", { siteId: "<site>", customerName: "Ana", customerEmail: "ana@contoso.example", items: [{ productId: "<coffee>" }] }),
   step("order with status", "POST", "/v2/orders", order({ status: "shipped", items: [{ productId: "<coffee>" }] })),
+  step("order with a wrong total", "POST", "/v2/orders", order({ totalAmount: 39.99, items: [{ productId: "<coffee>" }] })),
   step("stock after orders", "GET", "/v2/products/<headphones>"),
   step("ship before confirming", "PATCH", "/v2/orders/<first>/status", { status: "delivered" }),
   step("confirm", "PATCH", "/v2/orders/<first>/status", { status: "confirmed" }),
@@ -264,6 +265,8 @@ describe("the core domain over HTTP", () => {
       fails("order bad e-mail", 400, "VALIDATION_ERROR", "customerEmail")
       fails("order without address", 400, "VALIDATION_ERROR", "shippingAddress")
       fails("order with status", 400, "VALIDATION_ERROR", "status")
+      fails("order with a wrong total", 400, "VALIDATION_ERROR", "totalAmount")
+      expect(r["order with a wrong total"].body.error).toContain("come to 40")
       expect(r["stock after orders"].body.data.availableQuantity).toBe(8)
       fails("ship before confirming", 409, "CONFLICT", "status")
       expect(r.confirm.body.data.confirmedAt).not.toBeNull()

@@ -156,6 +156,8 @@ export const OrderCreate = Schema.Struct({
   ),
   shippingAddress: AddressInput,
   currency: Schema.optionalWith(Text({ max: 3 }).pipe(Schema.compose(Schema.Uppercase)), { exact: true }),
+  /** Optional: the total the caller expects; the order is refused when the lines come to another. */
+  totalAmount: Schema.optionalWith(Money, { exact: true }),
   metadata: Schema.optionalWith(JsonObject, { default: () => ({}) }),
   notes: Optional(LongText(2000))
 }).annotations({ identifier: "OrderCreate", parseOptions: { onExcessProperty: "error" } })

@@ -237,6 +237,10 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
               totalPrice: toCents(unitPrice * quantity)
             })
           )
+          const totalAmount = toCents(items.reduce((sum, item) => sum + item.totalPrice!, 0))
+          if (input.totalAmount !== undefined && input.totalAmount !== totalAmount) {
+            return yield* Effect.fail(ValidationError.field("totalAmount", `does not match the lines, which come to ${totalAmount}`))
+          }
           const now = yield* DateTime.now
           const fields: Omit<OrderFields, "orderNumber"> = {
             clientId: Option.match(owner, { onNone: () => placedOn.clientId, onSome: (c) => c.id }),
@@ -248,7 +252,7 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
             customerEmployeeId: input.customerEmployeeId,
             status: "pending",
             items,
-            totalAmount: toCents(items.reduce((sum, item) => sum + item.totalPrice!, 0)),
+            totalAmount,
             currency,
             shippingAddress: Address.make(input.shippingAddress),
             trackingNumber: null,
