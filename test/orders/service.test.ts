@@ -228,6 +228,21 @@ for (const [name, mix] of Object.entries(mixes)) {
           expect(yield* stockOf(gift.id)).toBe(5)
         }))
 
+      it.effect("places and cancels at the same time on one product without deadlock or lost stock", () =>
+        Effect.gen(function*() {
+          const orders = yield* OrderService
+          const { product, site } = yield* world
+          const gift = yield* product({ availableQuantity: 20 })
+          const placed = yield* Effect.forEach(Array.from({ length: 10 }, () => orders.create(order(site.id, [{ productId: gift.id }]))), (o) => o)
+          // Cancelling takes the order's lock, then the product's; placing must take them in the same order.
+          yield* Effect.all([
+            ...placed.map((o) => orders.changeStatus(o.id, { status: "cancelled" })),
+            ...Array.from({ length: 10 }, () => orders.create(order(site.id, [{ productId: gift.id }])))
+          ], { concurrency: "unbounded" })
+          expect(yield* stockOf(gift.id)).toBe(10)
+          expect((yield* orders.stats({ siteId: site.id }))).toMatchObject({ total: 20, pending: 10, cancelled: 10 })
+        }))
+
       it.effect("deleting hides the order, puts an open order's stock back, and frees what it referenced", () =>
         Effect.gen(function*() {
           const orders = yield* OrderService
