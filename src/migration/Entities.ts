@@ -1,0 +1,380 @@
+/**
+ * What the engine knows of each migrated entity: its one legacy decoder (the KV layer's codec),
+ * its references (required parents reject an orphan, optional ones are nulled when dangling),
+ * and how its PostgreSQL layer takes imported records. The copy loop in `Engine` is the same for
+ * every entity; everything entity-specific is here.
+ */
+import { SqlClient } from "@effect/sql"
+import { Effect, Layer, Schema } from "effect"
+import { AppConfig } from "../Config.js"
+import { AdminUser } from "../domain/adminUsers/AdminUser.js"
+import { Brand } from "../domain/brands/Brand.js"
+import { Catalog } from "../domain/catalogs/Catalog.js"
+import { Client } from "../domain/clients/Client.js"
+import { Employee } from "../domain/employees/Employee.js"
+import type { Conflict, StorageUnavailable } from "../domain/Errors.js"
+import { Order } from "../domain/orders/Order.js"
+import { Product } from "../domain/products/Product.js"
+import { GiftAssignment } from "../domain/siteCatalog/GiftAssignment.js"
+import { GiftConfig } from "../domain/siteCatalog/GiftConfig.js"
+import { SiteCatalog } from "../domain/siteCatalog/SiteCatalog.js"
+import { Site } from "../domain/sites/Site.js"
+import * as AdminUserLegacy from "../persistence/adminUsers/AdminUserLegacy.js"
+import * as BrandLegacy from "../persistence/brands/BrandLegacy.js"
+import { BrandRepo } from "../persistence/brands/BrandRepo.js"
+import * as BrandRepoPg from "../persistence/brands/BrandRepoPg.js"
+import * as CatalogLegacy from "../persistence/catalogs/CatalogLegacy.js"
+import { CatalogRepo } from "../persistence/catalogs/CatalogRepo.js"
+import * as CatalogRepoPg from "../persistence/catalogs/CatalogRepoPg.js"
+import * as ClientLegacy from "../persistence/clients/ClientLegacy.js"
+import { ClientRepo } from "../persistence/clients/ClientRepo.js"
+import * as ClientRepoPg from "../persistence/clients/ClientRepoPg.js"
+import * as EmployeeLegacy from "../persistence/employees/EmployeeLegacy.js"
+import { EmployeeRepo } from "../persistence/employees/EmployeeRepo.js"
+import * as EmployeeRepoPg from "../persistence/employees/EmployeeRepoPg.js"
+import type { Codec, Copy } from "../persistence/kv/KvCollection.js"
+import type { Json } from "../persistence/legacy/Legacy.js"
+import * as OrderLegacy from "../persistence/orders/OrderLegacy.js"
+import { OrderRepo } from "../persistence/orders/OrderRepo.js"
+import * as OrderRepoPg from "../persistence/orders/OrderRepoPg.js"
+import * as PgTable from "../persistence/pg/PgTable.js"
+import { orUnavailable } from "../persistence/pg/SqlErrors.js"
+import * as ProductLegacy from "../persistence/products/ProductLegacy.js"
+import { ProductRepo } from "../persistence/products/ProductRepo.js"
+import * as ProductRepoPg from "../persistence/products/ProductRepoPg.js"
+import * as GiftAssignmentLegacy from "../persistence/siteCatalog/GiftAssignmentLegacy.js"
+import * as GiftConfigLegacy from "../persistence/siteCatalog/GiftConfigLegacy.js"
+import { GiftConfigRepo } from "../persistence/siteCatalog/GiftConfigRepo.js"
+import * as GiftConfigRepoPg from "../persistence/siteCatalog/GiftConfigRepoPg.js"
+import * as SiteCatalogLegacy from "../persistence/siteCatalog/SiteCatalogLegacy.js"
+import { SiteCatalogRepo } from "../persistence/siteCatalog/SiteCatalogRepo.js"
+import * as SiteCatalogRepoPg from "../persistence/siteCatalog/SiteCatalogRepoPg.js"
+import * as SiteLegacy from "../persistence/sites/SiteLegacy.js"
+import { SiteRepo } from "../persistence/sites/SiteRepo.js"
+import * as SiteRepoPg from "../persistence/sites/SiteRepoPg.js"
+import type { MigratedEntity } from "./Keys.js"
+
+/** A record as staged: the domain value encoded to JSON (its references rewritten in place). */
+export type Staged = { [key: string]: Json }
+
+/** One reference of a record to a record of another entity. */
+export interface Ref {
+  readonly entity: MigratedEntity
+  /** Where the referenced legacy id is unique ("" for globally unique ids). */
+  readonly scope: string
+  readonly name: string
+  /** The reason code of an orphan, for a required parent; `null` for an optional reference. */
+  readonly orphan: string | null
+  /** The reference's name in reports of dangling references (`catalog_id`). */
+  readonly column: string
+  /** Rewrites the reference: to the parent's canonical legacy id, or to null when dangling. */
+  readonly set: (record: Staged, value: string | null) => void
+}
+
+/** A merged record ready for its PostgreSQL layer. */
+export interface Migrated<A> {
+  readonly legacyId: string
+  readonly aliases: ReadonlyArray<string>
+  readonly scope: string
+  readonly record: A
+}
+
+/** Decoding context: which client a site belongs to, by every name of the site. */
+export type SiteClients = ReadonlyMap<string, string>
+
+/** The PostgreSQL layers the engine writes through. */
+export type Targets =
+  | ClientRepo
+  | BrandRepo
+  | CatalogRepo
+  | SiteRepo
+  | ProductRepo
+  | SiteCatalogRepo
+  | GiftConfigRepo
+  | EmployeeRepo
+  | OrderRepo
+  | SqlClient.SqlClient
+  | AppConfig
+
+export interface EntitySpec<A = any> {
+  readonly name: MigratedEntity
+  /** The domain model; staged records are its JSON encoding. */
+  readonly schema: Schema.Schema<A, any>
+  readonly codec: Codec<A, any>
+  /** Whether decoding needs to know sites' clients (records found under a site only). */
+  readonly needsSiteClients: boolean
+  /** The identity of a row the decoder rejected (rule R3), for merging it with its other copies. */
+  readonly rejectedIdentity?: (key: string, value: Record<string, unknown> | undefined) => string | undefined
+  /** The record's references, in the order they are checked (own defects come before them). */
+  readonly refs: (record: Staged, key: string) => ReadonlyArray<Ref>
+  /** Where the record's legacy id is unique ("" for globally unique ids). */
+  readonly scope: (record: Staged) => string
+  /** Writes records through the entity's PostgreSQL layer; existing ones are replaced. */
+  readonly write: (records: ReadonlyArray<Migrated<A>>) => Effect.Effect<void, Conflict | StorageUnavailable, Targets>
+}
+
+const str = (value: Json | undefined): string | null => (typeof value === "string" && value !== "" ? value : null)
+
+/** A reference held in one top-level field. */
+const field = (
+  record: Staged,
+  entity: MigratedEntity,
+  name: string,
+  options: { readonly orphan: string | null; readonly column: string; readonly scope?: string }
+): ReadonlyArray<Ref> => {
+  const value = str(record[name])
+  if (value === null) return []
+  return [{
+    entity,
+    scope: options.scope ?? "",
+    name: value,
+    orphan: options.orphan,
+    column: options.column,
+    set: (r, v) => {
+      r[name] = v
+    }
+  }]
+}
+
+/** Sets `siteId` on a record and on every nested object that carries one (site catalogues). */
+const setSiteEverywhere = (record: Staged, value: string | null) => {
+  record.siteId = value
+  for (const list of Object.values(record)) {
+    if (!Array.isArray(list)) continue
+    for (const item of list) {
+      if (typeof item === "object" && item !== null && !Array.isArray(item) && "siteId" in item) {
+        ;(item as Staged).siteId = value
+      }
+    }
+  }
+}
+
+const noScope = () => ""
+
+export const client: EntitySpec<Client> = {
+  name: "client",
+  schema: Client,
+  codec: ClientLegacy.codec,
+  needsSiteClients: false,
+  refs: () => [],
+  scope: noScope,
+  write: (records) =>
+    Effect.flatMap(ClientRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, client: r.record }))))
+}
+
+export const brand: EntitySpec<Brand> = {
+  name: "brand",
+  schema: Brand,
+  codec: BrandLegacy.codec,
+  needsSiteClients: false,
+  refs: (record) => field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
+  scope: noScope,
+  write: (records) =>
+    Effect.flatMap(BrandRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, brand: r.record }))))
+}
+
+export const catalog: EntitySpec<Catalog> = {
+  name: "catalog",
+  schema: Catalog,
+  codec: CatalogLegacy.codec,
+  needsSiteClients: false,
+  refs: (record) => field(record, "client", "ownerId", { orphan: null, column: "owner_id" }),
+  scope: noScope,
+  write: (records) =>
+    Effect.flatMap(CatalogRepo, (repo) =>
+      repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, catalog: r.record }))))
+}
+
+export const site: EntitySpec<Site> = {
+  name: "site",
+  schema: Site,
+  codec: SiteLegacy.codec,
+  needsSiteClients: false,
+  refs: (record) => field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
+  scope: noScope,
+  write: (records) =>
+    Effect.flatMap(SiteRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, site: r.record }))))
+}
+
+export const product: EntitySpec<Product> = {
+  name: "product",
+  schema: Product,
+  codec: ProductLegacy.codec,
+  needsSiteClients: false,
+  refs: (record) => [
+    ...field(record, "catalog", "catalogId", { orphan: null, column: "catalog_id" }),
+    ...field(record, "site", "siteId", { orphan: null, column: "site_id" })
+  ],
+  scope: noScope,
+  write: (records) =>
+    Effect.flatMap(ProductRepo, (repo) =>
+      repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, product: r.record }))))
+}
+
+/** Keys whose last segment is the site id: `sites:<siteId>:catalog_config`, `site_configs:<siteId>`. */
+const siteOfConfigKey = (key: string) => {
+  const parts = key.split(":")
+  return parts[parts.length - 1] === "catalog_config" ? parts[parts.length - 2] : parts[parts.length - 1]
+}
+
+export const siteCatalogConfig: EntitySpec<SiteCatalog> = {
+  name: "site_catalog_config",
+  schema: SiteCatalog,
+  codec: SiteCatalogLegacy.codec,
+  needsSiteClients: false,
+  rejectedIdentity: (key) => siteOfConfigKey(key),
+  refs: (record) => {
+    const catalogs = Array.isArray(record.assignments) ? record.assignments : []
+    return [
+      { entity: "site", scope: "", name: String(record.siteId), orphan: "ORPHAN_SITE", column: "site_id", set: setSiteEverywhere },
+      ...catalogs.flatMap((assignment, index) => {
+        const id = str((assignment as Staged).catalogId)
+        return id === null ? [] : [{
+          entity: "catalog" as const,
+          scope: "",
+          name: id,
+          orphan: "ORPHAN_CATALOG",
+          column: "catalog_id",
+          set: (r: Staged, v: string | null) => {
+            ;((r.assignments as Array<Staged>)[index] as Staged).catalogId = v
+          }
+        }]
+      })
+    ]
+  },
+  scope: noScope,
+  write: (records) => Effect.flatMap(SiteCatalogRepo, (repo) => repo.importLegacy(records.map((r) => r.record)))
+}
+
+export const siteGiftConfig: EntitySpec<GiftConfig> = {
+  name: "site_gift_config",
+  schema: GiftConfig,
+  codec: GiftConfigLegacy.codec,
+  needsSiteClients: false,
+  rejectedIdentity: (key) => siteOfConfigKey(key),
+  refs: (record) => [{ entity: "site", scope: "", name: String(record.siteId), orphan: "ORPHAN_SITE", column: "site_id", set: setSiteEverywhere }],
+  scope: noScope,
+  write: (records) => Effect.flatMap(GiftConfigRepo, (repo) => repo.importLegacy(records.map((r) => r.record)))
+}
+
+/** Imported rows of the tables that have no repository yet (their domain services come later). */
+const importInto = <A extends { readonly createdAt: unknown }, I>(
+  table: string,
+  idMapEntity: string,
+  schema: Schema.Schema<A, I>,
+  rowOf: (record: A) => Record<string, unknown>,
+  arrayColumns?: ReadonlyArray<string>
+) =>
+(records: ReadonlyArray<Migrated<A>>) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const { environment } = yield* AppConfig
+    const rows = PgTable.make({ sql, table, entity: table, idMapEntity, schema, environment, ...(arrayColumns ? { arrayColumns } : {}) })
+    yield* orUnavailable(rows.importRecords(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, scope: r.scope, row: rowOf(r.record) }))))
+  })
+
+export const siteGiftAssignment: EntitySpec<GiftAssignment> = {
+  name: "site_gift_assignment",
+  schema: GiftAssignment,
+  codec: GiftAssignmentLegacy.codec,
+  needsSiteClients: false,
+  rejectedIdentity: (key) => {
+    const parts = key.split(":")
+    return parts.length >= 3 ? `${parts[parts.length - 2]}\u0000${parts[parts.length - 1]}` : undefined
+  },
+  refs: (record) => [
+    ...field(record, "site", "siteId", { orphan: "ORPHAN_SITE", column: "site_id" }),
+    ...field(record, "product", "productId", { orphan: "ORPHAN_PRODUCT", column: "product_id" })
+  ],
+  scope: noScope,
+  write: importInto("site_gift_assignments", "site_gift_assignment", GiftAssignment, (a) => ({ ...a }))
+}
+
+export const adminUser: EntitySpec<AdminUser> = {
+  name: "admin_user",
+  schema: AdminUser,
+  codec: AdminUserLegacy.codec,
+  needsSiteClients: false,
+  refs: () => [],
+  scope: noScope,
+  write: importInto("admin_users", "admin_user", AdminUser, ({ id: _id, legacyId: _legacyId, ...row }) => row, ["clientIds"])
+}
+
+/** Employees found under a site (`employee:<siteId>:…`, `employee:<id>`) need the site; the others their client. */
+const inSiteStore = (key: string) => key.startsWith("employee:")
+
+export const employee: EntitySpec<Employee> = {
+  name: "employee",
+  schema: Employee,
+  codec: EmployeeLegacy.codec,
+  needsSiteClients: true,
+  refs: (record, key) =>
+    inSiteStore(key)
+      ? field(record, "site", "siteId", { orphan: "ORPHAN_SITE", column: "site_id" })
+      : [
+        ...field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
+        ...field(record, "site", "siteId", { orphan: null, column: "site_id" })
+      ],
+  scope: (record) => String(record.clientId ?? ""),
+  write: (records) =>
+    Effect.flatMap(EmployeeRepo, (repo) =>
+      repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, scope: r.scope, employee: r.record }))))
+}
+
+export const order: EntitySpec<Order> = {
+  name: "order",
+  schema: Order,
+  codec: OrderLegacy.codec,
+  needsSiteClients: true,
+  refs: (record) => {
+    const items = Array.isArray(record.items) ? (record.items as Array<Staged>) : []
+    const products = [...new Set([str(record.productId), ...items.map((i) => str(i.productId))].filter((p) => p !== null))]
+    return [
+      ...field(record, "site", "siteId", { orphan: "ORPHAN_SITE", column: "site_id" }),
+      ...products.map((name): Ref => ({
+        entity: "product",
+        scope: "",
+        name,
+        orphan: null,
+        column: "product_id",
+        set: (r, v) => {
+          if (r.productId === name) r.productId = v
+          for (const item of Array.isArray(r.items) ? (r.items as Array<Staged>) : []) if (item.productId === name) item.productId = v
+        }
+      }))
+    ]
+  },
+  scope: noScope,
+  write: (records) =>
+    Effect.flatMap(OrderRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, order: r.record }))))
+}
+
+/** Every migrated entity, in dependency order. */
+export const Specs: { readonly [E in MigratedEntity]: EntitySpec } = {
+  client,
+  brand,
+  catalog,
+  site,
+  product,
+  site_catalog_config: siteCatalogConfig,
+  site_gift_config: siteGiftConfig,
+  site_gift_assignment: siteGiftAssignment,
+  admin_user: adminUser,
+  employee,
+  order
+}
+
+/** The PostgreSQL layers of every migrated entity (for the environment in `AppConfig`). */
+export const targetsLayer = Layer.mergeAll(
+  ClientRepoPg.layer,
+  BrandRepoPg.layer,
+  CatalogRepoPg.layer,
+  SiteRepoPg.layer,
+  ProductRepoPg.layer,
+  SiteCatalogRepoPg.layer,
+  GiftConfigRepoPg.layer,
+  EmployeeRepoPg.layer,
+  OrderRepoPg.layer
+)
+
+export type { Copy }

@@ -1,0 +1,90 @@
+/**
+ * Reading migrated records back from the PostgreSQL tables in the manifest's field names
+ * (`legacy_id`, `client_legacy_id`, …), to compare with the fixture's spot checks.
+ */
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import type { SpotCheck } from "../support/fixture.js"
+
+type Fields = Record<string, unknown>
+
+/** Result rows come back camelCased; the manifest names fields in snake_case. */
+const snake = (row: Fields | null): Fields | null =>
+  row === null ? null : Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]))
+
+const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value)
+const money = (value: unknown) => (value === null || value === undefined ? null : Number(value))
+
+/** The names of a row in the id map: every legacy id that ever named it, sorted. */
+const legacyIds = (sql: SqlClient.SqlClient, entity: string, id: string) =>
+  Effect.map(
+    sql<{ legacyId: string }>`select legacy_id from id_map where entity = ${entity} and target_id = ${id}::uuid order by legacy_id`,
+    (rows) => rows.map((r) => r.legacyId)
+  )
+
+/** The spot-checked record as migrated, in the manifest's field names; `null` when it is not there. */
+export const spotCheckFields = (check: SpotCheck): Effect.Effect<Fields | null, unknown, SqlClient.SqlClient> =>
+  Effect.map(rawFields(check), snake)
+
+const rawFields = (check: SpotCheck): Effect.Effect<Fields | null, unknown, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const env = check.environment
+    const f = (check.expect.fields ?? {}) as Record<string, unknown>
+    const legacyId = String(f.legacy_id ?? (f.legacy_ids as ReadonlyArray<string> | undefined)?.[0] ?? "")
+    const first = <A>(rows: ReadonlyArray<A>) => (rows.length > 0 ? rows[0]! : null)
+    switch (check.entity) {
+      case "client":
+        return first(yield* sql<Fields>`select legacy_id, environment, name, contact_email, status from clients
+          where environment = ${env} and legacy_id = ${legacyId}`)
+      case "site":
+        return first(yield* sql<Fields>`select legacy_id, environment, client_id as client_legacy_id, name, slug, status from sites
+          where environment = ${env} and legacy_id = ${legacyId}`)
+      case "catalog":
+        return first(yield* sql<Fields>`select legacy_id, name, type, status from catalogs
+          where environment = ${env} and legacy_id = ${legacyId}`)
+      case "product": {
+        const row = first(yield* sql<Fields>`select legacy_id, name, sku, price, status, deleted_at is not null as deleted,
+            catalog_id as catalog_legacy_id, site_id as site_legacy_id from products
+          where environment = ${env} and legacy_id = ${legacyId}`)
+        return row === null ? null : { ...row, price: money(row.price) }
+      }
+      case "site_gift_config":
+        return first(yield* sql<Fields>`select site_id as site_legacy_id, assignment_strategy,
+            selected_product_ids as selected_product_legacy_ids from site_gift_configs
+          where environment = ${env} and site_id = ${String(f.site_legacy_id)}`)
+      case "site_catalog_config":
+        return first(yield* sql<Fields>`select site_id as site_legacy_id, catalog_id as catalog_legacy_id from site_catalog_assignments
+          where site_id = ${String(f.site_legacy_id)}`)
+      case "site_gift_assignment":
+        return first(yield* sql<Fields>`select site_id as site_legacy_id, product_id as product_legacy_id from site_gift_assignments
+          where environment = ${env} and site_id = ${String(f.site_legacy_id)} and product_id = ${String(f.product_legacy_id)}`)
+      case "employee": {
+        const row = first(yield* sql<Fields & { id: string }>`select id, client_id as client_legacy_id, site_id as site_legacy_id,
+            email, employee_id as employee_number, serial_card_number as serial_card,
+            concat_ws(' ', first_name, last_name) as full_name, status from employees
+          where environment = ${env} and client_id = ${String(f.client_legacy_id)}
+            and id in (select target_id from id_map where entity = 'employee' and legacy_id = ${legacyId})`)
+        if (row === null) return null
+        const { id, ...fields } = row
+        return { ...fields, legacyIds: yield* legacyIds(sql, "employee", id) }
+      }
+      case "order": {
+        const row = first(yield* sql<Fields>`select legacy_id, order_number, site_id as site_legacy_id,
+            customer_email as employee_email, product_id as product_legacy_id,
+            coalesce((items->0->>'quantity')::int, quantity) as quantity, total_amount as total, status, created_at,
+            deleted_at is not null as deleted from orders
+          where environment = ${env} and legacy_id = ${legacyId}`)
+        return row === null ? null : { ...row, total: money(row.total), createdAt: iso(row.createdAt) }
+      }
+      case "admin_user": {
+        const row = first(yield* sql<Fields & { id: string }>`select id, email, role from admin_users
+          where environment = ${env} and id in (select target_id from id_map where entity = 'admin_user' and legacy_id = ${legacyId})`)
+        if (row === null) return null
+        const { id, ...fields } = row
+        return { ...fields, legacyIds: yield* legacyIds(sql, "admin_user", id) }
+      }
+      default:
+        return null
+    }
+  })
