@@ -28,6 +28,9 @@ const statements = [
   // 0001's admin table had one name field and client access as JSON; nothing wrote to it yet.
   `drop table admin_users`,
 
+  // Legacy gift configurations often carry no timestamps; imported ones keep that, as on KV.
+  `alter table site_gift_configs alter column created_at drop not null, alter column updated_at drop not null`,
+
   `create table admin_users (
     id uuid primary key default gen_random_uuid(),
     legacy_id text,

@@ -4,12 +4,13 @@
  */
 import { Command, Options } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Cause, ConfigError, Console, Effect, Layer, Logger, Option } from "effect"
+import { Cause, ConfigError, Console, Effect, Exit, Layer, Logger, Option } from "effect"
 import * as AppConfigModule from "../Config.js"
 import { AppConfig } from "../Config.js"
 import { listen } from "../http/Server.js"
 import { Database, layer as DatabaseLive, migrate } from "../persistence/pg/Database.js"
 import * as Storage from "../persistence/Storage.js"
+import * as MigrationCli from "../migration/Cli.js"
 import { seed } from "../seed/Seed.js"
 
 /**
@@ -60,6 +61,18 @@ const serve = Command.make("serve", { port: portOption }, ({ port }) =>
     })
   )).pipe(Command.withDescription("Run the HTTP API (starts an embedded PostgreSQL unless DATABASE_URL is set)"))
 
+const migrateData = Command.make("data", MigrationCli.options, (args) =>
+  withApp(Effect.zipRight(runMigrations, MigrationCli.data(args)))
+).pipe(Command.withDescription("Copy the legacy store's records into the PostgreSQL tables (resumable, with a report)"))
+
+const migrateVerify = Command.make("verify", MigrationCli.verifyOptions, (args) =>
+  withApp(Effect.zipRight(runMigrations, MigrationCli.verify(args)))
+).pipe(Command.withDescription("Compare every migrated record with its source, field by field; exit 1 on any difference"))
+
+const migrateStatus = Command.make("status", {}, () => withApp(Effect.zipRight(runMigrations, MigrationCli.status))).pipe(
+  Command.withDescription("Migration runs, their state and per-entity progress")
+)
+
 const migrateCommand = Command.make("migrate", {}, () =>
   withApp(
     Effect.gen(function*() {
@@ -70,7 +83,10 @@ const migrateCommand = Command.make("migrate", {}, () =>
           : `Applied ${applied.length} migration${applied.length === 1 ? "" : "s"}: ${applied.join(", ")}`
       )
     })
-  )).pipe(Command.withDescription("Apply pending schema migrations and print what was applied"))
+  )).pipe(
+  Command.withDescription("Apply pending schema migrations and print what was applied; subcommands move legacy data"),
+  Command.withSubcommands([migrateData, migrateVerify, migrateStatus])
+)
 
 const seedCommand = Command.make("seed", {}, () =>
   withApp(
@@ -107,5 +123,15 @@ const explain = (cause: Cause.Cause<unknown>): string => {
 cli(process.argv).pipe(
   Effect.provide(NodeContext.layer),
   Effect.tapErrorCause((cause) => (Cause.isInterruptedOnly(cause) ? Effect.void : Console.error(explain(cause)))),
-  (program) => NodeRuntime.runMain(program, { disableErrorReporting: true, disablePrettyLogger: true })
+  (program) =>
+    NodeRuntime.runMain(program, {
+      disableErrorReporting: true,
+      disablePrettyLogger: true,
+      // A command may end with its own exit code (the migration's 1 for --strict, 2 for an incomplete run).
+      teardown: (exit, onExit) => {
+        if (Exit.isSuccess(exit) || Cause.isInterruptedOnly(exit.cause)) return onExit(Exit.isSuccess(exit) ? 0 : 130)
+        const failure = Cause.failureOption(exit.cause)
+        onExit(Option.isSome(failure) && failure.value instanceof MigrationCli.CliExit ? failure.value.code : 1)
+      }
+    })
 )

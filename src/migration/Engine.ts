@@ -64,18 +64,41 @@ export interface PendingReport {
   readonly pending: true
 }
 
+/** A migrated entity this run was not asked to write. */
+export interface NotSelectedReport {
+  readonly rows: number
+  readonly selected: false
+}
+
 export interface Report {
   readonly runId: string
   readonly env: Environment
   readonly dryRun: boolean
   readonly source: string
   readonly now: string
-  readonly entities: Record<string, EntityReport | PendingReport>
+  readonly entities: Record<string, EntityReport | PendingReport | NotSelectedReport>
   readonly skipped: { readonly rows: number; readonly byReason: Record<string, number> }
   /** Rows of the other environment: left for a run with that `--env`. */
   readonly otherEnvironment: { readonly rows: number }
   readonly totals: { readonly rows: number }
   readonly durationMs: number
+}
+
+/** What `verify` found for one entity: every migrated record compared with its source, field by field. */
+export interface VerifyEntity {
+  checked: number
+  matched: number
+  /** Records whose PostgreSQL row differs from the source: the source key and the fields that differ. */
+  readonly mismatched: Array<{ readonly key: string; readonly legacyId: string; readonly fields: ReadonlyArray<string> }>
+  /** Records the source has (valid) that PostgreSQL does not. */
+  readonly missing: Array<{ readonly key: string; readonly legacyId: string }>
+}
+
+export interface VerifyReport {
+  readonly env: Environment
+  readonly source: string
+  readonly entities: Record<string, VerifyEntity>
+  readonly ok: boolean
 }
 
 /** What a run tells whoever watches it. */
@@ -181,6 +204,13 @@ const fromStaged = (value: unknown): unknown => {
   }
   return value
 }
+
+/** JSON with object keys sorted: documents compare equal whatever order a jsonb column returned. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "object" && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v)
 
 const hashOf = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("base64url")
 
@@ -570,6 +600,37 @@ export const make = Effect.gen(function*() {
           hash = excluded.hash, updated_by = excluded.updated_by, updated_at = now()`
     })
 
+  /** Compares each valid record with what its PostgreSQL layer reads back (verify). */
+  const compare = (
+    run: { environment: Environment; targets: Context.Context<Targets> },
+    spec: EntitySpec,
+    outcomes: ReadonlyArray<Outcome>,
+    result: VerifyEntity
+  ) =>
+    Effect.gen(function*() {
+      const valid = outcomes.filter((o) => o.status === "valid")
+      if (valid.length === 0) return
+      const found = yield* Effect.provide(spec.readPg(valid.map((o) => ({ legacyId: o.legacyId, scope: o.scope }))), run.targets)
+      const byKey = new Map(found.map((f) => [`${f.scope}\u001f${f.legacyId}`, f.record]))
+      const encode = Schema.encodeSync(spec.schema)
+      const decode = Schema.decodeUnknownSync(spec.schema)
+      for (const o of valid) {
+        result.checked++
+        const actual = byKey.get(`${o.scope}\u001f${o.legacyId}`)
+        if (actual === undefined) {
+          result.missing.push({ key: o.key, legacyId: o.legacyId })
+          continue
+        }
+        const expected = toStaged(encode(decode(fromStaged(o.record)))) as Record<string, unknown>
+        const got = toStaged(encode(actual)) as Record<string, unknown>
+        const fields = [...new Set([...Object.keys(expected), ...Object.keys(got)])].filter((f) =>
+          f !== "id" && f !== "legacyId" && canonical(expected[f] ?? null) !== canonical(got[f] ?? null)
+        )
+        if (fields.length === 0) result.matched++
+        else result.mismatched.push({ key: o.key, legacyId: o.legacyId, fields })
+      }
+    })
+
   const saveOutcomes = (runId: string, entity: string, outcomes: ReadonlyArray<Outcome>) =>
     outcomes.length === 0 ? Effect.void : Effect.zipRight(
       sql`insert into migration_outcomes (run_id, entity, identity, key, copies, status, reason, detail, orphan, legacy_id, scope,
@@ -599,7 +660,7 @@ export const make = Effect.gen(function*() {
     run: { id: string; environment: Environment; batchSize: number; targets: Context.Context<Targets> },
     spec: EntitySpec,
     step: StepRow,
-    write: boolean,
+    action: { readonly _tag: "write" } | { readonly _tag: "verify"; readonly result: VerifyEntity } | { readonly _tag: "none" },
     hooks: Hooks
   ) =>
     Effect.gen(function*() {
@@ -617,7 +678,8 @@ export const make = Effect.gen(function*() {
         yield* sql.withTransaction(
           Effect.gen(function*() {
             const outcomes = yield* judge(run.id, spec, batch)
-            if (write) yield* writeChanged(run, spec, outcomes)
+            if (action._tag === "write") yield* writeChanged(run, spec, outcomes)
+            if (action._tag === "verify") yield* compare(run, spec, outcomes, action.result)
             yield* saveOutcomes(run.id, spec.name, outcomes)
             yield* saveStep(run.id, stepName, { position: next, processed, done, total })
           })
@@ -665,7 +727,7 @@ export const make = Effect.gen(function*() {
         select entity, w as name, count(*)::int as n from migration_outcomes, unnest(warnings) as w
         where run_id = ${run.id} and status = 'valid' group by entity, w`
 
-      const entities: Record<string, EntityReport | PendingReport> = {}
+      const entities: Record<string, EntityReport | PendingReport | NotSelectedReport> = {}
       for (const entity of selected) {
         const s = summary.find((r) => r.entity === entity)
         const rejectReasons: Record<string, number> = {}
@@ -700,9 +762,7 @@ export const make = Effect.gen(function*() {
       // Entities not migrated by this run are still counted: nothing is dropped silently.
       for (const [entity, rows] of Object.entries(stats.rows).sort(([a], [b]) => (a < b ? -1 : 1))) {
         if (entity in entities) continue
-        entities[entity] = isMigrated(entity as EntityName)
-          ? { rows, pending: true }
-          : { rows, pending: true }
+        entities[entity] = isMigrated(entity as EntityName) ? { rows, selected: false } : { rows, pending: true }
       }
       const skippedRows = Object.values(stats.skipped).reduce((a, b) => a + b, 0)
       const entityRows = Object.values(stats.rows).reduce((a, b) => a + b, 0)
@@ -739,7 +799,13 @@ export const make = Effect.gen(function*() {
   // -------------------------------------------------------------------------------------------
   // A whole run
 
-  const execute = (run: RunRow, source: Source, hooks: Hooks, finish: (report: Report) => Effect.Effect<void>) =>
+  const execute = (
+    run: RunRow,
+    source: Source,
+    hooks: Hooks,
+    finish: (report: Report) => Effect.Effect<void>,
+    verification?: Record<string, VerifyEntity>
+  ) =>
     Effect.gen(function*() {
       if (run.source !== source.description) {
         return yield* new MigrationError({
@@ -761,7 +827,14 @@ export const make = Effect.gen(function*() {
         const [phase, name] = step.step.split(":") as ["decode" | "write", MigratedEntity]
         const spec = Specs[name]
         if (phase === "decode") yield* decodeStep(ctx, spec, step, hooks)
-        else yield* writeStep(ctx, spec, step, selected.includes(name), hooks)
+        else {
+          const action = !selected.includes(name)
+            ? { _tag: "none" as const }
+            : verification !== undefined
+            ? { _tag: "verify" as const, result: (verification[name] ??= { checked: 0, matched: 0, mismatched: [], missing: [] }) }
+            : { _tag: "write" as const }
+          yield* writeStep(ctx, spec, step, action, hooks)
+        }
       }
       const finishedAt = yield* DateTime.now
       const result = yield* report(run, DateTime.toEpochMillis(finishedAt) - run.startedAt.getTime())
@@ -795,6 +868,28 @@ export const make = Effect.gen(function*() {
     )
   }
 
+  /**
+   * Compares every record the source would migrate with what PostgreSQL holds, field by field:
+   * the run of `start` without writing, inside a transaction that is rolled back.
+   */
+  const verify = (source: Source, options: Omit<RunOptions, "dryRun">, hooks: Hooks = silent) => {
+    const entities: Record<string, VerifyEntity> = {}
+    for (const e of options.entities) entities[e] = { checked: 0, matched: 0, mismatched: [], missing: [] }
+    const body = Effect.gen(function*() {
+      const id = yield* createRun(source, { ...options, dryRun: true }, needed(options.entities))
+      return yield* execute(yield* loadRun(id), source, hooks, () => Effect.void, entities)
+    })
+    return sql.withTransaction(Effect.flatMap(body, (report) => Effect.fail(new DryRunDone({ report })))).pipe(
+      Effect.catchTag("DryRunDone", () =>
+        Effect.succeed<VerifyReport>({
+          env: options.environment,
+          source: source.description,
+          entities,
+          ok: Object.values(entities).every((e) => e.mismatched.length === 0 && e.missing.length === 0)
+        }))
+    )
+  }
+
   /** Continues the latest unfinished run from its last committed batch. */
   const resume = (source: Source, hooks: Hooks = silent, finish: (report: Report) => Effect.Effect<void> = () => Effect.void) =>
     Effect.gen(function*() {
@@ -808,7 +903,7 @@ export const make = Effect.gen(function*() {
     sql`update migration_runs set status = 'failed', error = ${message}, updated_at = now()
       where command = 'data' and status = 'running'`.pipe(Effect.asVoid)
 
-  return { start, resume, fail, rejects, needed }
+  return { start, resume, verify, fail, rejects, needed }
 })
 
 export interface RejectLine {

@@ -5,8 +5,8 @@
  * every entity; everything entity-specific is here.
  */
 import { SqlClient } from "@effect/sql"
-import { Effect, Layer, Schema } from "effect"
-import { AppConfig } from "../Config.js"
+import { Effect, Layer, Option, Schema } from "effect"
+import { AppConfig, type Environment } from "../Config.js"
 import { AdminUser } from "../domain/adminUsers/AdminUser.js"
 import { Brand } from "../domain/brands/Brand.js"
 import { Catalog } from "../domain/catalogs/Catalog.js"
@@ -79,6 +79,16 @@ export interface Migrated<A> {
   readonly record: A
 }
 
+/** A record's legacy id within its scope. */
+export interface Key {
+  readonly legacyId: string
+  readonly scope: string
+}
+
+export interface Found<A> extends Key {
+  readonly record: A
+}
+
 /** Decoding context: which client a site belongs to, by every name of the site. */
 export type SiteClients = ReadonlyMap<string, string>
 
@@ -109,6 +119,8 @@ export interface EntitySpec<A = any> {
   readonly refs: (record: Staged, key: string) => ReadonlyArray<Ref>
   /** Where the record's legacy id is unique ("" for globally unique ids). */
   readonly scope: (record: Staged) => string
+  /** The migrated records named by these legacy ids, as the PostgreSQL layer reads them back. */
+  readonly readPg: (keys: ReadonlyArray<Key>) => Effect.Effect<ReadonlyArray<Found<A>>, StorageUnavailable, Targets>
   /** Writes records through the entity's PostgreSQL layer; existing ones are replaced. */
   readonly write: (records: ReadonlyArray<Migrated<A>>) => Effect.Effect<void, Conflict | StorageUnavailable, Targets>
 }
@@ -151,10 +163,36 @@ const setSiteEverywhere = (record: Staged, value: string | null) => {
 
 const noScope = () => ""
 
+/** Rows of a table by legacy id, through the table definition its repository uses. */
+const fromTable = <A>(
+  tableOf: (sql: SqlClient.SqlClient, environment: Environment) => PgTable.PgTable<A, any>,
+  scopeOf: (record: A) => string = noScope,
+  legacyIdOf: (record: A) => string = (record) => (record as { readonly legacyId?: string | null }).legacyId ?? ""
+) =>
+(keys: ReadonlyArray<Key>) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const { environment } = yield* AppConfig
+    const table = tableOf(sql, environment)
+    const rows = yield* orUnavailable(table.rows(sql`select * from ${table.table}
+      where environment = ${environment} and legacy_id = any(${[...new Set(keys.map((k) => k.legacyId))]}::text[])`))
+    return rows.map((record): Found<A> => ({ legacyId: legacyIdOf(record), scope: scopeOf(record), record }))
+  })
+
+/** The site configurations (catalogue, gift config) of the keys' sites, through their repositories. */
+const perSite = <A>(get: (site: ReadonlyArray<string>) => Effect.Effect<Option.Option<A>, StorageUnavailable, Targets>) =>
+(keys: ReadonlyArray<Key>) =>
+  Effect.map(
+    Effect.forEach(keys, (key) =>
+      Effect.map(get([key.legacyId]), (found) => Option.toArray(Option.map(found, (record): Found<A> => ({ legacyId: key.legacyId, scope: "", record }))))),
+    (all) => all.flat()
+  )
+
 export const client: EntitySpec<Client> = {
   name: "client",
   schema: Client,
   codec: ClientLegacy.codec,
+  readPg: fromTable(ClientRepoPg.table),
   needsSiteClients: false,
   refs: () => [],
   scope: noScope,
@@ -166,6 +204,7 @@ export const brand: EntitySpec<Brand> = {
   name: "brand",
   schema: Brand,
   codec: BrandLegacy.codec,
+  readPg: fromTable(BrandRepoPg.table),
   needsSiteClients: false,
   refs: (record) => field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
   scope: noScope,
@@ -177,6 +216,7 @@ export const catalog: EntitySpec<Catalog> = {
   name: "catalog",
   schema: Catalog,
   codec: CatalogLegacy.codec,
+  readPg: fromTable(CatalogRepoPg.table),
   needsSiteClients: false,
   refs: (record) => field(record, "client", "ownerId", { orphan: null, column: "owner_id" }),
   scope: noScope,
@@ -189,6 +229,7 @@ export const site: EntitySpec<Site> = {
   name: "site",
   schema: Site,
   codec: SiteLegacy.codec,
+  readPg: fromTable(SiteRepoPg.table),
   needsSiteClients: false,
   refs: (record) => field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
   scope: noScope,
@@ -200,6 +241,7 @@ export const product: EntitySpec<Product> = {
   name: "product",
   schema: Product,
   codec: ProductLegacy.codec,
+  readPg: fromTable(ProductRepoPg.table),
   needsSiteClients: false,
   refs: (record) => [
     ...field(record, "catalog", "catalogId", { orphan: null, column: "catalog_id" }),
@@ -221,6 +263,10 @@ export const siteCatalogConfig: EntitySpec<SiteCatalog> = {
   name: "site_catalog_config",
   schema: SiteCatalog,
   codec: SiteCatalogLegacy.codec,
+  readPg: perSite((site) =>
+    Effect.flatMap(SiteCatalogRepo, (repo) =>
+      Effect.map(repo.get(site), (c) =>
+        c.assignments.length + c.priceOverrides.length + c.exclusions.length > 0 ? Option.some(c) : Option.none()))),
   needsSiteClients: false,
   rejectedIdentity: (key) => siteOfConfigKey(key),
   refs: (record) => {
@@ -250,12 +296,27 @@ export const siteGiftConfig: EntitySpec<GiftConfig> = {
   name: "site_gift_config",
   schema: GiftConfig,
   codec: GiftConfigLegacy.codec,
+  readPg: perSite((site) => Effect.flatMap(GiftConfigRepo, (repo) => repo.get(site))),
   needsSiteClients: false,
   rejectedIdentity: (key) => siteOfConfigKey(key),
   refs: (record) => [{ entity: "site", scope: "", name: String(record.siteId), orphan: "ORPHAN_SITE", column: "site_id", set: setSiteEverywhere }],
   scope: noScope,
   write: (records) => Effect.flatMap(GiftConfigRepo, (repo) => repo.importLegacy(records.map((r) => r.record)))
 }
+
+const assignmentsTable = (sql: SqlClient.SqlClient, environment: Environment) =>
+  PgTable.make({
+    sql,
+    table: "site_gift_assignments",
+    entity: "Site gift assignment",
+    idMapEntity: "site_gift_assignment",
+    schema: GiftAssignment,
+    environment,
+    fromRow: (row) => row
+  })
+
+const adminUsersTable = (sql: SqlClient.SqlClient, environment: Environment) =>
+  PgTable.make({ sql, table: "admin_users", entity: "Admin user", idMapEntity: "admin_user", schema: AdminUser, environment, arrayColumns: ["clientIds"] })
 
 /** Imported rows of the tables that have no repository yet (their domain services come later). */
 const importInto = <A extends { readonly createdAt: unknown }, I>(
@@ -277,6 +338,7 @@ export const siteGiftAssignment: EntitySpec<GiftAssignment> = {
   name: "site_gift_assignment",
   schema: GiftAssignment,
   codec: GiftAssignmentLegacy.codec,
+  readPg: fromTable(assignmentsTable, noScope, (a) => `${a.siteId}:${a.productId}`),
   needsSiteClients: false,
   rejectedIdentity: (key) => {
     const parts = key.split(":")
@@ -294,6 +356,7 @@ export const adminUser: EntitySpec<AdminUser> = {
   name: "admin_user",
   schema: AdminUser,
   codec: AdminUserLegacy.codec,
+  readPg: fromTable(adminUsersTable),
   needsSiteClients: false,
   refs: () => [],
   scope: noScope,
@@ -307,6 +370,7 @@ export const employee: EntitySpec<Employee> = {
   name: "employee",
   schema: Employee,
   codec: EmployeeLegacy.codec,
+  readPg: fromTable(EmployeeRepoPg.table, (e) => e.clientId),
   needsSiteClients: true,
   refs: (record, key) =>
     inSiteStore(key)
@@ -325,6 +389,7 @@ export const order: EntitySpec<Order> = {
   name: "order",
   schema: Order,
   codec: OrderLegacy.codec,
+  readPg: fromTable(OrderRepoPg.table),
   needsSiteClients: true,
   refs: (record) => {
     const items = Array.isArray(record.items) ? (record.items as Array<Staged>) : []

@@ -38,7 +38,7 @@ export class AdminUser extends Schema.Class<AdminUser>("AdminUser")({
   /** The clients this administrator may manage; empty: all of them. */
   clientIds: Schema.Array(EntityId),
   requirePasswordChange: Schema.Boolean,
-  lastLoginAt: Schema.NullOr(Schema.DateTimeUtc),
-  createdAt: Schema.DateTimeUtc,
-  updatedAt: Schema.DateTimeUtc
+  lastLoginAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  createdAt: Schema.DateTimeUtcFromDate,
+  updatedAt: Schema.DateTimeUtcFromDate
 }) {}

@@ -14,6 +14,6 @@ export class GiftAssignment extends Schema.Class<GiftAssignment>("GiftAssignment
   priority: Schema.optionalWith(Schema.Int, { default: () => 0 }),
   /** How many of the gift the site may hand out; null: no limit. */
   quantityLimit: Schema.NullOr(Schema.NonNegativeInt),
-  createdAt: Schema.DateTimeUtc,
-  updatedAt: Schema.DateTimeUtc
+  createdAt: Schema.DateTimeUtcFromDate,
+  updatedAt: Schema.DateTimeUtcFromDate
 }) {}

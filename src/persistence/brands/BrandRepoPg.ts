@@ -5,17 +5,21 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { DateTime, Effect, Layer } from "effect"
-import { AppConfig } from "../../Config.js"
+import { AppConfig, type Environment } from "../../Config.js"
 import { Brand } from "../../domain/brands/Brand.js"
 import type { Conflict } from "../../domain/Errors.js"
 import * as PgTable from "../pg/PgTable.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
 import { BrandRepo, type BrandRepoShape, type ClientNames, Entity, nameInUse, nameKey, scopeOf } from "./BrandRepo.js"
 
+/** The table as the repository reads and writes it (also read by the data migration's verify). */
+export const table = (sql: SqlClient.SqlClient, environment: Environment) =>
+  PgTable.make({ sql, table: "brands", entity: Entity, idMapEntity: "brand", schema: Brand, environment })
+
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { environment } = yield* AppConfig
-  const brands = PgTable.make({ sql, table: "brands", entity: Entity, idMapEntity: "brand", schema: Brand, environment })
+  const brands = table(sql, environment)
 
   // `collate "C"` makes lower() fold ASCII only, as `nameKey` does, whatever the database locale.
   const folded = sql`lower(name collate "C")`

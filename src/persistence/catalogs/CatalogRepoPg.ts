@@ -1,17 +1,21 @@
 /** Catalogues on the `catalogs` table: source and settings as jsonb, owners as text references. */
 import { SqlClient } from "@effect/sql"
 import { DateTime, Effect, Layer } from "effect"
-import { AppConfig } from "../../Config.js"
+import { AppConfig, type Environment } from "../../Config.js"
 import { Catalog } from "../../domain/catalogs/Catalog.js"
 import { escapeLike } from "../kv/KvStore.js"
 import * as PgTable from "../pg/PgTable.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
 import { CatalogRepo, type CatalogRepoShape, Entity } from "./CatalogRepo.js"
 
+/** The table as the repository reads and writes it (also read by the data migration's verify). */
+export const table = (sql: SqlClient.SqlClient, environment: Environment) =>
+  PgTable.make({ sql, table: "catalogs", entity: Entity, idMapEntity: "catalog", schema: Catalog, environment })
+
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { environment } = yield* AppConfig
-  const catalogs = PgTable.make({ sql, table: "catalogs", entity: Entity, idMapEntity: "catalog", schema: Catalog, environment })
+  const catalogs = table(sql, environment)
 
   const span = (name: string) => Effect.withSpan(`CatalogRepo.${name}`, { attributes: { backend: "pg" } })
 

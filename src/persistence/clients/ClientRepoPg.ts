@@ -5,7 +5,7 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { DateTime, Effect, Layer } from "effect"
-import { AppConfig } from "../../Config.js"
+import { AppConfig, type Environment } from "../../Config.js"
 import { Client, type ClientCreate, type ClientUpdate } from "../../domain/clients/Client.js"
 import type { Conflict } from "../../domain/Errors.js"
 import { escapeLike } from "../kv/KvStore.js"
@@ -13,10 +13,14 @@ import * as PgTable from "../pg/PgTable.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
 import { ClientRepo, type ClientRepoShape, codeInUse, Entity } from "./ClientRepo.js"
 
+/** The table as the repository reads and writes it (also read by the data migration's verify). */
+export const table = (sql: SqlClient.SqlClient, environment: Environment) =>
+  PgTable.make({ sql, table: "clients", entity: Entity, idMapEntity: "client", schema: Client, environment })
+
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { environment } = yield* AppConfig
-  const clients = PgTable.make({ sql, table: "clients", entity: Entity, idMapEntity: "client", schema: Client, environment })
+  const clients = table(sql, environment)
 
   /** A unique violation of the client-code index is a conflict; other SQL failures keep their type. */
   const codeConflict = (code: string | null | undefined) => (error: SqlError): Effect.Effect<never, Conflict | SqlError> =>

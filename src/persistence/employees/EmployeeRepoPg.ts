@@ -7,7 +7,7 @@ import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Array as Arr, DateTime, Effect, Layer } from "effect"
 import { v7 as uuidv7 } from "uuid"
-import { AppConfig } from "../../Config.js"
+import { AppConfig, type Environment } from "../../Config.js"
 import { Employee, type IdentifyingField } from "../../domain/employees/Employee.js"
 import { type Conflict, NotFound } from "../../domain/Errors.js"
 import { escapeLike } from "../kv/KvStore.js"
@@ -36,10 +36,14 @@ const fromRow = (row: Record<string, unknown>) => {
     : row
 }
 
+/** The table as the repository reads and writes it (also read by the data migration's verify). */
+export const table = (sql: SqlClient.SqlClient, environment: Environment) =>
+  PgTable.make({ sql, table: "employees", entity: Entity, idMapEntity: "employee", schema: Employee, environment, fromRow })
+
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { environment } = yield* AppConfig
-  const employees = PgTable.make({ sql, table: "employees", entity: Entity, idMapEntity: "employee", schema: Employee, environment, fromRow })
+  const employees = table(sql, environment)
 
   /** A unique violation becomes a conflict naming the field; `valueOf` says what the caller sent. */
   const uniqueConflict = (valueOf: (field: IdentifyingField) => string | null | undefined) =>

@@ -2,7 +2,7 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { DateTime, Effect, Layer, Schema } from "effect"
-import { AppConfig } from "../../Config.js"
+import { AppConfig, type Environment } from "../../Config.js"
 import { type Conflict, NotFound } from "../../domain/Errors.js"
 import { Order, type OrderFields, TimelineEvent } from "../../domain/orders/Order.js"
 import { escapeLike } from "../kv/KvStore.js"
@@ -28,10 +28,14 @@ const toColumns = (fields: Record<string, unknown>) => {
   return columns
 }
 
+/** The table as the repository reads and writes it (also read by the data migration's verify). */
+export const table = (sql: SqlClient.SqlClient, environment: Environment) =>
+  PgTable.make({ sql, table: "orders", entity: Entity, idMapEntity: "order", schema: Order, environment, fromRow, toColumns })
+
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { environment } = yield* AppConfig
-  const orders = PgTable.make({ sql, table: "orders", entity: Entity, idMapEntity: "order", schema: Order, environment, fromRow, toColumns })
+  const orders = table(sql, environment)
 
   /** Orders with a line for any of the product's ids (`product_id` is the first line's). */
   const onProduct = (ids: ReadonlyArray<string>) =>

@@ -6,7 +6,7 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { DateTime, Effect, Layer } from "effect"
-import { AppConfig } from "../../Config.js"
+import { AppConfig, type Environment } from "../../Config.js"
 import type { Conflict } from "../../domain/Errors.js"
 import { MaxQuantity, Product } from "../../domain/products/Product.js"
 import { escapeLike } from "../kv/KvStore.js"
@@ -24,10 +24,14 @@ import {
   tooMuchStock
 } from "./ProductRepo.js"
 
+/** The table as the repository reads and writes it (also read by the data migration's verify). */
+export const table = (sql: SqlClient.SqlClient, environment: Environment) =>
+  PgTable.make({ sql, table: "products", entity: Entity, idMapEntity: "product", schema: Product, environment })
+
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { environment } = yield* AppConfig
-  const products = PgTable.make({ sql, table: "products", entity: Entity, idMapEntity: "product", schema: Product, environment })
+  const products = table(sql, environment)
   const live = sql`deleted_at is null`
 
   const skuConflict = (sku: string | undefined) => (error: SqlError): Effect.Effect<never, Conflict | SqlError> =>

@@ -23,7 +23,8 @@ export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { environment } = yield* AppConfig
 
-  const columns = (config: GiftConfig, now: DateTime.Utc) => ({
+  /** Imported configurations keep their timestamps, absent ones included (legacy configs often had none). */
+  const columns = (config: GiftConfig, now: DateTime.Utc | null) => ({
     environment,
     siteId: config.siteId,
     assignmentStrategy: config.assignmentStrategy,
@@ -37,13 +38,16 @@ export const make = Effect.gen(function*() {
     minPrice: config.minPrice,
     maxPrice: config.maxPrice,
     filters: JSON.stringify(config.filters),
-    createdAt: DateTime.toDate(config.createdAt ?? now),
-    updatedAt: DateTime.toDate(config.updatedAt ?? now)
+    createdAt: stamp(config.createdAt ?? now),
+    updatedAt: stamp(config.updatedAt ?? now)
   })
 
-  const upsert = (config: GiftConfig, now: DateTime.Utc) => {
+  const stamp = (dt: DateTime.Utc | null) => (dt === null ? null : DateTime.toDate(dt))
+
+  /** `now` stamps what has no timestamp; an import (`now` null) replaces the whole row, creation included. */
+  const upsert = (config: GiftConfig, now: DateTime.Utc | null) => {
     const row = columns(config, now)
-    const changed = Object.keys(row).filter((c) => c !== "environment" && c !== "siteId" && c !== "createdAt")
+    const changed = Object.keys(row).filter((c) => c !== "environment" && c !== "siteId" && (now === null || c !== "createdAt"))
     return sql`insert into site_gift_configs ${sql.insert(row)}
       on conflict (environment, site_id) do update set ${sql.csv(changed.map((c) => sql`${sql(c)} = excluded.${sql(c)}`))}
       returning *`.pipe(Effect.map((rows) => fromRow(rows[0] as Record<string, unknown>)))
@@ -67,7 +71,7 @@ export const make = Effect.gen(function*() {
 
     importLegacy: (configs) =>
       orUnavailable(
-        Effect.flatMap(DateTime.now, (now) => sql.withTransaction(Effect.forEach(configs, (c) => upsert(c, now), { discard: true })))
+        sql.withTransaction(Effect.forEach(configs, (c) => upsert(c, null), { discard: true }))
       ).pipe(span("importLegacy"))
   }
   return repo

@@ -5,7 +5,7 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { DateTime, Effect, Layer } from "effect"
-import { AppConfig } from "../../Config.js"
+import { AppConfig, type Environment } from "../../Config.js"
 import { type Conflict, NotFound } from "../../domain/Errors.js"
 import { DefaultSettings, Site } from "../../domain/sites/Site.js"
 import { escapeLike } from "../kv/KvStore.js"
@@ -25,10 +25,9 @@ const fromRow = (row: Record<string, unknown>) => ({
 const toColumns = ({ settings, ...fields }: Record<string, unknown>) =>
   settings === undefined ? fields : { ...fields, ...(settings as Record<string, unknown>) }
 
-export const make = Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  const { environment } = yield* AppConfig
-  const sites = PgTable.make({
+/** The table as the repository reads and writes it (also read by the data migration's verify). */
+export const table = (sql: SqlClient.SqlClient, environment: Environment) =>
+  PgTable.make({
     sql,
     table: "sites",
     entity: Entity,
@@ -39,6 +38,11 @@ export const make = Effect.gen(function*() {
     fromRow,
     toColumns
   })
+
+export const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const { environment } = yield* AppConfig
+  const sites = table(sql, environment)
 
   const slugConflict = (slug: string | undefined) => (error: SqlError): Effect.Effect<never, Conflict | SqlError> =>
     isConstraint(error, "sites_slug_unique") ? Effect.fail(slugInUse(slug ?? "")) : Effect.fail(error)
