@@ -7,7 +7,9 @@
 import { SqlClient } from "@effect/sql"
 import { Context, Data, Effect, Layer, Redacted, type Scope } from "effect"
 import * as Fs from "node:fs"
+import type { SqlError } from "@effect/sql/SqlError"
 import { urlLayer } from "../persistence/pg/Database.js"
+import { pgError } from "../persistence/pg/SqlErrors.js"
 
 export class SourceError extends Data.TaggedError("SourceError")<{ readonly message: string }> {}
 
@@ -128,18 +130,20 @@ export const kvTable = (url: Redacted.Redacted, table: string): Effect.Effect<So
     const context = yield* Layer.build(urlLayer(url)).pipe(
       Effect.mapError((error) => new SourceError({ message: `cannot connect to the source database: ${error.message}` }))
     )
-    const sql = Context.get(context, SqlClient.SqlClient)
+    const sql = Context.get(context, SqlClient.SqlClient).withoutTransforms()
+    // The source has a connection of its own: never a statement of the main database's transaction.
+    const own = <A, E>(effect: Effect.Effect<A, E>) =>
+      Effect.mapInputContext(effect, (c: Context.Context<never>) => Context.omit(SqlClient.TransactionConnection)(c) as Context.Context<never>)
     const name = sql(table)
-    const fail = (error: { readonly message: string }) =>
-      new SourceError({ message: `cannot read ${table}: ${error.message}` })
-    const size = yield* sql<{ n: number }>`select count(*)::int as n from ${name}`.pipe(
+    const fail = (error: SqlError) => new SourceError({ message: `cannot read ${table}: ${pgError(error).message ?? error.message}` })
+    const size = yield* own(sql<{ n: number }>`select count(*)::int as n from ${name}`).pipe(
       Effect.map((rows) => rows[0]?.n ?? 0),
       Effect.mapError(fail)
     )
 
     const read = (position: string | null, limit: number) =>
       Effect.gen(function*() {
-        const rows = yield* (position === null
+        const rows = yield* own(position === null
           ? sql<{ key: string; value: unknown }>`select key, value from ${name} order by key collate "C" limit ${limit}`
           : sql<{ key: string; value: unknown }>`select key, value from ${name}
               where key collate "C" > ${position} order by key collate "C" limit ${limit}`).pipe(Effect.mapError(fail))

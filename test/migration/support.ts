@@ -88,3 +88,52 @@ const rawFields = (check: SpotCheck): Effect.Effect<Fields | null, unknown, SqlC
         return null
     }
   })
+
+/** Tables the migration writes, and the columns of each that differ between identical runs. */
+const Written: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
+  ["clients", []],
+  ["brands", []],
+  ["catalogs", []],
+  ["sites", []],
+  ["products", []],
+  ["site_catalog_assignments", ["id"]],
+  ["site_price_overrides", ["id"]],
+  ["site_product_exclusions", ["id"]],
+  ["site_category_exclusions", ["id"]],
+  ["site_exclusions", ["id"]],
+  ["site_gift_configs", ["id"]],
+  ["site_gift_assignments", []],
+  ["admin_users", []],
+  ["employees", []],
+  ["orders", []],
+  ["id_map", ["created_at"]],
+  ["migration_ledger", ["created_by", "updated_by", "updated_at"]]
+]
+
+/**
+ * Everything the migration wrote, as sorted JSON lines per table (run ids and other per-run
+ * columns left out): two databases with equal states hold the same records, no more, no fewer.
+ */
+export const writtenState = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const state: Record<string, ReadonlyArray<string>> = {}
+  for (const [table, volatile] of Written) {
+    const rows = yield* sql.unsafe<{ doc: string }>(
+      `select (to_jsonb(t) - '{${volatile.join(",")}}'::text[])::text as doc from ${table} t order by 1`
+    )
+    state[table] = rows.map((r) => r.doc)
+  }
+  return state
+})
+
+/** Row counts of every table of the public schema: what a run that writes nothing leaves alone. */
+export const rowCounts = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const tables = yield* sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public' order by 1`
+  const counts: Record<string, number> = {}
+  for (const { name } of tables) {
+    const rows = yield* sql.unsafe<{ n: number }>(`select count(*)::int as n from "${name}"`)
+    counts[name] = rows[0]!.n
+  }
+  return counts
+})
