@@ -1,0 +1,106 @@
+/**
+ * `kill -9` at any moment, then `--resume`, ends in exactly the state of an uninterrupted run:
+ * the CLI is run as a real process against its own database and killed with SIGKILL in the
+ * middle of several steps (the scan, a decode, writes of parents and children), each time
+ * resumed, until it completes. Its tables then equal those of a run that was never interrupted.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as ChildProcess from "node:child_process"
+import * as Path from "node:path"
+import { FixtureDir } from "../support/fixture.js"
+import { clientFor } from "../support/pg.js"
+import { inject, queryDatabase, scratchDatabase } from "../support/TestDb.js"
+import { writtenState } from "./support.js"
+
+const Bin = Path.resolve("bin/app.js")
+const Dump = Path.join(FixtureDir, "small.jsonl")
+const Args = ["migrate", "data", "--from", Dump, "--batch-size", "5", "--now", "2026-11-01T00:00:00.000Z"]
+
+const spawn = (args: ReadonlyArray<string>, url: string) =>
+  ChildProcess.spawn(process.execPath, [Bin, ...args], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+
+const exited = (child: ChildProcess.ChildProcess) =>
+  Effect.async<{ code: number | null; signal: string | null; output: string }>((resume) => {
+    let output = ""
+    child.stdout?.on("data", (d) => (output += d))
+    child.stderr?.on("data", (d) => (output += d))
+    child.on("exit", (code, signal) => resume(Effect.succeed({ code, signal, output })))
+  })
+
+/** How far the latest run got: its unfinished step and that step's processed count. */
+const progress = (database: string) =>
+  Effect.map(
+    queryDatabase(
+      database,
+      `select p.step, p.processed::int as processed, p.done from migration_progress p
+       join migration_runs r on r.id = p.run_id where r.status = 'running'
+       order by r.started_at desc, p.ordinal`
+    ),
+    (rows) => rows as unknown as ReadonlyArray<{ step: string; processed: number; done: boolean }>
+  ).pipe(Effect.catchAllDefect(() => Effect.succeed([])))
+
+/** Runs the CLI and kills it with SIGKILL once `step` has processed at least `atLeast` items. */
+const killDuring = (url: string, database: string, resume: boolean, step: string, atLeast: number) =>
+  Effect.gen(function*() {
+    const child = spawn(resume ? [...Args, "--resume"] : Args, url)
+    const exit = Effect.runFork(exited(child))
+    while (child.exitCode === null) {
+      const steps = yield* progress(database)
+      const current = steps.find((s) => s.step === step)
+      if (current !== undefined && (current.done || current.processed >= atLeast)) {
+        child.kill("SIGKILL")
+        break
+      }
+      yield* Effect.sleep("10 millis")
+    }
+    const result = yield* exit.await.pipe(Effect.flatten)
+    return { killed: result.signal === "SIGKILL", output: result.output }
+  })
+
+const stateOf = (name: string) => Effect.provide(writtenState, clientFor(inject("pg"), name)).pipe(Effect.orDie)
+
+describe("migrate data, killed and resumed", () => {
+  it.scopedLive("kill -9 in the middle of several steps, then --resume: the same tables as an uninterrupted run", () =>
+    Effect.gen(function*() {
+      const reference = yield* scratchDatabase({ migrated: false })
+      const whole = yield* exited(spawn(Args, reference.url))
+      expect(whole.code, whole.output).toBe(0)
+      const expected = yield* stateOf(reference.name)
+      expect(expected.employees!.length).toBe(85)
+
+      const target = yield* scratchDatabase({ migrated: false })
+      const points: ReadonlyArray<readonly [string, number]> = [
+        ["scan", 150],
+        ["decode:site", 10],
+        ["write:site", 10],
+        ["write:site_gift_assignment", 30],
+        ["write:employee", 40],
+        ["write:order", 20]
+      ]
+      let killed = 0
+      for (const [index, [step, atLeast]] of points.entries()) {
+        const result = yield* killDuring(target.url, target.name, index > 0, step, atLeast)
+        if (result.killed) killed++
+        else expect.fail(`the run ended before it was killed during ${step}:\n${result.output}`)
+      }
+      expect(killed).toBe(points.length)
+      const finished = yield* exited(spawn([...Args, "--resume"], target.url))
+      expect(finished.code, finished.output).toBe(0)
+      expect(finished.output).toContain("| employee ")
+
+      const actual = yield* stateOf(target.name)
+      for (const table of Object.keys(expected)) {
+        expect({ table, rows: actual[table] }).toEqual({ table, rows: expected[table] })
+      }
+      // Nothing is left to resume, and the completed run's staging is gone.
+      const again = yield* exited(spawn([...Args, "--resume"], target.url))
+      expect(again.code).toBe(2)
+      expect(again.output).toContain("no unfinished migration run")
+      const staged = yield* queryDatabase(target.name, `select count(*)::int as n from migration_copies`)
+      expect(staged).toEqual([{ n: 0 }])
+    }), { timeout: 240_000 })
+})
