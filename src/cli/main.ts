@@ -69,6 +69,14 @@ const migrateVerify = Command.make("verify", MigrationCli.verifyOptions, (args) 
   withApp(Effect.zipRight(runMigrations, MigrationCli.verify(args)))
 ).pipe(Command.withDescription("Compare every migrated record with its source, field by field; exit 1 on any difference"))
 
+const migrateRollback = Command.make("rollback", MigrationCli.rollbackOptions, (args) =>
+  withApp(Effect.zipRight(runMigrations, MigrationCli.rollback(args).pipe(Effect.provide(Storage.kvStoreLayer))))
+).pipe(
+  Command.withDescription(
+    "Copy entities from PostgreSQL back to the KV store (records created there included), verify, remove the migrated rows"
+  )
+)
+
 const migrateStatus = Command.make("status", {}, () => withApp(Effect.zipRight(runMigrations, MigrationCli.status))).pipe(
   Command.withDescription("Migration runs, their state and per-entity progress")
 )
@@ -85,7 +93,7 @@ const migrateCommand = Command.make("migrate", {}, () =>
     })
   )).pipe(
   Command.withDescription("Apply pending schema migrations and print what was applied; subcommands move legacy data"),
-  Command.withSubcommands([migrateData, migrateVerify, migrateStatus])
+  Command.withSubcommands([migrateData, migrateVerify, migrateStatus, migrateRollback])
 )
 
 const seedCommand = Command.make("seed", {}, () =>

@@ -10,7 +10,8 @@ import * as Fs from "node:fs"
 import type { Environment } from "../Config.js"
 import * as Engine from "./Engine.js"
 import { isMigrated, MigratedEntities, type MigratedEntity, PendingEntities } from "./Keys.js"
-import { formatReport, formatVerify, progressHooks, rejectsFile, writeJson } from "./Output.js"
+import { formatReport, formatRollback, formatVerify, progressHooks, rejectsFile, writeJson } from "./Output.js"
+import * as Rollback from "./Rollback.js"
 import * as Source from "./Source.js"
 
 /** Ends the command with this exit code after printing `message`. */
@@ -163,6 +164,22 @@ export const verify = (args: {
       yield* Effect.sync(() => process.stdout.write(`${formatVerify(report)}\n`))
       if (!report.ok) return yield* new CliExit({ code: 1, message: "verify: some migrated records differ from their source" })
     }).pipe(Effect.scoped)
+  )
+
+export const rollbackOptions = {
+  entities: Options.text("entities").pipe(Options.withDescription("Comma-separated entities to move back to the KV store")),
+  env: options.env
+}
+
+export const rollback = (args: { readonly entities: string; readonly env: Environment }) =>
+  incomplete(
+    Effect.gen(function*() {
+      const entities = yield* parseEntities(Option.some(args.entities))
+      const rollback = yield* Rollback.make
+      const report = yield* rollback.run(entities, args.env)
+      yield* Effect.sync(() => process.stdout.write(`${formatRollback(report)}\n`))
+      if (!report.ok) return yield* new CliExit({ code: 1, message: "rollback: the KV copy differs from PostgreSQL; nothing was removed" })
+    })
   )
 
 export const status = Effect.gen(function*() {

@@ -89,6 +89,12 @@ export interface Found<A> extends Key {
   readonly record: A
 }
 
+export interface PgPage<A> {
+  readonly records: ReadonlyArray<A>
+  /** Where the next page starts; `null` after the last page. */
+  readonly next: string | null
+}
+
 /** Decoding context: which client a site belongs to, by every name of the site. */
 export type SiteClients = ReadonlyMap<string, string>
 
@@ -121,6 +127,22 @@ export interface EntitySpec<A = any> {
   readonly scope: (record: Staged) => string
   /** The migrated records named by these legacy ids, as the PostgreSQL layer reads them back. */
   readonly readPg: (keys: ReadonlyArray<Key>) => Effect.Effect<ReadonlyArray<Found<A>>, StorageUnavailable, Targets>
+  /**
+   * Every record of the entity in PostgreSQL, in pages after `after` (a position this returns),
+   * each with the name the KV layer gives it: its legacy id, else its own id (created after the switch).
+   */
+  readonly pgPage: (after: string | null, limit: number) => Effect.Effect<PgPage<A>, StorageUnavailable, Targets>
+  /** Removes the rows migration runs created (ledger entries), by legacy id within scope. */
+  readonly pgRemove: (keys: ReadonlyArray<Key>) => Effect.Effect<void, StorageUnavailable, Targets>
+  /**
+   * The record as the KV layer holds it: named by its legacy id, or by its own id when another
+   * record already holds the key its legacy id gives (`own`: legacy ids of employees repeat across clients).
+   */
+  readonly toKv: (record: A, own?: boolean) => A
+  /** The name the KV layer finds the record by. */
+  readonly kvName: (record: A) => string
+  /** What makes KV copies this record (rule R3): ids alone are not unique for employees. */
+  readonly kvIdentity?: (record: A) => string
   /** Writes records through the entity's PostgreSQL layer; existing ones are replaced. */
   readonly write: (records: ReadonlyArray<Migrated<A>>) => Effect.Effect<void, Conflict | StorageUnavailable, Targets>
 }
@@ -179,6 +201,51 @@ const fromTable = <A>(
     return rows.map((record): Found<A> => ({ legacyId: legacyIdOf(record), scope: scopeOf(record), record }))
   })
 
+/** Pages of a table in id order. */
+const tablePage = <A extends { readonly id: string }>(tableOf: (sql: SqlClient.SqlClient, environment: Environment) => PgTable.PgTable<A, any>) =>
+(after: string | null, limit: number) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const { environment } = yield* AppConfig
+    const table = tableOf(sql, environment)
+    const records = yield* orUnavailable(table.rows(sql`select * from ${table.table} where environment = ${environment}
+      ${after === null ? sql`` : sql`and id > ${after}::uuid`} order by id limit ${limit}`))
+    return { records, next: records.length < limit ? null : records[records.length - 1]!.id } satisfies PgPage<A>
+  })
+
+/** Removes rows of a table by legacy id (within scope, for employees), and their id-map entries. */
+const tableRemove = (table: string, idMapEntity: string, scopeColumn?: string) => (keys: ReadonlyArray<Key>) =>
+  Effect.gen(function*() {
+    if (keys.length === 0) return
+    const sql = yield* SqlClient.SqlClient
+    const { environment } = yield* AppConfig
+    const removed = yield* orUnavailable(sql<{ id: string }>`delete from ${sql(table)} t
+      using unnest(${keys.map((k) => k.legacyId)}::text[], ${keys.map((k) => k.scope)}::text[]) as k(legacy_id, scope)
+      where t.environment = ${environment} and t.legacy_id = k.legacy_id
+        ${scopeColumn === undefined ? sql`` : sql`and t.${sql(scopeColumn)} = k.scope`}
+      returning t.id`)
+    yield* orUnavailable(sql`delete from id_map where entity = ${idMapEntity} and target_id = any(${removed.map((r) => r.id)}::uuid[])`)
+  })
+
+/** Legacy names for KV: the legacy id becomes the record's id again. */
+const legacyNamed = <A extends { readonly id: string; readonly legacyId: string | null }>(make: (a: A) => A) => (record: A, own = false) =>
+  own ? record : make({ ...record, id: record.legacyId ?? record.id, legacyId: null })
+
+/** Pages of the sites that have a configuration in `tables`. */
+const sitesWith = (tables: ReadonlyArray<string>) => (after: string | null, limit: number) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const { environment } = yield* AppConfig
+    const union = tables.map((t) => `select site_id from ${t} where environment = $1`).join(" union ")
+    const rows = yield* orUnavailable(sql.unsafe<{ siteId: string }>(
+      `select site_id from (${union}) s ${after === null ? "" : "where site_id > $2"} order by site_id limit ${Number(limit)}`,
+      after === null ? [environment] : [environment, after]
+    ))
+    return rows.map((r) => r.siteId)
+  })
+
+const SiteCatalogTables = ["site_catalog_assignments", "site_price_overrides", "site_category_exclusions", "site_product_exclusions", "site_exclusions"]
+
 /** The site configurations (catalogue, gift config) of the keys' sites, through their repositories. */
 const perSite = <A>(get: (site: ReadonlyArray<string>) => Effect.Effect<Option.Option<A>, StorageUnavailable, Targets>) =>
 (keys: ReadonlyArray<Key>) =>
@@ -193,6 +260,10 @@ export const client: EntitySpec<Client> = {
   schema: Client,
   codec: ClientLegacy.codec,
   readPg: fromTable(ClientRepoPg.table),
+  pgPage: tablePage(ClientRepoPg.table),
+  pgRemove: tableRemove("clients", "client"),
+  toKv: legacyNamed((r) => Client.make(r)),
+  kvName: (r) => r.id,
   needsSiteClients: false,
   refs: () => [],
   scope: noScope,
@@ -205,6 +276,10 @@ export const brand: EntitySpec<Brand> = {
   schema: Brand,
   codec: BrandLegacy.codec,
   readPg: fromTable(BrandRepoPg.table),
+  pgPage: tablePage(BrandRepoPg.table),
+  pgRemove: tableRemove("brands", "brand"),
+  toKv: legacyNamed((r) => Brand.make(r)),
+  kvName: (r) => r.id,
   needsSiteClients: false,
   refs: (record) => field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
   scope: noScope,
@@ -217,6 +292,10 @@ export const catalog: EntitySpec<Catalog> = {
   schema: Catalog,
   codec: CatalogLegacy.codec,
   readPg: fromTable(CatalogRepoPg.table),
+  pgPage: tablePage(CatalogRepoPg.table),
+  pgRemove: tableRemove("catalogs", "catalog"),
+  toKv: legacyNamed((r) => Catalog.make(r)),
+  kvName: (r) => r.id,
   needsSiteClients: false,
   refs: (record) => field(record, "client", "ownerId", { orphan: null, column: "owner_id" }),
   scope: noScope,
@@ -230,6 +309,10 @@ export const site: EntitySpec<Site> = {
   schema: Site,
   codec: SiteLegacy.codec,
   readPg: fromTable(SiteRepoPg.table),
+  pgPage: tablePage(SiteRepoPg.table),
+  pgRemove: tableRemove("sites", "site"),
+  toKv: legacyNamed((r) => Site.make(r)),
+  kvName: (r) => r.id,
   needsSiteClients: false,
   refs: (record) => field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
   scope: noScope,
@@ -242,6 +325,10 @@ export const product: EntitySpec<Product> = {
   schema: Product,
   codec: ProductLegacy.codec,
   readPg: fromTable(ProductRepoPg.table),
+  pgPage: tablePage(ProductRepoPg.table),
+  pgRemove: tableRemove("products", "product"),
+  toKv: legacyNamed((r) => Product.make(r)),
+  kvName: (r) => r.id,
   needsSiteClients: false,
   refs: (record) => [
     ...field(record, "catalog", "catalogId", { orphan: null, column: "catalog_id" }),
@@ -267,6 +354,16 @@ export const siteCatalogConfig: EntitySpec<SiteCatalog> = {
     Effect.flatMap(SiteCatalogRepo, (repo) =>
       Effect.map(repo.get(site), (c) =>
         c.assignments.length + c.priceOverrides.length + c.exclusions.length > 0 ? Option.some(c) : Option.none()))),
+  pgPage: (after, limit) =>
+    Effect.gen(function*() {
+      const sites = yield* sitesWith(SiteCatalogTables)(after, limit)
+      const repo = yield* SiteCatalogRepo
+      const records = yield* Effect.forEach(sites, (site) => repo.get([site]))
+      return { records, next: sites.length < limit ? null : sites[sites.length - 1]! }
+    }),
+  pgRemove: (keys) => Effect.flatMap(SiteCatalogRepo, (repo) => Effect.forEach(keys, (k) => repo.deleteForSite([k.legacyId]), { discard: true })),
+  toKv: (r) => r,
+  kvName: (r) => r.siteId,
   needsSiteClients: false,
   rejectedIdentity: (key) => siteOfConfigKey(key),
   refs: (record) => {
@@ -297,6 +394,16 @@ export const siteGiftConfig: EntitySpec<GiftConfig> = {
   schema: GiftConfig,
   codec: GiftConfigLegacy.codec,
   readPg: perSite((site) => Effect.flatMap(GiftConfigRepo, (repo) => repo.get(site))),
+  pgPage: (after, limit) =>
+    Effect.gen(function*() {
+      const sites = yield* sitesWith(["site_gift_configs"])(after, limit)
+      const repo = yield* GiftConfigRepo
+      const records = yield* Effect.forEach(sites, (site) => repo.get([site]))
+      return { records: records.flatMap(Option.toArray), next: sites.length < limit ? null : sites[sites.length - 1]! }
+    }),
+  pgRemove: (keys) => Effect.flatMap(GiftConfigRepo, (repo) => Effect.forEach(keys, (k) => repo.deleteForSite([k.legacyId]), { discard: true })),
+  toKv: (r) => r,
+  kvName: (r) => r.siteId,
   needsSiteClients: false,
   rejectedIdentity: (key) => siteOfConfigKey(key),
   refs: (record) => [{ entity: "site", scope: "", name: String(record.siteId), orphan: "ORPHAN_SITE", column: "site_id", set: setSiteEverywhere }],
@@ -339,6 +446,21 @@ export const siteGiftAssignment: EntitySpec<GiftAssignment> = {
   schema: GiftAssignment,
   codec: GiftAssignmentLegacy.codec,
   readPg: fromTable(assignmentsTable, noScope, (a) => `${a.siteId}:${a.productId}`),
+  pgPage: (after, limit) =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const { environment } = yield* AppConfig
+      const table = assignmentsTable(sql, environment)
+      const rows = yield* orUnavailable(sql<{ legacyId: string }>`select legacy_id from site_gift_assignments
+        where environment = ${environment} ${after === null ? sql`` : sql`and legacy_id > ${after}`} order by legacy_id limit ${limit}`)
+      const records = yield* orUnavailable(table.rows(sql`select * from site_gift_assignments
+        where environment = ${environment} and legacy_id = any(${rows.map((r) => r.legacyId)}::text[]) order by legacy_id`))
+      return { records, next: rows.length < limit ? null : rows[rows.length - 1]!.legacyId }
+    }),
+  pgRemove: tableRemove("site_gift_assignments", "site_gift_assignment"),
+  toKv: (r) => r,
+  kvName: (r) => `${r.siteId}:${r.productId}`,
+  kvIdentity: (r) => GiftAssignmentLegacy.identityOf(r.siteId, r.productId),
   needsSiteClients: false,
   rejectedIdentity: (key) => {
     const parts = key.split(":")
@@ -357,6 +479,11 @@ export const adminUser: EntitySpec<AdminUser> = {
   schema: AdminUser,
   codec: AdminUserLegacy.codec,
   readPg: fromTable(adminUsersTable),
+  pgPage: tablePage(adminUsersTable),
+  pgRemove: tableRemove("admin_users", "admin_user"),
+  toKv: legacyNamed((r) => AdminUser.make(r)),
+  kvName: (r) => r.id,
+  kvIdentity: AdminUserLegacy.identityOf,
   needsSiteClients: false,
   refs: () => [],
   scope: noScope,
@@ -371,6 +498,12 @@ export const employee: EntitySpec<Employee> = {
   schema: Employee,
   codec: EmployeeLegacy.codec,
   readPg: fromTable(EmployeeRepoPg.table, (e) => e.clientId),
+  pgPage: tablePage(EmployeeRepoPg.table),
+  pgRemove: tableRemove("employees", "employee", "client_id"),
+  // Imported employees keep the legacy id that named them (the KV layer writes it as legacyId).
+  toKv: (r, own = false) => own ? r : Employee.make({ ...r, id: (r.legacyId ?? r.id) as Employee["id"], legacyId: r.legacyId }),
+  kvName: (r) => r.id,
+  kvIdentity: EmployeeLegacy.identityOf,
   needsSiteClients: true,
   refs: (record, key) =>
     inSiteStore(key)
@@ -390,6 +523,10 @@ export const order: EntitySpec<Order> = {
   schema: Order,
   codec: OrderLegacy.codec,
   readPg: fromTable(OrderRepoPg.table),
+  pgPage: tablePage(OrderRepoPg.table),
+  pgRemove: tableRemove("orders", "order"),
+  toKv: legacyNamed((r) => Order.make(r)),
+  kvName: (r) => r.id,
   needsSiteClients: true,
   refs: (record) => {
     const items = Array.isArray(record.items) ? (record.items as Array<Staged>) : []

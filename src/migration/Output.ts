@@ -5,6 +5,7 @@
 import { Effect } from "effect"
 import * as Fs from "node:fs"
 import type { EntityReport, Hooks, Progress, RejectLine, Report, VerifyReport } from "./Engine.js"
+import type { RollbackReport } from "./Rollback.js"
 
 const human = (n: number, unit: string) =>
   unit === "bytes"
@@ -119,5 +120,26 @@ export const formatVerify = (report: VerifyReport) => {
     for (const m of e.missing) lines.push(`${name} ${m.key} (${m.legacyId}): missing in PostgreSQL`)
   }
   lines.push("", report.ok ? "PASS: every migrated record matches its source." : "FAIL: some records differ from their source.")
+  return lines.join("\n")
+}
+
+/** `rollback` as a table: copied to KV, verified, and removed from PostgreSQL (migration rows only). */
+export const formatRollback = (report: RollbackReport) => {
+  const rows = Object.entries(report.entities).map(([name, e]) => [
+    name,
+    e.copied,
+    e.verified,
+    e.mismatched.length,
+    e.removed,
+    e.mismatched.length === 0 ? "PASS" : "FAIL"
+  ])
+  const lines = [
+    `Rollback ${report.runId} (${report.env}): PostgreSQL → KV`,
+    "",
+    table(["entity", "copied to KV", "verified", "mismatched", "removed from PG", "result"], rows)
+  ]
+  for (const [name, e] of Object.entries(report.entities)) {
+    for (const m of e.mismatched) lines.push(`${name} ${m.name}: ${m.fields.join(", ")} differ; nothing of ${name} was removed`)
+  }
   return lines.join("\n")
 }

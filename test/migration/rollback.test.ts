@@ -1,0 +1,91 @@
+/**
+ * Rollback: after a migration from the legacy KV store, records change and appear in
+ * PostgreSQL; rolling the entity back copies every record to the KV store (over all its legacy
+ * copies), verifies the copy, and removes only the rows the migration created. The KV layer then
+ * serves exactly what PostgreSQL served.
+ */
+import { SqlClient } from "@effect/sql"
+import { expect, layer } from "@effect/vitest"
+import { DateTime, Effect, Layer } from "effect"
+import * as Path from "node:path"
+import * as Engine from "../../src/migration/Engine.js"
+import { MigratedEntities } from "../../src/migration/Keys.js"
+import * as Rollback from "../../src/migration/Rollback.js"
+import * as Source from "../../src/migration/Source.js"
+import { KvStore } from "../../src/persistence/kv/KvStore.js"
+import * as KvStorePg from "../../src/persistence/kv/KvStorePg.js"
+import * as EmployeeRepoKv from "../../src/persistence/employees/EmployeeRepoKv.js"
+import * as EmployeeRepoPg from "../../src/persistence/employees/EmployeeRepoPg.js"
+import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
+import * as SiteRepoPg from "../../src/persistence/sites/SiteRepoPg.js"
+import { SiteRepo } from "../../src/persistence/sites/SiteRepo.js"
+import { newSite } from "../sites/SiteRepo.contract.js"
+import { testConfig } from "../support/config.js"
+import { FixtureDir, loadDump, loadManifest } from "../support/fixture.js"
+import { TestDatabase } from "../support/TestDb.js"
+
+const manifest = loadManifest() as ReturnType<typeof loadManifest> & { readonly generator: { readonly now: string } }
+
+const Live = Layer.mergeAll(KvStorePg.layer({ table: "kv_store" }).pipe(Layer.provideMerge(TestDatabase)), testConfig())
+
+layer(Live, { excludeTestServices: true, timeout: 120_000 })("migrate rollback", (it) => {
+  it.effect("carries changed and new records back to the KV store and removes only migrated rows", () =>
+    Effect.gen(function*() {
+      // The legacy store, migrated to PostgreSQL.
+      const kv = yield* KvStore
+      yield* kv.setMany(loadDump().map((e) => ({ key: e.key, value: JSON.parse(JSON.stringify(e.value).replaceAll("\\u0000", "")) })))
+      const engine = yield* Engine.make
+      yield* Effect.scoped(Effect.flatMap(Source.jsonl(Path.join(FixtureDir, "small.jsonl")), (source) =>
+        engine.start(source, {
+          environment: "development",
+          entities: MigratedEntities,
+          dryRun: false,
+          batchSize: 100,
+          now: DateTime.unsafeMake(manifest.generator.now)
+        })))
+
+      // The app on PostgreSQL changes a site and creates another.
+      const pgSites = yield* SiteRepoPg.make
+      const renamed = yield* pgSites.update("site-001", { name: "TechCorp US - Gifts (renamed in PostgreSQL)" })
+      const created = yield* pgSites.create(newSite({ name: "Created After The Switch", clientId: "client-001" }))
+      const before = yield* pgSites.list({ limit: 1000, offset: 0 })
+      expect(before.total).toBe(18)
+
+      const rollback = yield* Rollback.make
+      const report = yield* rollback.run(["site", "employee"], "development")
+      expect(report.ok).toBe(true)
+      expect(report.entities.site).toEqual({ copied: 18, verified: 18, mismatched: [], removed: 17 })
+      expect(report.entities.employee).toMatchObject({ copied: 85, verified: 85, removed: 85 })
+
+      // PostgreSQL keeps only what was created there; the migration's rows and id-map entries are gone.
+      const sql = yield* SqlClient.SqlClient
+      expect(yield* sql<{ id: string }>`select id from sites`).toEqual([{ id: created.id }])
+      expect(yield* sql`select 1 from id_map where entity = 'site'`).toEqual([])
+      expect(yield* sql`select 1 from migration_ledger where entity in ('site', 'employee')`).toEqual([])
+      expect((yield* sql<{ n: number }>`select count(*)::int as n from clients`)[0]!.n).toBe(8)
+
+      // The KV layer serves every site as PostgreSQL served it, the change and the new one included.
+      const kvSites = yield* SiteRepoKv.make
+      const after = yield* kvSites.list({ limit: 1000, offset: 0 })
+      // The legacy store still holds the site the migration rejected as an orphan (SC-022): nothing is deleted there.
+      const orphan = "site-1756436339771-0oi8f21"
+      expect(after.total).toBe(19)
+      const comparable = (s: { readonly id: string; readonly legacyId: string | null }) => ({ ...s, id: s.legacyId ?? s.id, legacyId: null })
+      expect(new Set(after.items.filter((s) => s.id !== orphan).map((s) => JSON.stringify(comparable(s))))).toEqual(
+        new Set(before.items.map((s) => JSON.stringify(comparable(s))))
+      )
+      expect((yield* kvSites.findById("site-001")).name).toBe(renamed.name)
+      // Every legacy copy of the renamed site was rewritten: none can win a later merge with the old name.
+      const copies = yield* kv.getMany(["site:development:site-001", "sites:site-001", "site:site-001"])
+      for (const value of copies.values()) expect((value as { name: string }).name).toBe(renamed.name)
+      expect((yield* kvSites.findById(created.id)).name).toBe("Created After The Switch")
+
+      // Employees whose legacy ids repeat across clients stay two people.
+      const kvEmployees = yield* EmployeeRepoKv.make.pipe(Effect.provideService(SiteRepo, kvSites))
+      const pgEmployees = yield* EmployeeRepoPg.make
+      expect((yield* pgEmployees.list({ limit: 10, offset: 0 })).total).toBe(0)
+      const all = yield* kvEmployees.list({ limit: 1000, offset: 0 })
+      const emp001 = all.items.filter((e) => e.legacyId === "emp-001" || e.id === "emp-001")
+      expect(emp001.map((e) => e.email).sort()).toEqual(["john.doe@company.com", "john.smith@company.com"])
+    }))
+})
