@@ -137,7 +137,8 @@ cli(process.argv).pipe(
       disablePrettyLogger: true,
       // A command may end with its own exit code (the migration's 1 for --strict, 2 for an incomplete run).
       teardown: (exit, onExit) => {
-        if (Exit.isSuccess(exit) || Cause.isInterruptedOnly(exit.cause)) return onExit(Exit.isSuccess(exit) ? 0 : 130)
+        // Interruption (SIGTERM, Ctrl-C) is a clean stop, as with the default teardown.
+        if (Exit.isSuccess(exit) || Cause.isInterruptedOnly(exit.cause)) return onExit(0)
         const failure = Cause.failureOption(exit.cause)
         onExit(Option.isSome(failure) && failure.value instanceof MigrationCli.CliExit ? failure.value.code : 1)
       }

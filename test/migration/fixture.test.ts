@@ -5,15 +5,15 @@
  * migrated entity, looked up by legacy id in the PostgreSQL tables.
  */
 import { expect, layer } from "@effect/vitest"
-import { DateTime, Effect, Layer } from "effect"
+import { DateTime, Effect, Layer, Redacted, type Scope } from "effect"
 import * as Path from "node:path"
 import * as Engine from "../../src/migration/Engine.js"
 import { MigratedEntities } from "../../src/migration/Keys.js"
 import * as Source from "../../src/migration/Source.js"
 import { testConfig } from "../support/config.js"
 import { FixtureDir, loadManifest } from "../support/fixture.js"
-import { TestDatabase } from "../support/TestDb.js"
-import { spotCheckFields } from "./support.js"
+import { scratchDatabase, TestDatabase } from "../support/TestDb.js"
+import { loadKvTable, spotCheckFields } from "./support.js"
 
 const manifest = loadManifest() as ReturnType<typeof loadManifest> & {
   readonly generator: { readonly now: string }
@@ -31,10 +31,13 @@ const options = (environment: "development" | "production"): Engine.RunOptions =
 })
 
 /** Migrates one environment; returns its report and the reason of every rejected key. */
-const migrate = (environment: "development" | "production") =>
+const migrate = (
+  environment: "development" | "production",
+  open: Effect.Effect<Source.Source, Source.SourceError, Scope.Scope>
+) =>
   Effect.gen(function*() {
     const engine = yield* Engine.make
-    const source = yield* Source.jsonl(dump)
+    const source = yield* open
     const rejects = new Map<string, string>()
     const report = yield* engine.start(source, options(environment), undefined, (report) =>
       engine.rejects(report.runId, (lines) => Effect.sync(() => lines.forEach((l) => rejects.set(l.key, l.reason)))).pipe(Effect.orDie))
@@ -43,11 +46,26 @@ const migrate = (environment: "development" | "production") =>
 
 const Live = Layer.mergeAll(TestDatabase, testConfig())
 
-layer(Live, { excludeTestServices: true, timeout: 120_000 })("migrating the small fixture dump", (it) => {
-  it.effect("reproduces the manifest's counts and spot checks", () =>
+/** The dump file itself, or the same rows in a live legacy KV table on another database. */
+const sources: ReadonlyArray<readonly [string, Effect.Effect<Effect.Effect<Source.Source, Source.SourceError, Scope.Scope>, never, Scope.Scope>]> = [
+  ["a JSONL dump", Effect.succeed(Source.jsonl(dump))],
+  [
+    "a live KV table",
     Effect.gen(function*() {
-      const { rejects: devRejects, report: development } = yield* migrate("development")
-      const { rejects: prodRejects, report: production } = yield* migrate("production")
+      const legacy = yield* scratchDatabase({ migrated: false })
+      yield* loadKvTable(legacy.name, "kv_store_6fcaeea3")
+      return Source.kvTable(Redacted.make(legacy.url), "kv_store_6fcaeea3")
+    })
+  ]
+]
+
+for (const [name, prepare] of sources) {
+layer(Live, { excludeTestServices: true, timeout: 120_000 })(`migrating the small fixture from ${name}`, (it) => {
+  it.scoped("reproduces the manifest's counts and spot checks", () =>
+    Effect.gen(function*() {
+      const open = yield* prepare
+      const { rejects: devRejects, report: development } = yield* migrate("development", open)
+      const { rejects: prodRejects, report: production } = yield* migrate("production", open)
 
       // Every row is accounted for exactly once (R12), in each run.
       for (const report of [development, production]) expect(report.totals.rows).toBe(501)
@@ -101,3 +119,4 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })("migrating the smal
       }
     }))
 })
+}

@@ -12,9 +12,9 @@ import * as Engine from "../../src/migration/Engine.js"
 import { MigratedEntities } from "../../src/migration/Keys.js"
 import * as Source from "../../src/migration/Source.js"
 import { testConfig } from "../support/config.js"
-import { FixtureDir, loadDump, loadManifest } from "../support/fixture.js"
-import { queryDatabase, scratchDatabase, TestDatabase } from "../support/TestDb.js"
-import { rowCounts, writtenState } from "./support.js"
+import { FixtureDir, loadManifest } from "../support/fixture.js"
+import { scratchDatabase, TestDatabase } from "../support/TestDb.js"
+import { loadKvTable, rowCounts, writtenState } from "./support.js"
 
 const manifest = loadManifest() as ReturnType<typeof loadManifest> & { readonly generator: { readonly now: string } }
 const dumpPath = Path.join(FixtureDir, "small.jsonl")
@@ -68,15 +68,7 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })("migration engine p
 
       // The legacy table on another server (here: another database), under its legacy name.
       const legacy = yield* scratchDatabase({ migrated: false })
-      yield* queryDatabase(legacy.name, `create table kv_store_6fcaeea3 (key text primary key, value jsonb not null)`)
-      const rows = loadDump()
-      const literal = (s: string) => `'${s.replaceAll("'", "''")}'`
-      for (let i = 0; i < rows.length; i += 100) {
-        const values = rows.slice(i, i + 100).map((r) =>
-          `(${literal(r.key)}, ${literal(JSON.stringify(r.value).replaceAll("\\u0000", ""))}::jsonb)`
-        )
-        yield* queryDatabase(legacy.name, `insert into kv_store_6fcaeea3 (key, value) values ${values.join(",")}`)
-      }
+      yield* loadKvTable(legacy.name, "kv_store_6fcaeea3")
       const table = Source.kvTable(Redacted.make(legacy.url), "kv_store_6fcaeea3")
       const fromTable = yield* run(table, { dryRun: true })
       expect(comparable(fromTable)).toEqual(comparable(fromDump))

@@ -4,7 +4,8 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import type { SpotCheck } from "../support/fixture.js"
+import { loadDump, type SpotCheck } from "../support/fixture.js"
+import { queryDatabase } from "../support/TestDb.js"
 
 type Fields = Record<string, unknown>
 
@@ -137,3 +138,17 @@ export const rowCounts = Effect.gen(function*() {
   }
   return counts
 })
+
+/** The fixture dump as a live legacy KV table `table` in the database `database` (NULs dropped: jsonb cannot hold them). */
+export const loadKvTable = (database: string, table: string) =>
+  Effect.gen(function*() {
+    yield* queryDatabase(database, `create table ${table} (key text primary key, value jsonb not null)`)
+    const rows = loadDump()
+    const literal = (s: string) => `'${s.replaceAll("'", "''")}'`
+    for (let i = 0; i < rows.length; i += 100) {
+      const values = rows.slice(i, i + 100).map((r) =>
+        `(${literal(r.key)}, ${literal(JSON.stringify(r.value).replaceAll("\\u0000", ""))}::jsonb)`
+      )
+      yield* queryDatabase(database, `insert into ${table} (key, value) values ${values.join(",")}`)
+    }
+  })
