@@ -103,4 +103,29 @@ describe("migrate data, killed and resumed", () => {
       const staged = yield* queryDatabase(target.name, `select count(*)::int as n from migration_copies`)
       expect(staged).toEqual([{ n: 0 }])
     }), { timeout: 240_000 })
+
+  it.scopedLive("exit codes and messages of data, verify and status", () =>
+    Effect.gen(function*() {
+      const database = yield* scratchDatabase({ migrated: false })
+      const bogus = yield* exited(spawn([...Args, "--entities", "client,widgets"], database.url))
+      expect(bogus.code).toBe(2)
+      expect(bogus.output).toContain(`unknown entity "widgets"`)
+      const pending = yield* exited(spawn([...Args, "--entities", "webhook"], database.url))
+      expect(pending.output).toContain("webhook has no table yet")
+
+      const strict = yield* exited(spawn([...Args, "--strict"], database.url))
+      expect(strict.code).toBe(1)
+      expect(strict.output).toContain("--strict: 54 record(s) were rejected")
+
+      yield* queryDatabase(database.name, `update clients set name = 'Changed in PostgreSQL' where legacy_id = 'client-001'`)
+      const verify = yield* exited(spawn(["migrate", "verify", "--from", Dump, "--entities", "client"], database.url))
+      expect(verify.code).toBe(1)
+      expect(verify.output).toContain("client client:development:client-001 (client-001): name differ")
+      expect(verify.output).toMatch(/\| client +\| +8 \| +7 \| +1 \| +0 \| FAIL/)
+
+      const status = yield* exited(spawn(["migrate", "status"], database.url))
+      expect(status.code).toBe(0)
+      expect(status.output).toMatch(/data development {2}completed/)
+      expect(status.output).toContain("write:order")
+    }), { timeout: 120_000 })
 })
