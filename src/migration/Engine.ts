@@ -855,6 +855,22 @@ export const make = Effect.gen(function*() {
       (rows) => rows[0]!
     )
 
+  /**
+   * One run at a time per database: a session lock held on a connection of its own for the run's
+   * length (released by PostgreSQL if the process dies), so no run abandons another's staging.
+   */
+  const exclusive = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.scoped(Effect.gen(function*() {
+      const connection = yield* sql.reserve
+      const lock = "hashtextextended('confetti:data-migration', 0)"
+      const [row] = yield* connection.executeValues(`select pg_try_advisory_lock(${lock})`, [])
+      if (row?.[0] !== true) {
+        return yield* new MigrationError({ message: "another migration run is in progress on this database" })
+      }
+      yield* Effect.addFinalizer(() => Effect.ignore(connection.executeValues(`select pg_advisory_unlock(${lock})`, [])))
+      return yield* effect
+    }))
+
   /** A new run; a dry run is rolled back entirely and only its report remains. */
   const start = (source: Source, options: RunOptions, hooks: Hooks = silent, finish: (report: Report) => Effect.Effect<void> = () => Effect.void) => {
     const body = Effect.gen(function*() {
@@ -862,10 +878,10 @@ export const make = Effect.gen(function*() {
       const run = yield* loadRun(id)
       return yield* execute(run, source, hooks, finish)
     })
-    if (!options.dryRun) return body
-    return sql.withTransaction(Effect.flatMap(body, (report) => Effect.fail(new DryRunDone({ report })))).pipe(
+    if (!options.dryRun) return exclusive(body)
+    return exclusive(sql.withTransaction(Effect.flatMap(body, (report) => Effect.fail(new DryRunDone({ report })))).pipe(
       Effect.catchTag("DryRunDone", (done) => Effect.succeed(done.report))
-    )
+    ))
   }
 
   /**
@@ -879,7 +895,7 @@ export const make = Effect.gen(function*() {
       const id = yield* createRun(source, { ...options, dryRun: true }, needed(options.entities))
       return yield* execute(yield* loadRun(id), source, hooks, () => Effect.void, entities)
     })
-    return sql.withTransaction(Effect.flatMap(body, (report) => Effect.fail(new DryRunDone({ report })))).pipe(
+    return exclusive(sql.withTransaction(Effect.flatMap(body, (report) => Effect.fail(new DryRunDone({ report })))).pipe(
       Effect.catchTag("DryRunDone", () =>
         Effect.succeed<VerifyReport>({
           env: options.environment,
@@ -887,16 +903,16 @@ export const make = Effect.gen(function*() {
           entities,
           ok: Object.values(entities).every((e) => e.mismatched.length === 0 && e.missing.length === 0)
         }))
-    )
+    ))
   }
 
   /** Continues the latest unfinished run from its last committed batch. */
   const resume = (source: Source, hooks: Hooks = silent, finish: (report: Report) => Effect.Effect<void> = () => Effect.void) =>
-    Effect.gen(function*() {
+    exclusive(Effect.gen(function*() {
       const run = yield* resumable
       yield* sql`update migration_runs set status = 'running', error = null where id = ${run.id}`
       return yield* execute({ ...run, status: "running" }, source, hooks, finish)
-    })
+    }))
 
   /** Records why a run stopped, so `status` tells and `--resume` can continue it. */
   const fail = (message: string) =>

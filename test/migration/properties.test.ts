@@ -125,4 +125,15 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })("migration engine p
         detail: "site \"demo-birthday\" does not exist"
       })
     }))
+
+  it.effect("one run at a time: a second run while one is in progress is refused", () =>
+    Effect.gen(function*() {
+      const results = yield* Effect.all(
+        [run(Source.jsonl(dumpPath), { dryRun: true, batchSize: 5 }), run(Source.jsonl(dumpPath), { dryRun: true, batchSize: 5 })],
+        { concurrency: 2, mode: "either" }
+      )
+      const refused = results.filter((r) => r._tag === "Left")
+      expect(refused).toHaveLength(1)
+      expect(refused[0]!.left).toMatchObject({ _tag: "MigrationError", message: "another migration run is in progress on this database" })
+    }))
 })
