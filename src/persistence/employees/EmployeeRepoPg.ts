@@ -166,16 +166,14 @@ export const make = Effect.gen(function*() {
     importLegacy: (records) =>
       orUnavailable(
         sql.withTransaction(
-          Effect.forEach(records, (record) => {
+          employees.importRecords(records.map((record) => {
             const { id: _id, legacyId: _legacyId, ...row } = record.employee
-            return employees.importRecords([{
-              legacyId: record.legacyId,
-              aliases: record.aliases,
-              scope: record.scope ?? record.employee.clientId,
-              row
-            }]).pipe(Effect.catchAll(uniqueConflict((field) => record.employee[field])))
-          }, { discard: true })
-        )
+            return { legacyId: record.legacyId, aliases: record.aliases, scope: record.scope ?? record.employee.clientId, row }
+          })).pipe(
+            // One record: its own value names the clash; in a batch, the error's detail does.
+            Effect.catchAll(uniqueConflict((field) => (records.length === 1 ? records[0]!.employee[field] : undefined)))
+          )
+        ).pipe(Effect.asVoid)
       ).pipe(span("importLegacy"))
   }
   return repo

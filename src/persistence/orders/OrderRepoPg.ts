@@ -147,11 +147,11 @@ export const make = Effect.gen(function*() {
     importLegacy: (records) =>
       orUnavailable(
         sql.withTransaction(
-          Effect.forEach(records, (record) => {
+          orders.importRecords(records.map((record) => {
             const { id: _id, legacyId: _legacyId, ...fields } = record.order
-            return orders.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, row: fields }])
-          }, { discard: true })
-        )
+            return { legacyId: record.legacyId, aliases: record.aliases, row: fields }
+          }))
+        ).pipe(Effect.asVoid)
       ).pipe(span("importLegacy"))
   }
   return repo

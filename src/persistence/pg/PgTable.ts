@@ -117,17 +117,41 @@ export const make = <A, I>(options: Options<A, I>) => {
   /**
    * Inserts or replaces imported records. The row id is UUID v5 of the record's legacy identity,
    * so importing again replaces rather than duplicates; every legacy id lands in the id map.
+   * Records go in multi-row statements (one per column set), their id-map entries in one more.
    */
   const importRecords = (records: ReadonlyArray<Imported>) =>
-    Effect.forEach(records, (record) => {
-      const scope = record.scope ?? ""
-      const id = IdMap.uuidFor(options.idMapEntity, environment, scope, record.legacyId)
-      const row = columns({ ...record.row, id, legacyId: record.legacyId, environment })
-      const assignments = sql.csv(Object.keys(row).filter((c) => c !== "id").map((c) => sql`${sql(c)} = excluded.${sql(c)}`))
-      return sql`insert into ${table} ${sql.insert(row)} on conflict (id) do update set ${assignments}`.pipe(
-        Effect.zipRight(IdMap.record(sql, options.idMapEntity, environment, [record.legacyId, ...record.aliases], id, scope)),
-        Effect.as(id)
-      )
+    Effect.gen(function*() {
+      const prepared = records.map((record) => {
+        const scope = record.scope ?? ""
+        const id = IdMap.uuidFor(options.idMapEntity, environment, scope, record.legacyId)
+        return { id, scope, record, row: columns({ ...record.row, id, legacyId: record.legacyId, environment }) }
+      })
+      const groups = new Map<string, Array<(typeof prepared)[number]>>()
+      for (const p of prepared) {
+        const signature = Object.keys(p.row).join(",")
+        const group = groups.get(signature)
+        if (group) group.push(p)
+        else groups.set(signature, [p])
+      }
+      for (const group of groups.values()) {
+        const assignments = sql.csv(
+          Object.keys(group[0]!.row).filter((c) => c !== "id").map((c) => sql`${sql(c)} = excluded.${sql(c)}`)
+        )
+        yield* sql`insert into ${table} ${sql.insert(group.map((p) => p.row))} on conflict (id) do update set ${assignments}`
+      }
+      // One entry per name: a record's own legacy id wins over another record's alias of it.
+      const byName = new Map<string, { scope: string; legacyId: string; target: string }>()
+      for (const p of prepared) for (const alias of p.record.aliases) byName.set(`${p.scope}\u0000${alias}`, { scope: p.scope, legacyId: alias, target: p.id })
+      for (const p of prepared) byName.set(`${p.scope}\u0000${p.record.legacyId}`, { scope: p.scope, legacyId: p.record.legacyId, target: p.id })
+      const names = [...byName.values()]
+      if (names.length > 0) {
+        yield* sql`insert into id_map (entity, environment, scope, legacy_id, target_id)
+          select ${options.idMapEntity}, ${environment}, t.scope, t.legacy_id, t.target::uuid
+          from unnest(${names.map((n) => n.scope)}::text[], ${names.map((n) => n.legacyId)}::text[], ${names.map((n) => n.target)}::text[])
+            as t(scope, legacy_id, target)
+          on conflict (entity, environment, scope, legacy_id) do update set target_id = excluded.target_id`
+      }
+      return prepared.map((p) => p.id)
     })
 
   return { sql, table, environment, rows, first, find, where, page, count, insert, update, modify, remove, removeById, importRecords }
