@@ -21,7 +21,8 @@ import { type Context, Data, DateTime, Effect, Either, Layer, Option, Schema } f
 import { createHash, randomUUID } from "node:crypto"
 import { AppConfig, type Environment } from "../Config.js"
 import type { StorageUnavailable } from "../domain/Errors.js"
-import { asRecord, type Json, mergeTimestamp, text } from "../persistence/legacy/Legacy.js"
+import { asRecord, type Json, mergeTimestamp, stripNuls, text } from "../persistence/legacy/Legacy.js"
+import { differingFields } from "./Compare.js"
 import { type EntitySpec, type Migrated, type Ref, type SiteClients, Specs, type Staged, type Targets, targetsLayer } from "./Entities.js"
 import { classify, type EntityName, isMigrated, type MigratedEntity, MigratedEntities, type SkipReason } from "./Keys.js"
 import type { Source } from "./Source.js"
@@ -174,16 +175,6 @@ const stepsOf = (entities: ReadonlyArray<MigratedEntity>) => [
   ...entities.flatMap((e) => [`decode:${e}`, `write:${e}`])
 ]
 
-/** Removes NUL characters from every string (rule R2), which PostgreSQL's jsonb cannot hold. */
-const withoutNuls = (value: unknown): unknown => {
-  if (typeof value === "string") return value.includes("\u0000") ? value.replaceAll("\u0000", "") : value
-  if (Array.isArray(value)) return value.map(withoutNuls)
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll("\u0000", ""), withoutNuls(v)]))
-  }
-  return value
-}
-
 /**
  * Staged records are the domain model's encoded form, where some timestamps are `Date`s: they
  * are kept as `{"$date": iso}` in JSON and revived before the model decodes them again.
@@ -204,13 +195,6 @@ const fromStaged = (value: unknown): unknown => {
   }
   return value
 }
-
-/** JSON with object keys sorted: documents compare equal whatever order a jsonb column returned. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === "object" && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v)
 
 const hashOf = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("base64url")
 
@@ -322,7 +306,8 @@ export const make = Effect.gen(function*() {
             stats.otherEnvironment++
           } else {
             count(stats.rows, found.entity)
-            if (needs.has(found.entity)) staged.push({ entity: found.entity, key: row.key, value: withoutNuls(row.value) })
+            if (needs.has(found.entity)) // NULs go (rule R2) before staging: PostgreSQL's jsonb cannot hold them.
+            staged.push({ entity: found.entity, key: row.key, value: stripNuls(row.value) })
           }
         }
         processed += page.rows.length
@@ -623,9 +608,7 @@ export const make = Effect.gen(function*() {
         }
         const expected = toStaged(encode(decode(fromStaged(o.record)))) as Record<string, unknown>
         const got = toStaged(encode(actual)) as Record<string, unknown>
-        const fields = [...new Set([...Object.keys(expected), ...Object.keys(got)])].filter((f) =>
-          f !== "id" && f !== "legacyId" && canonical(expected[f] ?? null) !== canonical(got[f] ?? null)
-        )
+        const fields = differingFields(expected, got)
         if (fields.length === 0) result.matched++
         else result.mismatched.push({ key: o.key, legacyId: o.legacyId, fields })
       }

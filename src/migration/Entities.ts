@@ -255,15 +255,25 @@ const perSite = <A>(get: (site: ReadonlyArray<string>) => Effect.Effect<Option.O
     (all) => all.flat()
   )
 
+/** The PostgreSQL-side parts of an entity kept in one table through its repository's table definition. */
+const onTable = <A extends { readonly id: string; readonly legacyId: string | null }>(
+  tableOf: (sql: SqlClient.SqlClient, environment: Environment) => PgTable.PgTable<A, any>,
+  table: string,
+  idMapEntity: string,
+  make: (record: A) => A
+) => ({
+  readPg: fromTable(tableOf),
+  pgPage: tablePage(tableOf),
+  pgRemove: tableRemove(table, idMapEntity),
+  toKv: legacyNamed(make),
+  kvName: (r: A) => r.id
+})
+
 export const client: EntitySpec<Client> = {
   name: "client",
   schema: Client,
   codec: ClientLegacy.codec,
-  readPg: fromTable(ClientRepoPg.table),
-  pgPage: tablePage(ClientRepoPg.table),
-  pgRemove: tableRemove("clients", "client"),
-  toKv: legacyNamed((r) => Client.make(r)),
-  kvName: (r) => r.id,
+  ...onTable(ClientRepoPg.table, "clients", "client", (r) => Client.make(r)),
   needsSiteClients: false,
   refs: () => [],
   scope: noScope,
@@ -275,11 +285,7 @@ export const brand: EntitySpec<Brand> = {
   name: "brand",
   schema: Brand,
   codec: BrandLegacy.codec,
-  readPg: fromTable(BrandRepoPg.table),
-  pgPage: tablePage(BrandRepoPg.table),
-  pgRemove: tableRemove("brands", "brand"),
-  toKv: legacyNamed((r) => Brand.make(r)),
-  kvName: (r) => r.id,
+  ...onTable(BrandRepoPg.table, "brands", "brand", (r) => Brand.make(r)),
   needsSiteClients: false,
   refs: (record) => field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
   scope: noScope,
@@ -291,11 +297,7 @@ export const catalog: EntitySpec<Catalog> = {
   name: "catalog",
   schema: Catalog,
   codec: CatalogLegacy.codec,
-  readPg: fromTable(CatalogRepoPg.table),
-  pgPage: tablePage(CatalogRepoPg.table),
-  pgRemove: tableRemove("catalogs", "catalog"),
-  toKv: legacyNamed((r) => Catalog.make(r)),
-  kvName: (r) => r.id,
+  ...onTable(CatalogRepoPg.table, "catalogs", "catalog", (r) => Catalog.make(r)),
   needsSiteClients: false,
   refs: (record) => field(record, "client", "ownerId", { orphan: null, column: "owner_id" }),
   scope: noScope,
@@ -308,11 +310,7 @@ export const site: EntitySpec<Site> = {
   name: "site",
   schema: Site,
   codec: SiteLegacy.codec,
-  readPg: fromTable(SiteRepoPg.table),
-  pgPage: tablePage(SiteRepoPg.table),
-  pgRemove: tableRemove("sites", "site"),
-  toKv: legacyNamed((r) => Site.make(r)),
-  kvName: (r) => r.id,
+  ...onTable(SiteRepoPg.table, "sites", "site", (r) => Site.make(r)),
   needsSiteClients: false,
   refs: (record) => field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
   scope: noScope,
@@ -324,11 +322,7 @@ export const product: EntitySpec<Product> = {
   name: "product",
   schema: Product,
   codec: ProductLegacy.codec,
-  readPg: fromTable(ProductRepoPg.table),
-  pgPage: tablePage(ProductRepoPg.table),
-  pgRemove: tableRemove("products", "product"),
-  toKv: legacyNamed((r) => Product.make(r)),
-  kvName: (r) => r.id,
+  ...onTable(ProductRepoPg.table, "products", "product", (r) => Product.make(r)),
   needsSiteClients: false,
   refs: (record) => [
     ...field(record, "catalog", "catalogId", { orphan: null, column: "catalog_id" }),
@@ -478,11 +472,7 @@ export const adminUser: EntitySpec<AdminUser> = {
   name: "admin_user",
   schema: AdminUser,
   codec: AdminUserLegacy.codec,
-  readPg: fromTable(adminUsersTable),
-  pgPage: tablePage(adminUsersTable),
-  pgRemove: tableRemove("admin_users", "admin_user"),
-  toKv: legacyNamed((r) => AdminUser.make(r)),
-  kvName: (r) => r.id,
+  ...onTable(adminUsersTable, "admin_users", "admin_user", (r) => AdminUser.make(r)),
   kvIdentity: AdminUserLegacy.identityOf,
   needsSiteClients: false,
   refs: () => [],
@@ -522,11 +512,7 @@ export const order: EntitySpec<Order> = {
   name: "order",
   schema: Order,
   codec: OrderLegacy.codec,
-  readPg: fromTable(OrderRepoPg.table),
-  pgPage: tablePage(OrderRepoPg.table),
-  pgRemove: tableRemove("orders", "order"),
-  toKv: legacyNamed((r) => Order.make(r)),
-  kvName: (r) => r.id,
+  ...onTable(OrderRepoPg.table, "orders", "order", (r) => Order.make(r)),
   needsSiteClients: true,
   refs: (record) => {
     const items = Array.isArray(record.items) ? (record.items as Array<Staged>) : []

@@ -13,6 +13,7 @@ import * as KvCollection from "../persistence/kv/KvCollection.js"
 import { KvStore } from "../persistence/kv/KvStore.js"
 import * as SiteLegacy from "../persistence/sites/SiteLegacy.js"
 import { type EntitySpec, type Key, Specs, type Targets, targetsLayer } from "./Entities.js"
+import { differingFields } from "./Compare.js"
 import { type MigratedEntity, MigratedEntities } from "./Keys.js"
 
 export interface RollbackEntity {
@@ -31,22 +32,10 @@ export interface RollbackReport {
 
 const PageSize = 500
 
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v instanceof Date
-      ? v.toISOString()
-      : typeof v === "object" && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v)
-
 /** The fields (besides ids) in which two records of the entity differ. */
 const differences = (spec: EntitySpec, a: unknown, b: unknown) => {
   const encode = Schema.encodeSync(spec.schema)
-  const x = encode(a) as Record<string, unknown>
-  const y = encode(b) as Record<string, unknown>
-  return [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((f) =>
-    f !== "id" && f !== "legacyId" && canonical(x[f] ?? null) !== canonical(y[f] ?? null)
-  )
+  return differingFields(encode(a) as Record<string, unknown>, encode(b) as Record<string, unknown>)
 }
 
 export const make = Effect.gen(function*() {

@@ -54,7 +54,8 @@ export const asRecord = (value: unknown): JsonRecord | undefined => {
   return typeof decoded === "object" && decoded !== null && !Array.isArray(decoded) ? (decoded as JsonRecord) : undefined
 }
 
-const stripNuls = (value: unknown): unknown => {
+/** `value` with NUL characters removed from every string and key (rule R2). */
+export const stripNuls = (value: unknown): unknown => {
   if (typeof value === "string") return value.includes("\u0000") ? value.replaceAll("\u0000", "") : value
   if (Array.isArray(value)) return value.map(stripNuls)
   if (typeof value === "object" && value !== null) {
