@@ -128,7 +128,12 @@ export const data = (args: DataArgs) =>
       const run = args.resume
         ? engine.resume(source, hooks, finish)
         : engine.start(source, { environment: args.env, entities, dryRun: args.dryRun, batchSize: args.batchSize, now }, hooks, finish)
-      const report = yield* Effect.onError(run, (cause) => engine.fail(Cause.squash(cause) instanceof Error ? (Cause.squash(cause) as Error).message : "interrupted").pipe(Effect.ignore))
+      // A run that stops records why (a dry run leaves nothing to record).
+      const report = yield* Effect.onError(run, (cause) => {
+        if (args.dryRun) return Effect.void
+        const error = Cause.squash(cause)
+        return Effect.ignore(engine.fail(error instanceof Error ? error.message : Cause.isInterruptedOnly(cause) ? "interrupted" : String(error)))
+      })
       yield* Effect.sync(() => process.stdout.write(`${formatReport(report)}\n`))
       const rejected = Object.values(report.entities).reduce((n, e) => n + ("rejected" in e ? e.rejected : 0), 0)
       if (args.strict && rejected > 0) {
