@@ -372,8 +372,8 @@ export const make = Effect.gen(function*() {
         const context = spec.needsSiteClients ? yield* siteClientsFor(run.id, rows) : new Map<string, string>()
         const copies = rows.map((row) => {
           const decoded = spec.codec.decode(row.key, row.value, context)
-          const record = asRecord(row.value)
           if (decoded === undefined || decoded._tag === "Rejected") {
+            const record = asRecord(row.value)
             const identity = storedIdentity(spec.rejectedIdentity?.(row.key, record) ?? text(record?.id) ?? lastSegment(row.key))
             return {
               key: row.key,
