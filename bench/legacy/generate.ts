@@ -102,47 +102,48 @@ const Alphabet36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 const Hex = "0123456789abcdef"
 
 /** Draw streams, one per (family, index): rows can be made in any order and come out the same. */
-const enum K {
-  Client = 1,
-  Site,
-  Catalog,
-  Product,
-  Brand,
-  Admin,
-  SiteConfig,
-  CatalogConfig,
-  Assignment,
-  Employee,
-  EmployeeDup,
-  EmployeeCase,
-  Order,
-  Session,
-  MagicLink,
-  Audit,
-  WebhookDelivery,
-  EmailHistory,
-  ScheduledEmail,
-  Celebration,
-  SiteTemplate,
-  AutomationRule,
-  Webhook,
-  Role,
-  AccessGroup,
-  RoleAssignment,
-  HrisConnection,
-  HrisSync,
-  MappingRule,
-  SftpConfig,
-  TriggerLog,
-  CrudTemplate,
-  RateLimit,
-  PasswordReset,
-  UserOrders,
-  Slug,
-  CatalogGifts,
-  Misc,
-  Permutation
-}
+const K = {
+  Client: 1,
+  Site: 2,
+  Catalog: 3,
+  Product: 4,
+  Brand: 5,
+  Admin: 6,
+  SiteConfig: 7,
+  CatalogConfig: 8,
+  Assignment: 9,
+  Employee: 10,
+  EmployeeDup: 11,
+  EmployeeCase: 12,
+  Order: 13,
+  Session: 14,
+  MagicLink: 15,
+  Audit: 16,
+  WebhookDelivery: 17,
+  EmailHistory: 18,
+  ScheduledEmail: 19,
+  Celebration: 20,
+  SiteTemplate: 21,
+  AutomationRule: 22,
+  Webhook: 23,
+  Role: 24,
+  AccessGroup: 25,
+  RoleAssignment: 26,
+  HrisConnection: 27,
+  HrisSync: 28,
+  MappingRule: 29,
+  SftpConfig: 30,
+  TriggerLog: 31,
+  CrudTemplate: 32,
+  RateLimit: 33,
+  PasswordReset: 34,
+  UserOrders: 35,
+  Slug: 36,
+  CatalogGifts: 37,
+  Misc: 38,
+  Permutation: 39,
+} as const
+type K = (typeof K)[keyof typeof K]
 
 // -------------------------------------------------------------------------------------------------
 // Vocabulary
@@ -227,6 +228,11 @@ const emailPart = (s: string) => asciiFold(s).toLowerCase().replace(/[^a-z0-9]+/
 const slugify = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 100)
 const pad = (n: number, width: number) => String(n).padStart(width, "0")
 const round2 = (n: number) => Math.round(n * 100) / 100
+/** `$1,299.00`, as prices typed into the bulk import looked (locale-independent). */
+const dollars = (n: number) => {
+  const [whole, cents] = n.toFixed(2).split(".")
+  return `$${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}`
+}
 
 // -------------------------------------------------------------------------------------------------
 // Ids and timestamps
@@ -418,6 +424,9 @@ class World {
   readonly devSites: ReadonlyArray<SiteInfo>
   readonly catalogs: ReadonlyArray<CatalogInfo>
   readonly products: ReadonlyArray<ProductInfo>
+  /** Gifts with a record in each environment: what that environment's sites offer. */
+  readonly devProducts: ReadonlyArray<ProductInfo>
+  readonly prodProducts: ReadonlyArray<ProductInfo>
   readonly roleIds: ReadonlyArray<string>
   /** Rows of the reference families, made once: clients, sites, catalogs, gifts, brands, admin users. */
   readonly reference: Record<string, ReadonlyArray<Row>>
@@ -450,9 +459,10 @@ class World {
       const client = this.clients[s % plan.clients]!
       const k = Math.floor(s / plan.clients)
       const r = rng(K.Site, s)
-      const createdMs = Math.max(client.createdMs + Day, instantFor(s, plan.sites, r))
+      const idMs = instantFor(s, plan.sites, r)
+      const createdMs = Math.max(client.createdMs + Day, idMs)
       const style = r.next()
-      const id = style < 0.12 ? `site-${pad(s + 1, 3)}` : style < 0.2 ? uuidFor(K.Site, s, r) : crudId("site", createdMs, r)
+      const id = style < 0.12 ? `site-${pad(s + 1, 3)}` : style < 0.2 ? uuidFor(K.Site, s, r) : crudId("site", idMs, r)
       const name = `${client.label} ${Programs[(client.index + k * 3) % Programs.length]} ${2024 + ((client.index + k) % 3)}`
       const orphan = client.env !== "prod" && r.chance(0.01)
       const missingClient = !orphan && client.env !== "prod" && r.chance(0.005)
@@ -487,6 +497,8 @@ class World {
         env: g < 6 ? "dev" : envSet(r, 0.1, 0.05)
       }
     })
+    this.devProducts = this.products.filter((p) => p.env !== "prod")
+    this.prodProducts = this.products.filter((p) => p.env !== "dev")
     this.roleIds = Array.from({ length: plan.roles }, (_, i) => `role:${uuidFor(K.Role, i, rng(K.Role, i))}`)
     this.reference = {
       client: this.clients.flatMap((c) => this.clientRows(c)),
@@ -553,7 +565,7 @@ class World {
       // The plural era left an older (or, after a rename, newer) copy behind.
       if (r.chance(0.08)) {
         const other = updatedMs + (r.chance(0.5) ? -1 : 1) * (Day + r.int(90 * Day))
-        rows.push({ key: `clients:${c.id}`.replace(/^clients:/, p < 0.08 ? "client:development:" : "clients:"), value: value("development", other) })
+        rows.push({ key: p < 0.08 ? `client:development:${c.id}` : `clients:${c.id}`, value: value("development", other) })
       }
     }
     if (c.env !== "dev") rows.push({ key: `client:production:${c.id}`, value: value("production", updatedMs) })
@@ -661,7 +673,7 @@ class World {
     const price = badPrice
       ? r.pick(["call for price", -5, "TBD"])
       : stringPrice
-      ? `$${g.price.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+      ? dollars(g.price)
       : g.price
     const name = missingName ? undefined : tooLong ? `${g.name} ${sentence(r, 40)}`.padEnd(240, ".") : g.name
     const value = (env: string, updated: number, migrated: boolean): Record<string, unknown> => ({
@@ -712,11 +724,12 @@ class World {
   private brandRow(b: number): Row {
     const r = this.rng(K.Brand, b)
     const client = this.clients[b % this.clients.length]!
-    const createdMs = Math.max(client.createdMs, instantFor(b, this.plan.brands, r))
+    const idMs = instantFor(b, this.plan.brands, r)
+    const createdMs = Math.max(client.createdMs, idMs)
     const orphan = r.chance(0.03)
     const crud = r.chance(0.6)
     const env = client.env === "prod" ? "production" : "development"
-    const id = crud ? crudId("brand", createdMs, r) : uuidFor(K.Brand, b, r)
+    const id = crud ? crudId("brand", idMs, r) : uuidFor(K.Brand, b, r)
     const value = {
       id,
       clientId: orphan ? crudId("client", createdMs, r) : client.id,
@@ -803,7 +816,8 @@ class World {
     const first = r.pick(FirstNames)
     const last = r.pick(LastNames)
     const email = `${emailPart(first)}.${emailPart(last)}${e}@${site.client.domain}`
-    const createdMs = Math.max(site.createdMs, instantFor(e, this.plan.employees, r))
+    const idMs = instantFor(e, this.plan.employees, r)
+    const createdMs = Math.max(site.createdMs, idMs)
     const updatedMs = createdMs + r.int(Math.max(Day, Now - createdMs))
     const env: "development" | "production" = site.env === "prod" || (site.env === "both" && r.chance(0.3))
       ? "production"
@@ -835,8 +849,9 @@ class World {
       createdMs,
       updatedMs,
       uuid: uuidFor(K.Employee, e, r),
-      crudId: crudId("emp", createdMs, r),
-      csvId: crudId("emp", createdMs, r, 9),
+      idMs,
+      crudId: crudId("emp", idMs, r),
+      csvId: crudId("emp", idMs, r, 9),
       // Defects, each for about the share the sample shows.
       invalidEmail: defect < 0.01,
       noIdentifier: defect >= 0.01 && defect < 0.013 && store === "site",
@@ -865,7 +880,7 @@ class World {
             id,
             siteId: orphanSite ?? x.site.id,
             email: email.toLowerCase(),
-            employeeId: x.noIdentifier || r.chance(0.2) ? "" : x.employeeNumber,
+            employeeId: x.noIdentifier ? "" : x.noEmail || !r.chance(0.2) ? x.employeeNumber : "",
             serialCard: x.noIdentifier ? "" : x.serialCard,
             name,
             department: x.department,
@@ -958,7 +973,7 @@ class World {
     const store = x.env === "production" ? "crud" : x.store === "site" ? "csv" : "site"
     const id = store === "site"
       ? uuidFor(caseVariant ? K.EmployeeCase : K.EmployeeDup, j, r)
-      : crudId("emp", x.createdMs + (caseVariant ? 2 : 1), r, store === "csv" ? 9 : 7)
+      : crudId("emp", x.idMs + (caseVariant ? 2 : 1), r, store === "csv" ? 9 : 7)
     return this.employeeRow(x, store, { id, email, updatedMs })
   }
 
@@ -969,8 +984,10 @@ class World {
     const r = this.rng(K.Order, o)
     const x = this.employee(r.int(this.plan.employees))
     const site = x.site
-    const createdMs = Math.max(x.createdMs, instantFor(o, this.ordersCount, r))
-    const product = this.products[(site.index * 7 + r.int(this.plan.assignmentsPerSite)) % this.products.length]!
+    const idMs = instantFor(o, this.ordersCount, r)
+    const createdMs = Math.max(x.createdMs, idMs)
+    const offered = x.env === "production" && this.prodProducts.length > 0 ? this.prodProducts : this.devProducts
+    const product = offered[(site.index * 7 + r.int(this.plan.assignmentsPerSite)) % offered.length]!
     const dangling = r.chance(0.03)
     const giftId = dangling ? crudId("gift", createdMs, r) : product.id
     const invalidEmail = r.chance(0.005)
@@ -1009,7 +1026,7 @@ class World {
           giftImageUrl: "",
           quantity,
           itemValue: product.price,
-          totalValue: r.chance(0.05) ? `$${total.toFixed(2)}` : total,
+          totalValue: r.chance(0.05) ? dollars(total) : total,
           shippingAddress: {
             fullName: name,
             addressLine1: line1,
@@ -1063,7 +1080,7 @@ class World {
       }
     }
     const status = badStatus ? "misplaced" : r.pick(LegacyOrderStatuses)
-    const id = `ORD-${createdMs}-${1 + (o % 9)}`
+    const id = `ORD-${idMs}-${1 + (o % 9)}`
     return {
       key: `order:${id}`,
       value: {
@@ -1126,6 +1143,8 @@ const families = (world: World): Array<Family> => {
   const rng = (k: K, i: number) => world.rng(k, i)
   const devSites = world.devSites
   const at = <A>(items: ReadonlyArray<A>, i: number) => items[i % items.length]!
+  // Catalogue 2 is the one with an invalid type: configurations name the others (or a missing one).
+  const usableCatalogs = world.catalogs.filter((_, i) => i !== 2)
   const fixed = (name: string, rows: ReadonlyArray<Row>): Family => ({ name, count: rows.length, row: (i) => rows[i]! })
 
   // Per-site families whose count per site varies: numbered through a prefix sum.
@@ -1182,7 +1201,7 @@ const families = (world: World): Array<Family> => {
 
   const catalogConfigs = perSite("site_catalog_config", K.CatalogConfig, (site, r) => {
     if (!r.chance(0.4)) return []
-    const catalogId = r.chance(0.05) ? crudId("catalog", site.createdMs, r) : at(world.catalogs, site.index).id
+    const catalogId = r.chance(0.05) ? crudId("catalog", site.createdMs, r) : at(usableCatalogs, site.index).id
     return [{
       key: `sites:${site.id}:catalog_config`,
       value: {
@@ -1198,9 +1217,9 @@ const families = (world: World): Array<Family> => {
 
   const assignments = perSite("site_gift_assignment", K.Assignment, (site, r) => {
     const rows: Array<Row> = []
-    for (let j = 0; j < plan.assignmentsPerSite; j++) {
+    for (let j = 0; j < Math.min(plan.assignmentsPerSite, world.devProducts.length); j++) {
       // Demo assignments point at gift-001…015, which no seed ever created.
-      const giftId = r.chance(0.04) ? `gift-${pad(j + 1, 3)}` : at(world.products, site.index * 7 + j).id
+      const giftId = r.chance(0.04) ? `gift-${pad(j + 1, 3)}` : at(world.devProducts, site.index * 7 + j).id
       const createdAt = iso(site.createdMs + (1 + j) * 3_600_000)
       rows.push({
         key: `site-gift-assignment:${site.id}:${giftId}`,
@@ -1753,7 +1772,10 @@ const permutation = (n: number, seed: number) => {
 
 /** The dump's rows in file order. */
 export function* legacyRows(options: GenerateOptions): Generator<Row> {
-  const { families: list } = prepare(options)
+  yield* rowsOf(prepare(options).families, options)
+}
+
+function* rowsOf(list: ReadonlyArray<Family>, options: GenerateOptions): Generator<Row> {
   const starts = new Float64Array(list.length + 1)
   list.forEach((f, i) => (starts[i + 1] = starts[i]! + f.count))
   const order = permutation(options.rows, options.seed)
@@ -1792,7 +1814,8 @@ export const generatorVersion = (): string =>
 /** Streams the dump to `out` (with backpressure), then writes `<out>.meta.json` beside it. */
 export const generateLegacyDump = async (options: GenerateOptions & { readonly out: string }): Promise<GenerateResult> => {
   const started = performance.now()
-  const counts = familyCounts(options)
+  const list = prepare(options).families
+  const counts = Object.fromEntries(list.map((f) => [f.name, f.count]))
   Fs.mkdirSync(Path.dirname(Path.resolve(options.out)), { recursive: true })
   const partial = `${options.out}.partial`
   const stream = Fs.createWriteStream(partial, { highWaterMark: 1 << 20 })
@@ -1803,10 +1826,10 @@ export const generateLegacyDump = async (options: GenerateOptions & { readonly o
     const buffer = Buffer.from(chunk, "utf8")
     hash.update(buffer)
     bytes += buffer.length
-    if (!stream.write(buffer)) await Promise.race([new Promise((resolve) => stream.once("drain", resolve)), failed])
+    if (!stream.write(buffer)) await Promise.race([new Promise<void>((resolve) => stream.once("drain", () => resolve())), failed])
   }
   let chunk = ""
-  for (const row of legacyRows(options)) {
+  for (const row of rowsOf(list, options)) {
     chunk += `{"key":${JSON.stringify(row.key)},"value":${JSON.stringify(row.value)}}\n`
     if (chunk.length >= 1 << 20) {
       await write(chunk)
