@@ -21,7 +21,7 @@ import { type Context, Data, DateTime, Effect, Either, Layer, Option, Schema } f
 import { createHash, randomUUID } from "node:crypto"
 import { AppConfig, type Environment } from "../Config.js"
 import type { StorageUnavailable } from "../domain/Errors.js"
-import { asRecord, type Json, mergeTimestamp, stripNuls, text } from "../persistence/legacy/Legacy.js"
+import { asRecord, mergeTimestamp, stripNuls, text } from "../persistence/legacy/Legacy.js"
 import { differingFields } from "./Compare.js"
 import { type EntitySpec, type Migrated, type Ref, type SiteClients, Specs, type Staged, type Targets, targetsLayer } from "./Entities.js"
 import { classify, type EntityName, isMigrated, type MigratedEntity, MigratedEntities, type SkipReason } from "./Keys.js"
@@ -902,7 +902,7 @@ export const make = Effect.gen(function*() {
     sql`update migration_runs set status = 'failed', error = ${message}, updated_at = now()
       where command = 'data' and status = 'running'`.pipe(Effect.asVoid)
 
-  return { start, resume, verify, fail, rejects, needed }
+  return { start, resume, verify, fail, rejects }
 })
 
 export interface RejectLine {
@@ -914,4 +914,3 @@ export interface RejectLine {
 
 export type Engine = Effect.Effect.Success<typeof make>
 export type EngineError = SqlError | StorageUnavailable | MigrationError
-export type { Json, Targets }

@@ -32,7 +32,7 @@ import * as ClientRepoPg from "../persistence/clients/ClientRepoPg.js"
 import * as EmployeeLegacy from "../persistence/employees/EmployeeLegacy.js"
 import { EmployeeRepo } from "../persistence/employees/EmployeeRepo.js"
 import * as EmployeeRepoPg from "../persistence/employees/EmployeeRepoPg.js"
-import type { Codec, Copy } from "../persistence/kv/KvCollection.js"
+import type { Codec } from "../persistence/kv/KvCollection.js"
 import type { Json } from "../persistence/legacy/Legacy.js"
 import * as OrderLegacy from "../persistence/orders/OrderLegacy.js"
 import { OrderRepo } from "../persistence/orders/OrderRepo.js"
@@ -565,4 +565,3 @@ export const targetsLayer = Layer.mergeAll(
   OrderRepoPg.layer
 )
 
-export type { Copy }
