@@ -122,9 +122,9 @@ export const data = (args: DataArgs) =>
       const hooks = progressHooks()
       const finish = (report: Engine.Report) =>
         Effect.gen(function*() {
-          if (Option.isSome(args.rejects)) yield* engine.rejects(report.runId, rejectsFile(args.rejects.value))
+          if (Option.isSome(args.rejects)) yield* engine.rejects(report.runId, yield* rejectsFile(args.rejects.value))
           if (Option.isSome(args.report)) yield* writeJson(args.report.value, report)
-        }).pipe(Effect.orDie)
+        })
       const run = args.resume
         ? engine.resume(source, hooks, finish)
         : engine.start(source, { environment: args.env, entities, dryRun: args.dryRun, batchSize: args.batchSize, now }, hooks, finish)

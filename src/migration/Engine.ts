@@ -32,6 +32,9 @@ export class MigrationError extends Data.TaggedError("MigrationError")<{ readonl
 /** A dry run ends by rolling its transaction back, carrying its report out. */
 class DryRunDone extends Data.TaggedError("DryRunDone")<{ readonly report: Report }> {}
 
+/** What a run hands its report to before it is marked completed (files); a failure leaves it to resume. */
+export type Finish = (report: Report) => Effect.Effect<void, MigrationError | SqlError>
+
 export interface RunOptions {
   readonly environment: Environment
   /** The entities to write; their parents are decoded too, to judge orphans, but not written. */
@@ -764,7 +767,7 @@ export const make = Effect.gen(function*() {
     })
 
   /** Every rejected record of the run, in pages: `{key, entity, reason, detail}`. */
-  const rejects = (runId: string, each: (rows: ReadonlyArray<RejectLine>) => Effect.Effect<void>) =>
+  const rejects = <E>(runId: string, each: (rows: ReadonlyArray<RejectLine>) => Effect.Effect<void, E>) =>
     Effect.gen(function*() {
       let after: { entity: string; key: string } | null = null
       while (true) {
@@ -786,7 +789,7 @@ export const make = Effect.gen(function*() {
     run: RunRow,
     source: Source,
     hooks: Hooks,
-    finish: (report: Report) => Effect.Effect<void>,
+    finish: Finish,
     verification?: Record<string, VerifyEntity>
   ) =>
     Effect.gen(function*() {
@@ -855,7 +858,7 @@ export const make = Effect.gen(function*() {
     }))
 
   /** A new run; a dry run is rolled back entirely and only its report remains. */
-  const start = (source: Source, options: RunOptions, hooks: Hooks = silent, finish: (report: Report) => Effect.Effect<void> = () => Effect.void) => {
+  const start = (source: Source, options: RunOptions, hooks: Hooks = silent, finish: Finish = () => Effect.void) => {
     const body = Effect.gen(function*() {
       const id = yield* createRun(source, options, needed(options.entities))
       const run = yield* loadRun(id)
@@ -890,7 +893,7 @@ export const make = Effect.gen(function*() {
   }
 
   /** Continues the latest unfinished run from its last committed batch. */
-  const resume = (source: Source, hooks: Hooks = silent, finish: (report: Report) => Effect.Effect<void> = () => Effect.void) =>
+  const resume = (source: Source, hooks: Hooks = silent, finish: Finish = () => Effect.void) =>
     exclusive(Effect.gen(function*() {
       const run = yield* resumable
       yield* sql`update migration_runs set status = 'running', error = null where id = ${run.id}`

@@ -4,7 +4,7 @@
  */
 import { Effect } from "effect"
 import * as Fs from "node:fs"
-import type { EntityReport, Hooks, Progress, RejectLine, Report, VerifyReport } from "./Engine.js"
+import { type EntityReport, type Hooks, MigrationError, type Progress, type RejectLine, type Report, type VerifyReport } from "./Engine.js"
 import type { RollbackReport } from "./Rollback.js"
 
 const human = (n: number, unit: string) =>
@@ -94,15 +94,15 @@ export const formatReport = (report: Report) => {
   return lines.join("\n")
 }
 
-export const writeJson = (path: string, value: unknown) =>
-  Effect.sync(() => Fs.writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`))
+const writing = (path: string, write: () => void) =>
+  Effect.try({ try: write, catch: (error) => new MigrationError({ message: `cannot write ${path}: ${(error as Error).message}` }) })
 
-/** A JSONL file of rejected records, appended page by page. */
-export const rejectsFile = (path: string) => {
-  Fs.writeFileSync(path, "")
-  return (lines: ReadonlyArray<RejectLine>) =>
-    Effect.sync(() => Fs.appendFileSync(path, lines.map((l) => JSON.stringify(l)).join("\n") + "\n"))
-}
+export const writeJson = (path: string, value: unknown) => writing(path, () => Fs.writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`))
+
+/** A JSONL file of rejected records, emptied and then appended page by page. */
+export const rejectsFile = (path: string) =>
+  Effect.as(writing(path, () => Fs.writeFileSync(path, "")), (lines: ReadonlyArray<RejectLine>) =>
+    writing(path, () => Fs.appendFileSync(path, lines.map((l) => JSON.stringify(l)).join("\n") + "\n")))
 
 /** `verify` as a PASS/FAIL table, then the keys of every record that differs or is missing. */
 export const formatVerify = (report: VerifyReport) => {
