@@ -147,6 +147,27 @@ export const orderRepoContract = (name: string, repoLayer: Layer.Layer<OrderRepo
         expect(yield* repo.countBy("product", [`third-${run}`])).toBe(0)
       }))
 
+    it.effect("counts orders per gift product: most first, then by id; product-less and deleted orders left out", () =>
+      Effect.gen(function*() {
+        const repo = yield* OrderRepo
+        const site = `popular-${run}`
+        const line = (productId: string) => OrderItem.make({ productId, productName: "P", sku: "S", quantity: 3, unitPrice: 1, totalPrice: 3 })
+        const place = (productId: string | null, status: Order["status"] = "pending") =>
+          repo.create(newOrder({ siteId: site, status, items: productId === null ? [] : [line(productId), line("second-line")] }))
+        for (const p of ["b", "a", "c", "a", "b", "a"]) yield* place(`${p}-${run}`)
+        yield* place(`c-${run}`, "cancelled")
+        yield* place(null)
+        const deleted = yield* place(`d-${run}`)
+        yield* repo.delete(deleted.id)
+        expect(yield* repo.countByProduct({ siteIds: [site] })).toEqual([
+          { productId: `a-${run}`, orders: 3 },
+          { productId: `b-${run}`, orders: 2 },
+          { productId: `c-${run}`, orders: 2 }
+        ])
+        const later = yield* repo.countByProduct({ siteIds: [site], from: DateTime.add(yield* DateTime.now, { hours: 1 }) })
+        expect(later).toEqual([])
+      }))
+
     it.effect("imports legacy orders keeping ids, numbers that repeat, and hides soft-deleted ones", () =>
       Effect.gen(function*() {
         const repo = yield* OrderRepo

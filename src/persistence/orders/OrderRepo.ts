@@ -35,12 +35,33 @@ export interface LegacyOrder {
   readonly order: Order
 }
 
+export interface ProductCount {
+  readonly productId: string
+  readonly orders: number
+}
+
+/** Most orders first, then by product id: the order both layers return counts in. */
+export const byOrders = (a: ProductCount, b: ProductCount) =>
+  b.orders - a.orders || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0)
+
+/** The per-product counts of `orders`, as the KV layer computes them by scanning. */
+export const productCounts = (orders: ReadonlyArray<Order>): ReadonlyArray<ProductCount> => {
+  const counts = new Map<string, number>()
+  for (const order of orders) if (order.productId !== null) counts.set(order.productId, (counts.get(order.productId) ?? 0) + 1)
+  return [...counts].map(([productId, orders]) => ({ productId, orders })).sort(byOrders)
+}
+
 export type Reference = "client" | "site" | "employee" | "product"
 
 export interface OrderRepoShape {
   /** Newest first, with the full count. */
   readonly list: (query: OrderQuery) => Effect.Effect<Page<Order>, StorageUnavailable>
   readonly stats: (filter: OrderFilter) => Effect.Effect<OrderStats, StorageUnavailable>
+  /**
+   * How many matching orders each product has as its gift (the first line's product; orders
+   * without one are left out), most first, then by product id.
+   */
+  readonly countByProduct: (filter: OrderFilter) => Effect.Effect<ReadonlyArray<ProductCount>, StorageUnavailable>
   readonly findById: (id: string) => Effect.Effect<Order, NotFound | StorageUnavailable>
   /** The newest order with this number (legacy numbers were not unique). */
   readonly findByNumber: (orderNumber: string) => Effect.Effect<Order, NotFound | StorageUnavailable>

@@ -10,7 +10,7 @@ import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import { SiteRepo } from "../sites/SiteRepo.js"
 import { codec, type SiteClients } from "./OrderLegacy.js"
-import { Entity, matches, numberInUse, OrderRepo, type OrderRepoShape, references, statsOf } from "./OrderRepo.js"
+import { Entity, matches, numberInUse, OrderRepo, type OrderRepoShape, productCounts, references, statsOf } from "./OrderRepo.js"
 
 const newestFirst = (a: Order, b: Order) =>
   DateTime.toEpochMillis(b.createdAt) - DateTime.toEpochMillis(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
@@ -65,6 +65,8 @@ export const make = Effect.gen(function*() {
       }).pipe(span("list")),
 
     stats: (filter) => Effect.map(live, (all) => statsOf(all.filter(matches(filter)))).pipe(span("stats")),
+
+    countByProduct: (filter) => Effect.map(live, (all) => productCounts(all.filter(matches(filter)))).pipe(span("countByProduct")),
 
     findById: (id) => Effect.map(resolve(id), (merged) => merged.winner.record).pipe(span("findById")),
 

@@ -80,6 +80,13 @@ export const make = Effect.gen(function*() {
   const repo: OrderRepoShape = {
     list: (query) => orUnavailable(orders.page(conditions(query), sql`created_at desc, id desc`, query)).pipe(span("list")),
 
+    countByProduct: (filter) =>
+      orUnavailable(
+        sql<{ productId: string; orders: number }>`select product_id, count(*)::int as orders from orders
+          where ${orders.where([...conditions(filter), sql`product_id is not null`])}
+          group by product_id order by orders desc, product_id collate "C"`
+      ).pipe(span("countByProduct")),
+
     stats: (filter) =>
       orUnavailable(
         sql<Record<string, number>>`select
