@@ -4,6 +4,7 @@ import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
 import { BrandsApi } from "./brands/Api.js"
 import { CatalogsApi } from "./catalogs/Api.js"
 import { ClientsApi } from "./clients/Api.js"
+import { DashboardApi } from "./dashboard/Api.js"
 import { EmailTemplatesApi } from "./emailTemplates/Api.js"
 import { EmployeesApi } from "./employees/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
@@ -25,6 +26,7 @@ export class Api extends HttpApi.make("confetti")
   .add(ProductsApi)
   .add(SiteCatalogApi)
   .add(OrdersApi)
+  .add(DashboardApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

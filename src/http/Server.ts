@@ -11,6 +11,7 @@ import { CatalogService } from "../domain/catalogs/CatalogService.js"
 import { ClientService } from "../domain/clients/ClientService.js"
 import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateService.js"
 import { EmployeeService } from "../domain/employees/EmployeeService.js"
+import { DashboardService } from "../domain/dashboard/DashboardService.js"
 import { OrderService } from "../domain/orders/OrderService.js"
 import { ProductService } from "../domain/products/ProductService.js"
 import { SiteCatalogService } from "../domain/siteCatalog/SiteCatalogService.js"
@@ -24,6 +25,7 @@ import { EmailTemplatesLive } from "./emailTemplates/Http.js"
 import { EmployeesLive } from "./employees/Http.js"
 import { ErrorsLive } from "./Errors.js"
 import { OrdersLive } from "./orders/Http.js"
+import { DashboardLive } from "./dashboard/Http.js"
 import { ProductsLive } from "./products/Http.js"
 import { SiteCatalogLive } from "./siteCatalog/Http.js"
 import { SitesLive } from "./sites/Http.js"
@@ -31,7 +33,7 @@ import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, SiteCatalogLive, OrdersLive]),
+  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, SiteCatalogLive, OrdersLive, DashboardLive]),
   Layer.provide(AdminAuthLive),
   Layer.provide([
     ClientService.Default,
@@ -42,7 +44,8 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     EmployeeService.Default,
     EmailTemplateService.Default,
     SiteCatalogService.Default,
-    OrderService.Default
+    OrderService.Default,
+    DashboardService.Default
   ])
 )
 
