@@ -8,11 +8,13 @@ import catalogProducts from "./0002_catalog_products.js"
 import employees from "./0003_employees.js"
 import emailTemplates from "./0005_email_templates.js"
 import migrationEngine from "./0006_migration_engine.js"
+import emailMessages from "./0007_email_messages.js"
 
 export const loader = Migrator.fromRecord({
   "0001_core_schema": coreSchema,
   "0002_catalog_products": catalogProducts,
   "0003_employees": employees,
   "0005_email_templates": emailTemplates,
-  "0006_migration_engine": migrationEngine
+  "0006_migration_engine": migrationEngine,
+  "0007_email_messages": emailMessages
 })

@@ -12,6 +12,7 @@ import { ClientService } from "../domain/clients/ClientService.js"
 import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateService.js"
 import { EmployeeService } from "../domain/employees/EmployeeService.js"
 import { DashboardService } from "../domain/dashboard/DashboardService.js"
+import * as Mailer from "../mail/Mailer.js"
 import { OrderService } from "../domain/orders/OrderService.js"
 import { ProductService } from "../domain/products/ProductService.js"
 import { SiteCatalogService } from "../domain/siteCatalog/SiteCatalogService.js"
@@ -45,7 +46,8 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     EmailTemplateService.Default,
     SiteCatalogService.Default,
     OrderService.Default,
-    DashboardService.Default
+    DashboardService.Default,
+    Mailer.recording
   ])
 )
 

@@ -4,7 +4,9 @@ import { Schema } from "effect"
 import { Backends, Environments, StorageEntities } from "../../Config.js"
 import { StorageUnavailable } from "../../domain/Errors.js"
 import { AdminAuth } from "../Auth.js"
-import { Data } from "../Envelope.js"
+import { Email } from "../../domain/Fields.js"
+import { RecordedMessage } from "../../mail/Mailer.js"
+import { Data, List, OptionalParam, PageParams } from "../Envelope.js"
 
 export const Health = Schema.Struct({
   status: Schema.Literal("ok"),
@@ -30,5 +32,12 @@ export const HealthApi = HttpApiGroup.make("health")
 
 export const AdminApi = HttpApiGroup.make("admin")
   .add(HttpApiEndpoint.get("storage", "/admin/storage").addSuccess(Data(StorageReport, "StorageResponse")))
+  .add(
+    HttpApiEndpoint.get("emailMessages", "/admin/email-messages")
+      .setUrlParams(Schema.Struct({ to: OptionalParam(Email), ...PageParams }))
+      .addSuccess(List(RecordedMessage, "EmailMessageList"))
+      .addError(StorageUnavailable)
+      .annotate(OpenApi.Description, "The e-mails Confetti sent (or, with the default transport, recorded), newest first")
+  )
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "Operational views for administrators")

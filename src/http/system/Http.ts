@@ -4,6 +4,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Option } from "effect"
 import { AppConfig } from "../../Config.js"
 import { StorageUnavailable } from "../../domain/Errors.js"
+import { Mailer } from "../../mail/Mailer.js"
 import { Database } from "../../persistence/pg/Database.js"
 import { orUnavailable } from "../../persistence/pg/SqlErrors.js"
 import { Api } from "../Api.js"
@@ -34,5 +35,9 @@ export const AdminLive = HttpApiBuilder.group(Api, "admin", (handlers) =>
         database: Option.isSome(config.kvDatabaseUrl) ? "separate" as const : "main" as const
       }
     }
-    return handlers.handle("storage", () => Effect.succeed({ success: true as const, data: report }))
+    const mailer = yield* Mailer
+    return handlers
+      .handle("storage", () => Effect.succeed({ success: true as const, data: report }))
+      .handle("emailMessages", ({ urlParams }) =>
+        Effect.map(mailer.list(urlParams), (page) => ({ success: true as const, data: page.items, total: page.total })))
   }))
