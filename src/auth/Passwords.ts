@@ -31,6 +31,7 @@ const b64 = (buffer: Buffer) => buffer.toString("base64").replace(/=+$/, "")
 export const hash = (password: Redacted.Redacted<string>, params: Params = Defaults): Effect.Effect<string> =>
   Effect.gen(function*() {
     const salt = randomBytes(SaltLength)
+    // Our own parameters: scrypt refusing them is a bug, not a failure to report.
     const key = yield* Effect.orDie(derive(Redacted.value(password), salt, params))
     return `$scrypt$ln=${params.ln},r=${params.r},p=${params.p}$${b64(salt)}$${b64(key)}`
   })
@@ -43,10 +44,11 @@ export const verify = (password: Redacted.Redacted<string>, stored: string): Eff
     const match = Stored.exec(stored)
     if (match === null) return false
     const params = { ln: Number(match[1]), r: Number(match[2]), p: Number(match[3]) }
-    if (params.ln < 10 || params.ln > 20 || params.r < 1 || params.p < 1) return false
+    if (params.ln < 10 || params.ln > 20 || params.r < 1 || params.r > 16 || params.p < 1 || params.p > 16) return false
     const expected = Buffer.from(match[5]!, "base64")
-    const key = yield* Effect.orDie(derive(Redacted.value(password), Buffer.from(match[4]!, "base64"), params))
-    return key.length === expected.length && timingSafeEqual(key, expected)
+    // A stored value whose parameters scrypt refuses matches nothing, like any other malformed one.
+    const key = yield* Effect.option(derive(Redacted.value(password), Buffer.from(match[4]!, "base64"), params))
+    return key._tag === "Some" && key.value.length === expected.length && timingSafeEqual(key.value, expected)
   })
 
 /** Whether a stored hash was made with weaker parameters than today's (re-hash at the next login). */

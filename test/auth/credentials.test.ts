@@ -24,7 +24,7 @@ describe("passwords", () => {
 
   it.effect("stored values that are not our hashes match nothing; weaker parameters ask for a re-hash", () =>
     Effect.gen(function*() {
-      for (const bad of ["", "plaintext", "$scrypt$ln=17,r=8,p=1$", "$argon2id$v=19$m=65536,t=3,p=4$abc$def", "$scrypt$ln=99,r=8,p=1$AAAA$AAAA"]) {
+      for (const bad of ["", "plaintext", "$scrypt$ln=17,r=8,p=1$", "$argon2id$v=19$m=65536,t=3,p=4$abc$def", "$scrypt$ln=99,r=8,p=1$AAAA$AAAA", "$scrypt$ln=20,r=99,p=1$AAAA$AAAA"]) {
         expect(yield* Passwords.verify(Redacted.make("plaintext"), bad)).toBe(false)
       }
       const weak = yield* Passwords.hash(Redacted.make("pw"), { ln: 10, r: 8, p: 1 })

@@ -113,6 +113,10 @@ describe("migrate data, killed and resumed", () => {
       const pending = yield* exited(spawn([...Args, "--entities", "webhook"], database.url))
       expect(pending.output).toContain("webhook has no table yet")
 
+      const unwritable = yield* exited(spawn([...Args, "--report", "/nonexistent-dir/report.json"], database.url))
+      expect(unwritable.code).toBe(2)
+      expect(unwritable.output).toContain("cannot write /nonexistent-dir/report.json")
+
       const strict = yield* exited(spawn([...Args, "--strict"], database.url))
       expect(strict.code).toBe(1)
       expect(strict.output).toContain("--strict: 54 record(s) were rejected")
