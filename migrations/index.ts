@@ -9,6 +9,7 @@ import employees from "./0003_employees.js"
 import emailTemplates from "./0005_email_templates.js"
 import migrationEngine from "./0006_migration_engine.js"
 import emailMessages from "./0007_email_messages.js"
+import adminAuth from "./0008_admin_auth.js"
 
 export const loader = Migrator.fromRecord({
   "0001_core_schema": coreSchema,
@@ -16,5 +17,6 @@ export const loader = Migrator.fromRecord({
   "0003_employees": employees,
   "0005_email_templates": emailTemplates,
   "0006_migration_engine": migrationEngine,
-  "0007_email_messages": emailMessages
+  "0007_email_messages": emailMessages,
+  "0008_admin_auth": adminAuth
 })

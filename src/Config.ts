@@ -2,7 +2,7 @@
  * Every setting Confetti reads, in one place. Values come from the environment through
  * `Config`; secrets stay `Redacted`; an invalid value fails start-up naming the variable.
  */
-import { Config, ConfigError, Context, Effect, Layer, LogLevel, Option, Redacted } from "effect"
+import { Config, ConfigError, Context, Duration, Effect, Layer, LogLevel, Option, Redacted } from "effect"
 
 /** Entities whose persistence can be switched between the KV and PostgreSQL layers. */
 export const StorageEntities = [
@@ -14,7 +14,8 @@ export const StorageEntities = [
   "employees",
   "email_templates",
   "site_catalog",
-  "orders"
+  "orders",
+  "admin_users"
 ] as const
 export type StorageEntity = (typeof StorageEntities)[number]
 
@@ -47,6 +48,33 @@ export interface AppConfigShape {
   readonly logLevel: LogLevel.LogLevel
   /** `pretty` for a terminal, `logfmt` or `json` for log collectors. */
   readonly logFormat: LogFormat
+  readonly auth: AuthConfig
+  readonly publicFlow: PublicFlowConfig
+}
+
+export interface AuthConfig {
+  /**
+   * Signs admin tokens. When absent in development a random one is generated once and kept
+   * under `dataDir`; in production it is required.
+   */
+  readonly jwtSecret: Option.Option<Redacted.Redacted<string>>
+  /** How long an admin token is valid. */
+  readonly tokenLifetime: Duration.Duration
+  /** The super admin created on first start; without a password one is generated and printed once. */
+  readonly bootstrapEmail: Option.Option<string>
+  readonly bootstrapPassword: Option.Option<Redacted.Redacted<string>>
+  /** Failed logins allowed per client address and identifier within `loginWindow`. */
+  readonly loginMaxFailures: number
+  readonly loginWindow: Duration.Duration
+}
+
+export interface PublicFlowConfig {
+  /** How long an employee's session lasts after access is proved. */
+  readonly sessionLifetime: Duration.Duration
+  /** How long a magic link may be used. */
+  readonly magicLinkLifetime: Duration.Duration
+  /** The employee app, where magic links point: `<publicAppUrl>/access/magic-link?token=…`. */
+  readonly publicAppUrl: string
 }
 
 export class AppConfig extends Context.Tag("Confetti/AppConfig")<AppConfig, AppConfigShape>() {}
@@ -90,6 +118,57 @@ const storage = Effect.gen(function*() {
   return storage
 })
 
+/** A positive duration such as `8 hours`, `90 minutes` or `1 day`. */
+const duration = (name: string, fallback: Duration.DurationInput) =>
+  Config.duration(name).pipe(
+    Config.validate({ message: `${name} must be a positive duration such as "8 hours"`, validation: (d) => Duration.toMillis(d) > 0 }),
+    Config.withDefault(Duration.decode(fallback))
+  )
+
+const auth: Config.Config<AuthConfig> = Config.all({
+  jwtSecret: Config.option(
+    Config.redacted("JWT_SECRET").pipe(
+      Config.validate({
+        message: "JWT_SECRET must be at least 32 characters",
+        validation: (secret) => Redacted.value(secret).length >= 32
+      })
+    )
+  ),
+  tokenLifetime: duration("ADMIN_TOKEN_TTL", "8 hours"),
+  bootstrapEmail: Config.option(
+    Config.string("BOOTSTRAP_ADMIN_EMAIL").pipe(
+      Config.map((s) => s.trim().toLowerCase()),
+      Config.validate({
+        message: "BOOTSTRAP_ADMIN_EMAIL must be an e-mail address",
+        validation: (s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)
+      })
+    )
+  ),
+  bootstrapPassword: Config.option(
+    Config.redacted("BOOTSTRAP_ADMIN_PASSWORD").pipe(
+      Config.validate({
+        message: "BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters",
+        validation: (password) => Redacted.value(password).length >= 12
+      })
+    )
+  ),
+  loginMaxFailures: Config.integer("LOGIN_MAX_FAILURES").pipe(
+    Config.validate({ message: "LOGIN_MAX_FAILURES must be an integer ≥ 1", validation: (n) => n >= 1 }),
+    Config.withDefault(5)
+  ),
+  loginWindow: duration("LOGIN_WINDOW", "15 minutes")
+})
+
+const publicFlow: Config.Config<PublicFlowConfig> = Config.all({
+  sessionLifetime: duration("EMPLOYEE_SESSION_TTL", "24 hours"),
+  magicLinkLifetime: duration("MAGIC_LINK_TTL", "1 hour"),
+  publicAppUrl: Config.string("PUBLIC_APP_URL").pipe(
+    Config.map((s) => s.trim().replace(/\/+$/, "")),
+    Config.validate({ message: "PUBLIC_APP_URL must be an http(s) URL", validation: (s) => /^https?:\/\/[^\s]+$/.test(s) }),
+    Config.withDefault("http://localhost:5173")
+  )
+})
+
 /** Reads and validates every setting from the current `ConfigProvider`. */
 export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effect.gen(function*() {
   const rest = yield* Config.all({
@@ -110,8 +189,13 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
     kvDatabaseUrl: Config.option(Config.redacted("KV_DATABASE_URL")),
     environment: oneOf("KV_ENVIRONMENT", Environments, "development"),
     logLevel: Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)),
-    logFormat: oneOf("LOG_FORMAT", LogFormats, "pretty")
+    logFormat: oneOf("LOG_FORMAT", LogFormats, "pretty"),
+    auth,
+    publicFlow
   })
+  if (rest.environment === "production" && Option.isNone(rest.auth.jwtSecret)) {
+    return yield* Effect.fail(ConfigError.MissingData(["JWT_SECRET"], "JWT_SECRET is required in production (at least 32 characters)"))
+  }
   return { ...rest, storage: yield* storage }
 })
 
@@ -138,6 +222,19 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
   environment: "development",
   logLevel: LogLevel.Info,
   logFormat: "pretty",
+  auth: {
+    jwtSecret: Option.none(),
+    tokenLifetime: Duration.hours(8),
+    bootstrapEmail: Option.none(),
+    bootstrapPassword: Option.none(),
+    loginMaxFailures: 5,
+    loginWindow: Duration.minutes(15)
+  },
+  publicFlow: {
+    sessionLifetime: Duration.hours(24),
+    magicLinkLifetime: Duration.hours(1),
+    publicAppUrl: "http://localhost:5173"
+  },
   ...overrides
 })
 

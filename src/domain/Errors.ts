@@ -129,3 +129,30 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
     return this.error
   }
 }
+
+/** The caller is known but their role does not allow this (a viewer writing, an admin managing admins). */
+export class Forbidden extends Schema.TaggedError<Forbidden>()(
+  "Forbidden",
+  {
+    ...body("FORBIDDEN")
+  },
+  HttpApiSchema.annotations({ status: 403, description: "Your role does not allow this" })
+) {
+  override get message() {
+    return this.error
+  }
+}
+
+/** Too many attempts; `retryAfter` seconds until the next one is accepted (also in `Retry-After`). */
+export class TooManyRequests extends Schema.TaggedError<TooManyRequests>()(
+  "TooManyRequests",
+  {
+    ...body("TOO_MANY_REQUESTS"),
+    retryAfter: Schema.Int
+  },
+  HttpApiSchema.annotations({ status: 429, description: "Too many attempts; retry after `retryAfter` seconds" })
+) {
+  override get message() {
+    return this.error
+  }
+}

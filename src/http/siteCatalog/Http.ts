@@ -5,7 +5,7 @@ import { toView } from "../../domain/products/Product.js"
 import type { ExclusionKind, SiteCatalog } from "../../domain/siteCatalog/SiteCatalog.js"
 import { type GiftPage, SiteCatalogService } from "../../domain/siteCatalog/SiteCatalogService.js"
 import { Api } from "../Api.js"
-import { Actor } from "../Auth.js"
+import { Principal } from "../../domain/access/Principal.js"
 import { ExclusionRoutes } from "./Api.js"
 
 const ok = <A>(data: A, message: string) => ({ success: true as const, data, message })
@@ -53,13 +53,13 @@ export const SiteCatalogLive = HttpApiBuilder.group(Api, "siteCatalog", (handler
     return handlers
       .handle("get", ({ path }) => Effect.map(service.get(path.siteId), (config) => ({ success: true as const, data: toConfigView(config) })))
       .handle("addAssignment", ({ path, payload }) =>
-        Effect.flatMap(Actor, (actor) =>
+        Effect.flatMap(Principal, (actor) =>
           Effect.map(
             service.addAssignment(path.siteId, payload.catalogId, payload.settings, actor.id),
             (assignment) => ok(assignment, "Catalog assigned successfully")
           )))
       .handle("updateAssignment", ({ path, payload }) =>
-        Effect.flatMap(Actor, (actor) =>
+        Effect.flatMap(Principal, (actor) =>
           Effect.map(
             service.updateAssignment(path.siteId, path.catalogId, payload.settings, actor.id),
             (assignment) => ok(assignment, "Assignment updated successfully")
