@@ -28,6 +28,8 @@ const statements = [
   )`,
   `create index login_failures_key_idx on login_failures (environment, ip, identifier, failed_at)`,
   `create index login_failures_ip_idx on login_failures (environment, ip, failed_at)`,
+  // 0006 drafted a hash column on the table; credentials live in admin_credentials instead.
+  `alter table admin_users drop column password_hash`,
   `alter table audit_logs add column actor_role text`,
   `alter table audit_logs add column before jsonb`,
   `alter table audit_logs add column after jsonb`,

@@ -20,6 +20,7 @@ import { GiftConfig } from "../domain/siteCatalog/GiftConfig.js"
 import { SiteCatalog } from "../domain/siteCatalog/SiteCatalog.js"
 import { Site } from "../domain/sites/Site.js"
 import * as AdminUserLegacy from "../persistence/adminUsers/AdminUserLegacy.js"
+import * as AdminUserRepoPg from "../persistence/adminUsers/AdminUserRepoPg.js"
 import * as BrandLegacy from "../persistence/brands/BrandLegacy.js"
 import { BrandRepo } from "../persistence/brands/BrandRepo.js"
 import * as BrandRepoPg from "../persistence/brands/BrandRepoPg.js"
@@ -416,8 +417,7 @@ const assignmentsTable = (sql: SqlClient.SqlClient, environment: Environment) =>
     fromRow: (row) => row
   })
 
-const adminUsersTable = (sql: SqlClient.SqlClient, environment: Environment) =>
-  PgTable.make({ sql, table: "admin_users", entity: "Admin user", idMapEntity: "admin_user", schema: AdminUser, environment, arrayColumns: ["clientIds"] })
+const adminUsersTable = AdminUserRepoPg.table
 
 /** Imported rows of the tables that have no repository yet (their domain services come later). */
 const importInto = <A extends { readonly createdAt: unknown }, I>(

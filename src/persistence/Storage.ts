@@ -40,6 +40,9 @@ import type { SiteCatalogRepo } from "./siteCatalog/SiteCatalogRepo.js"
 import * as SiteCatalogRepoKv from "./siteCatalog/SiteCatalogRepoKv.js"
 import * as SiteCatalogRepoPg from "./siteCatalog/SiteCatalogRepoPg.js"
 import * as Transactions from "./Transactions.js"
+import type { AdminUserRepo } from "./adminUsers/AdminUserRepo.js"
+import * as AdminUserRepoKv from "./adminUsers/AdminUserRepoKv.js"
+import * as AdminUserRepoPg from "./adminUsers/AdminUserRepoPg.js"
 
 /**
  * The KvStore of the app: `KV_TABLE` on the main database, or on `KV_DATABASE_URL` through a
@@ -75,6 +78,7 @@ export type Repositories =
   | SiteCatalogRepo
   | GiftConfigRepo
   | OrderRepo
+  | AdminUserRepo
   | Transactions.Transactions
 
 /**
@@ -97,6 +101,7 @@ export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | Ap
       select(storage.entities.site_catalog, GiftConfigRepoKv.layer, GiftConfigRepoPg.layer),
       // Legacy orders in the site stores name no client: the KV layer derives it from the site.
       select<OrderRepo, SiteRepo>(storage.entities.orders, OrderRepoKv.layer, OrderRepoPg.layer).pipe(Layer.provide(sites)),
+      select(storage.entities.admin_users, AdminUserRepoKv.layer, AdminUserRepoPg.layer),
       Object.values(storage.entities).includes("kv")
         ? Transactions.layerPgAndKv.pipe(Layer.provide(kvStoreLayer))
         : Transactions.layerPg
