@@ -66,6 +66,8 @@ export interface AuthConfig {
   /** Failed logins allowed per client address and identifier within `loginWindow`. */
   readonly loginMaxFailures: number
   readonly loginWindow: Duration.Duration
+  /** Behind a proxy: take the client's address from the first `X-Forwarded-For` entry. */
+  readonly trustProxy: boolean
 }
 
 export interface PublicFlowConfig {
@@ -156,7 +158,8 @@ const auth: Config.Config<AuthConfig> = Config.all({
     Config.validate({ message: "LOGIN_MAX_FAILURES must be an integer ≥ 1", validation: (n) => n >= 1 }),
     Config.withDefault(5)
   ),
-  loginWindow: duration("LOGIN_WINDOW", "15 minutes")
+  loginWindow: duration("LOGIN_WINDOW", "15 minutes"),
+  trustProxy: Config.boolean("TRUST_PROXY").pipe(Config.withDefault(false))
 })
 
 const publicFlow: Config.Config<PublicFlowConfig> = Config.all({
@@ -228,7 +231,8 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
     bootstrapEmail: Option.none(),
     bootstrapPassword: Option.none(),
     loginMaxFailures: 5,
-    loginWindow: Duration.minutes(15)
+    loginWindow: Duration.minutes(15),
+    trustProxy: false
   },
   publicFlow: {
     sessionLifetime: Duration.hours(24),

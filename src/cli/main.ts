@@ -12,6 +12,17 @@ import { Database, layer as DatabaseLive, migrate } from "../persistence/pg/Data
 import * as Storage from "../persistence/Storage.js"
 import * as MigrationCli from "../migration/Cli.js"
 import { seed } from "../seed/Seed.js"
+import * as Bootstrap from "../domain/auth/Bootstrap.js"
+import * as AdminCredentials from "../persistence/auth/AdminCredentials.js"
+
+/** Makes sure there is a super admin to sign in as, printing a generated password once. */
+const bootstrapAdmin = Bootstrap.bootstrap.pipe(
+  Effect.flatMap(Option.match({
+    onNone: () => Effect.void,
+    onSome: (done) => Console.log(Bootstrap.announce(done))
+  })),
+  Effect.provide(Layer.merge(Storage.layer, AdminCredentials.layer))
+)
 
 /**
  * Runs a command with the configuration, logging at the configured level (logfmt lines) and the
@@ -54,6 +65,7 @@ const serve = Command.make("serve", { port: portOption }, ({ port }) =>
         const report = yield* Effect.provide(seed, Storage.layer)
         yield* Effect.logInfo(`New database: loaded demo data (${JSON.stringify(report.created)})`)
       }
+      yield* bootstrapAdmin
       const server = listen({ host: config.host, port: Option.getOrElse(port, () => config.port) }).pipe(
         Layer.provide(Storage.layer)
       )
@@ -104,8 +116,11 @@ const seedCommand = Command.make("seed", {}, () =>
       for (const [entity, created] of Object.entries(report.created)) {
         yield* Console.log(`${entity}: ${created} created, ${report.existing[entity] ?? 0} already present`)
       }
+      yield* bootstrapAdmin
     })
-  )).pipe(Command.withDescription("Load the demo data; records that already exist are left as they are"))
+  )).pipe(Command.withDescription(
+    "Load the demo data (records that already exist are left as they are) and the bootstrap super admin"
+  ))
 
 const app = Command.make("app").pipe(
   Command.withDescription("Confetti: employee gifting and celebration programs"),

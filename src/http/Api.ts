@@ -1,6 +1,8 @@
 /** The whole HTTP contract of Confetti, one group per area. Served with OpenAPI at /openapi.json. */
 import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
+import { AdminUsersApi } from "./adminUsers/Api.js"
+import { AuthApi } from "./auth/Api.js"
 import { BrandsApi } from "./brands/Api.js"
 import { CatalogsApi } from "./catalogs/Api.js"
 import { ClientsApi } from "./clients/Api.js"
@@ -16,6 +18,8 @@ import { AdminApi, HealthApi } from "./system/Api.js"
 
 export class Api extends HttpApi.make("confetti")
   .add(HealthApi)
+  .add(AuthApi)
+  .add(AdminUsersApi)
   .add(AdminApi)
   .add(ClientsApi)
   .add(SitesApi)

@@ -40,7 +40,8 @@ const KnownErrors = new Set([
   "StorageUnavailable",
   "InternalError",
   "Unauthorized",
-  "Forbidden"
+  "Forbidden",
+  "TooManyRequests"
 ])
 
 /** Largest request body read; CSV imports are the biggest bodies the API takes. */

@@ -18,6 +18,12 @@ import { ProductService } from "../domain/products/ProductService.js"
 import { SiteCatalogService } from "../domain/siteCatalog/SiteCatalogService.js"
 import { SiteService } from "../domain/sites/SiteService.js"
 import { AdminAuthLive } from "./Auth.js"
+import { AdminUserService } from "../domain/adminUsers/AdminUserService.js"
+import { AuthService } from "../domain/auth/AuthService.js"
+import * as AdminCredentials from "../persistence/auth/AdminCredentials.js"
+import * as SigningSecret from "../auth/SigningSecret.js"
+import { AdminUsersLive } from "./adminUsers/Http.js"
+import { AuthLive } from "./auth/Http.js"
 import { Api } from "./Api.js"
 import { BrandsLive } from "./brands/Http.js"
 import { CatalogsLive } from "./catalogs/Http.js"
@@ -34,9 +40,11 @@ import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, SiteCatalogLive, OrdersLive, DashboardLive]),
+  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, SiteCatalogLive, OrdersLive, DashboardLive]),
   Layer.provide(AdminAuthLive),
+  Layer.provideMerge(AuthService.Default),
   Layer.provide([
+    AdminUserService.Default,
     ClientService.Default,
     SiteService.Default,
     BrandService.Default,
@@ -48,7 +56,8 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     OrderService.Default,
     DashboardService.Default,
     Mailer.recording
-  ])
+  ]),
+  Layer.provide([AdminCredentials.layer, SigningSecret.layer])
 )
 
 /** Serves the API on whatever `HttpServer` is provided. */

@@ -255,9 +255,12 @@ describe("/v2/clients", () => {
 })
 
 /** Posts a body of `bytes` bytes with node:http; resolves with the status, or the socket error. */
-const postLarge = (url: string, bytes: number) =>
+const postLarge = (url: string, bytes: number, token: string) =>
   Effect.async<string>((resume) => {
-    const request = Http.request(`${url}/v2/clients`, { method: "POST", headers: { "content-type": "application/json" } })
+    const request = Http.request(`${url}/v2/clients`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` }
+    })
     request.on("response", (response) => {
       let body = ""
       response.on("data", (chunk) => (body += chunk))
@@ -274,7 +277,7 @@ describe("request bodies", () => {
   it.scopedLive("a body over the size limit is refused and the server carries on", () =>
     Effect.gen(function*() {
       const server = yield* startServer()
-      const outcome = yield* postLarge(server.url, MaxBodyBytes + 1024 * 1024)
+      const outcome = yield* postLarge(server.url, MaxBodyBytes + 1024 * 1024, server.admin.token)
       // The server answers 400 and stops reading; the client may see the reset before the answer.
       expect(outcome).toMatch(/^(400 .*at most 16 MiB|error (ECONNRESET|EPIPE))/)
       expect((yield* server.request("GET", "/health")).status).toBe(200)
@@ -289,7 +292,7 @@ describe("KV_DATABASE_URL", () => {
       const server = yield* startServer({ ...storage("kv"), kvDatabaseUrl: Option.some(Redacted.make(kvDatabase.url)) })
       const created = yield* server.request("POST", "/v2/clients", { name: "Separate KV", contactEmail: "kv@example.com" })
       expect(created.status).toBe(201)
-      const rows = yield* queryDatabase(kvDatabase.name, "select key, value->>'name' as name from kv_store")
+      const rows = yield* queryDatabase(kvDatabase.name, "select key, value->>'name' as name from kv_store where key like 'client%'")
       expect(rows).toEqual([{ key: `client:development:${created.body.data.id}`, name: "Separate KV" }])
       expect((yield* server.request("GET", "/admin/storage")).body.data.kv.database).toBe("separate")
       expect((yield* server.request("GET", `/v2/clients/${created.body.data.id}`)).body.data.name).toBe("Separate KV")

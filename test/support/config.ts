@@ -1,5 +1,13 @@
-/** App configuration for tests: the defaults of `Config.make` with overrides. */
-import { Layer } from "effect"
+/** App configuration for tests: the defaults of `Config.make` with overrides, and a fixed signing secret. */
+import { Layer, Option, Redacted } from "effect"
 import { AppConfig, type AppConfigShape, make } from "../../src/Config.js"
 
-export const testConfig = (overrides: Partial<AppConfigShape> = {}) => Layer.succeed(AppConfig, make(overrides))
+/** Signs the tests' admin tokens (never a deployment's). */
+export const TestSecret = Redacted.make("confetti-test-signing-secret-0123456789abcdef")
+
+export const testConfigShape = (overrides: Partial<AppConfigShape> = {}): AppConfigShape => {
+  const defaults = make()
+  return make({ ...overrides, auth: { ...defaults.auth, jwtSecret: Option.some(TestSecret), ...overrides.auth } })
+}
+
+export const testConfig = (overrides: Partial<AppConfigShape> = {}) => Layer.succeed(AppConfig, testConfigShape(overrides))

@@ -3,6 +3,8 @@
  * configuration, listening on a free port; plus a typed client and a raw JSON client for it.
  */
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest, HttpServer } from "@effect/platform"
+import type { AdminRole } from "../../src/domain/adminUsers/AdminUser.js"
+import * as AdminCredentials from "../../src/persistence/auth/AdminCredentials.js"
 import type { SqlClient } from "@effect/sql"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import type { AppConfigShape } from "../../src/Config.js"
@@ -10,17 +12,34 @@ import { Api } from "../../src/http/Api.js"
 import { listen } from "../../src/http/Server.js"
 import { Database } from "../../src/persistence/pg/Database.js"
 import * as Storage from "../../src/persistence/Storage.js"
+import { createAdmin, type TestAdmin } from "./admins.js"
 import { testConfig } from "./config.js"
 import { TestDatabase } from "./TestDb.js"
 
-export interface TestServer {
-  readonly url: string
-  readonly api: Effect.Effect.Success<ReturnType<typeof makeClient>>
-  /** Sends a request and returns the status and parsed JSON body (or raw text). */
-  readonly request: (method: string, path: string, body?: unknown, init?: { readonly rawBody?: string; readonly contentType?: string }) => Effect.Effect<{ readonly status: number; readonly body: any }>
+export interface RequestInit {
+  readonly rawBody?: string
+  readonly contentType?: string
+  /** The admin token to send (as `Authorization: Bearer`); the super admin's by default, none when null. */
+  readonly token?: string | null
+  readonly headers?: Readonly<Record<string, string>>
 }
 
-const makeClient = (url: string) => HttpApiClient.make(Api, { baseUrl: url })
+export type Request = (method: string, path: string, body?: unknown, init?: RequestInit) => Effect.Effect<{ readonly status: number; readonly body: any; readonly headers: Readonly<Record<string, string>> }>
+
+export interface TestServer {
+  readonly url: string
+  /** A typed client signed in as the super admin. */
+  readonly api: Effect.Effect.Success<ReturnType<typeof makeClient>>
+  /** Sends a request (as the super admin unless `init.token` says otherwise) and returns the status and parsed JSON body (or raw text). */
+  readonly request: Request
+  /** The super admin every request runs as by default. */
+  readonly admin: TestAdmin
+  /** A new administrator with `role`, and a `request` that runs as them. */
+  readonly adminAs: (role: AdminRole, clientIds?: ReadonlyArray<string>) => Effect.Effect<TestAdmin & { readonly request: Request }>
+}
+
+const makeClient = (url: string, token: string) =>
+  HttpApiClient.make(Api, { baseUrl: url, transformClient: HttpClient.mapRequest(HttpClientRequest.bearerToken(token)) })
 
 /** Starts a server for the scope; `prepare` runs against its database before the server starts. */
 export const startServer = <E = never>(
@@ -41,12 +60,23 @@ export const startServer = <E = never>(
       Layer.provide(Logger.minimumLogLevel(process.env.TEST_LOG ? LogLevel.Debug : LogLevel.None))
     )
     const context = yield* Layer.buildWithScope(server, scope)
+    // The administrators' stores as the server's configuration selects them, on its database.
+    const adminStores = yield* Layer.buildWithScope(
+      Layer.mergeAll(Storage.layer, AdminCredentials.layer).pipe(Layer.provide(config), Layer.provide(Layer.succeedContext(database))),
+      scope
+    )
+    const newAdmin = (role: AdminRole, clientIds?: ReadonlyArray<string>) =>
+      createAdmin({ role, ...(clientIds ? { clientIds } : {}) }).pipe(Effect.provide(adminStores), Effect.orDie)
+    const admin = yield* newAdmin("super_admin")
     const url = yield* HttpServer.addressFormattedWith((address) => Effect.succeed(address)).pipe(Effect.provide(context))
-    const api = yield* makeClient(url).pipe(Effect.provide(FetchHttpClient.layer))
+    const api = yield* makeClient(url, admin.token).pipe(Effect.provide(FetchHttpClient.layer))
     const http = (yield* HttpClient.HttpClient.pipe(Effect.provide(FetchHttpClient.layer)))
-    const request: TestServer["request"] = (method, path, body, init) =>
+    const requestAs = (defaultToken: string | null): Request => (method, path, body, init) =>
       Effect.gen(function*() {
         let req = HttpClientRequest.make(method as "GET")(`${url}${path}`)
+        const token = init?.token === undefined ? defaultToken : init.token
+        if (token !== null) req = HttpClientRequest.bearerToken(req, token)
+        if (init?.headers) req = HttpClientRequest.setHeaders(req, init.headers)
         if (init?.rawBody !== undefined) {
           req = HttpClientRequest.bodyText(req, init.rawBody, init.contentType ?? "application/json")
         } else if (body !== undefined) {
@@ -60,7 +90,14 @@ export const startServer = <E = never>(
         } catch {
           // not JSON: keep the text
         }
-        return { status: response.status, body: parsed as any }
+        // Headers are there to read, but left out of comparisons of whole responses.
+        return Object.defineProperty({ status: response.status, body: parsed as any }, "headers", { value: response.headers, enumerable: false }) as {
+          readonly status: number
+          readonly body: any
+          readonly headers: Readonly<Record<string, string>>
+        }
       })
-    return { url, api, request } as TestServer
+    const adminAs: TestServer["adminAs"] = (role, clientIds) =>
+      Effect.map(newAdmin(role, clientIds), (created) => ({ ...created, request: requestAs(created.token) }))
+    return { url, api, request: requestAs(admin.token), admin, adminAs } as TestServer
   })

@@ -1,0 +1,149 @@
+/**
+ * Administrators signing in: a password checked against its scrypt hash gives a signed token
+ * (`Tokens`); a token gives back the `Principal` every admin route runs as, read from the admin
+ * user as stored now (a changed role or a deactivated account counts at once, not at expiry).
+ * Failed logins are counted per client address and identifier, and refused for a while when
+ * too many (`TooManyRequests`); an unknown identifier costs the same scrypt work as a known one.
+ */
+import { DateTime, Duration, Effect, Option, Redacted } from "effect"
+import { randomBytes } from "node:crypto"
+import * as Passwords from "../../auth/Passwords.js"
+import { SigningSecret } from "../../auth/SigningSecret.js"
+import * as Tokens from "../../auth/Tokens.js"
+import { AppConfig } from "../../Config.js"
+import { AdminUserRepo } from "../../persistence/adminUsers/AdminUserRepo.js"
+import { AdminCredentials } from "../../persistence/auth/AdminCredentials.js"
+import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
+import type { PrincipalShape } from "../access/Principal.js"
+import type { AdminUser } from "../adminUsers/AdminUser.js"
+import { TooManyRequests, Unauthorized, ValidationError } from "../Errors.js"
+import { namesOrGiven } from "../References.js"
+
+export const MinPasswordLength = 12
+export const MaxPasswordLength = 256
+
+/** A password nobody chose: 24 random bytes, base64url (32 characters). */
+export const generatePassword = () => Redacted.make(randomBytes(24).toString("base64url"))
+
+/** Why a new password is refused, naming `field`; none when it is acceptable. */
+export const passwordProblem = (field: string, password: string) =>
+  password.length < MinPasswordLength
+    ? Option.some(ValidationError.field(field, `must be at least ${MinPasswordLength} characters`))
+    : password.length > MaxPasswordLength
+    ? Option.some(ValidationError.field(field, `must be at most ${MaxPasswordLength} characters`))
+    : Option.none()
+
+export interface LoginResult {
+  readonly accessToken: string
+  readonly expiresIn: number
+  readonly user: AdminUser
+}
+
+const invalidCredentials = new Unauthorized({ error: "Invalid credentials" })
+
+export class AuthService extends Effect.Service<AuthService>()("Domain/AuthService", {
+  effect: Effect.gen(function*() {
+    const users = yield* AdminUserRepo
+    const credentials = yield* AdminCredentials
+    const clients = yield* ClientRepo
+    const secret = yield* SigningSecret
+    const { auth } = yield* AppConfig
+    // Checked when the identifier names nobody, so a miss takes as long as a wrong password.
+    const decoy = yield* Effect.cached(Passwords.hash(generatePassword()))
+
+    const issue = (user: AdminUser) =>
+      Effect.map(
+        Tokens.sign(secret, { userId: user.id, email: user.email, username: user.username, role: user.role }, auth.tokenLifetime),
+        (accessToken): LoginResult => ({ accessToken, expiresIn: Duration.toSeconds(auth.tokenLifetime), user })
+      )
+
+    /** Whether `password` is the administrator's; false for one without a password set. */
+    const passwordMatches = (user: Option.Option<AdminUser>, password: Redacted.Redacted<string>) =>
+      Effect.gen(function*() {
+        const stored = Option.isSome(user) ? yield* credentials.hashOf(user.value.email) : Option.none<string>()
+        const matches = yield* Passwords.verify(password, Option.isSome(stored) ? stored.value : yield* decoy)
+        return { matches: matches && Option.isSome(stored), stored }
+      })
+
+    return {
+      login: (input: { readonly identifier: string; readonly password: Redacted.Redacted<string>; readonly ip: string }) =>
+        Effect.gen(function*() {
+          const identifier = input.identifier.trim().toLowerCase()
+          const blocked = yield* credentials.blockedFor(input.ip, identifier, auth.loginMaxFailures, auth.loginWindow)
+          if (Option.isSome(blocked)) {
+            return yield* Effect.fail(
+              new TooManyRequests({
+                error: `Too many failed logins; try again in ${blocked.value} seconds`,
+                retryAfter: blocked.value
+              })
+            )
+          }
+          const user = yield* users.findByLogin(identifier)
+          const { matches, stored } = yield* passwordMatches(user, input.password)
+          if (!matches || Option.isNone(user) || user.value.status !== "active") {
+            yield* credentials.recordFailure(input.ip, identifier)
+            return yield* Effect.fail(invalidCredentials)
+          }
+          yield* credentials.clearFailures(input.ip, identifier, auth.loginWindow)
+          if (Option.isSome(stored) && Passwords.needsRehash(stored.value)) {
+            yield* credentials.setHash(user.value.email, yield* Passwords.hash(input.password))
+          }
+          // The stamp is a convenience: a store refusing it does not undo the login.
+          const signedIn = yield* users.update(user.value.id, { lastLoginAt: yield* DateTime.now }).pipe(
+            Effect.orElseSucceed(() => user.value)
+          )
+          return yield* issue(signedIn)
+        }),
+
+      /** The principal a token stands for, from the administrator as stored now. */
+      authenticate: (token: string) =>
+        Effect.gen(function*() {
+          if (token.trim() === "") {
+            return yield* Effect.fail(new Unauthorized({ error: "Sign in first: send Authorization: Bearer <token> or X-Access-Token" }))
+          }
+          const claims = yield* Tokens.verify(secret, token.trim()).pipe(
+            Effect.mapError((e) => new Unauthorized({ error: e.reason === "expired" ? "Token expired; sign in again" : "Invalid token" }))
+          )
+          const user = yield* users.findById(claims.userId).pipe(
+            Effect.catchTag("NotFound", () => Effect.fail(new Unauthorized({ error: "The account of this token no longer exists" })))
+          )
+          if (user.status !== "active") return yield* Effect.fail(new Unauthorized({ error: "The account of this token is inactive" }))
+          const clientIds = user.role === "client_admin"
+            ? (yield* Effect.forEach(user.clientIds, namesOrGiven(clients.findById))).flat()
+            : []
+          const principal: PrincipalShape = { kind: "admin", id: user.id, email: user.email, role: user.role, clientIds }
+          return principal
+        }),
+
+      /** The signed-in administrator. */
+      me: (principal: PrincipalShape) =>
+        users.findById(principal.id).pipe(Effect.catchTag("NotFound", () => Effect.fail(new Unauthorized({ error: "Sign in first" })))),
+
+      /** Changes the signed-in administrator's own password, which must be given first. */
+      changePassword: (
+        principal: PrincipalShape,
+        input: { readonly currentPassword: Redacted.Redacted<string>; readonly newPassword: Redacted.Redacted<string> }
+      ) =>
+        Effect.gen(function*() {
+          if (principal.kind !== "admin") return yield* Effect.fail(new Unauthorized({ error: "Sign in first" }))
+          const user = yield* users.findById(principal.id).pipe(
+            Effect.catchTag("NotFound", () => Effect.fail(new Unauthorized({ error: "Sign in first" })))
+          )
+          const { matches } = yield* passwordMatches(Option.some(user), input.currentPassword)
+          if (!matches) return yield* Effect.fail(ValidationError.field("currentPassword", "is not your current password"))
+          const next = Redacted.value(input.newPassword)
+          const problem = passwordProblem("newPassword", next)
+          if (Option.isSome(problem)) return yield* Effect.fail(problem.value)
+          if (next === Redacted.value(input.currentPassword)) {
+            return yield* Effect.fail(ValidationError.field("newPassword", "must differ from the current password"))
+          }
+          yield* credentials.setHash(user.email, yield* Passwords.hash(input.newPassword))
+          return yield* users.update(user.id, { requirePasswordChange: false }).pipe(
+            Effect.catchTag("NotFound", () => Effect.fail(new Unauthorized({ error: "Sign in first" }))),
+            // Only the flag changes: no uniqueness rule can refuse it.
+            Effect.catchTag("Conflict", (e) => Effect.die(e))
+          )
+        })
+    } as const
+  })
+}) {}
