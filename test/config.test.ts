@@ -1,6 +1,6 @@
 /** Configuration: defaults, overrides, and a clear refusal of invalid values. */
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, LogLevel, Option, Redacted } from "effect"
+import { ConfigProvider, Duration, Effect, LogLevel, Option, Redacted } from "effect"
 import { type Backend, formatError, load, StorageEntities } from "../src/Config.js"
 
 const every = (backend: Backend) => Object.fromEntries(StorageEntities.map((e) => [e, backend]))
@@ -57,6 +57,31 @@ describe("Config", () => {
       expect(yield* refusal({ KV_TABLE: "kv; drop table clients" })).toMatch(/^KV_TABLE must be a table name/)
       expect(yield* refusal({ LOG_LEVEL: "loud" })).toMatch(/^LOG_LEVEL: Expected a log level/)
       expect(yield* refusal({ LOG_FORMAT: "xml" })).toBe("LOG_FORMAT must be one of: pretty, logfmt, json")
+      expect(yield* refusal({ JWT_SECRET: "short" })).toBe("JWT_SECRET must be at least 32 characters")
+      expect(yield* refusal({ KV_ENVIRONMENT: "production" })).toBe("JWT_SECRET: JWT_SECRET is required in production (at least 32 characters)")
+      expect(yield* refusal({ ADMIN_TOKEN_TTL: "soon" })).toMatch(/^ADMIN_TOKEN_TTL/)
+      expect(yield* refusal({ BOOTSTRAP_ADMIN_PASSWORD: "1234" })).toBe("BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters")
+      expect(yield* refusal({ BOOTSTRAP_ADMIN_EMAIL: "root" })).toBe("BOOTSTRAP_ADMIN_EMAIL must be an e-mail address")
+      expect(yield* refusal({ PUBLIC_APP_URL: "ftp://x" })).toBe("PUBLIC_APP_URL must be an http(s) URL")
+    }))
+
+  it.effect("reads the auth and employee-flow settings, keeping secrets secret", () =>
+    Effect.gen(function*() {
+      const config = yield* read({
+        JWT_SECRET: "s3cret-s3cret-s3cret-s3cret-s3cret!",
+        ADMIN_TOKEN_TTL: "2 hours",
+        BOOTSTRAP_ADMIN_EMAIL: " Root@Example.COM ",
+        BOOTSTRAP_ADMIN_PASSWORD: "hunter2-hunter2",
+        EMPLOYEE_SESSION_TTL: "30 minutes",
+        PUBLIC_APP_URL: "https://gifts.example.com/"
+      })
+      expect(Duration.toMillis(config.auth.tokenLifetime)).toBe(7_200_000)
+      expect(Option.getOrThrow(config.auth.bootstrapEmail)).toBe("root@example.com")
+      expect(config.publicFlow.publicAppUrl).toBe("https://gifts.example.com")
+      expect(JSON.stringify(config)).not.toMatch(/s3cret|hunter2/)
+      const defaults = yield* read({})
+      expect(defaults.auth).toMatchObject({ loginMaxFailures: 5, trustProxy: false })
+      expect(Option.isNone(defaults.auth.jwtSecret)).toBe(true)
     }))
 
   it.effect("accepts a schema-qualified legacy table name", () =>

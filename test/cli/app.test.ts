@@ -63,7 +63,23 @@ const stop = (child: ChildProcess.ChildProcess) =>
     child.kill("SIGTERM")
   })
 
-const getJson = (url: string) => Effect.promise(() => fetch(url).then(async (r) => ({ status: r.status, body: await r.json() as any })))
+const getJson = (url: string, token?: string) =>
+  Effect.promise(() =>
+    fetch(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: await r.json() as any }))
+  )
+
+/** Signs in and returns the token. */
+const signIn = (url: string, identifier: string, password: string) =>
+  Effect.promise(() =>
+    fetch(`${url}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ identifier, password }) })
+      .then(async (r) => ({ status: r.status, body: await r.json() as any }))
+  ).pipe(Effect.map((r) => {
+    expect(r.status).toBe(200)
+    return { token: r.body.access_token as string, requirePasswordChange: r.body.requirePasswordChange as boolean }
+  }))
+
+/** The generated bootstrap password a first start prints once. */
+const printedPassword = (output: string) => /Password \(shown once, change it at first login\): (\S+)/.exec(output)?.[1]
 
 /** A scratch directory the unprivileged postgres account can reach (tests may run as root). */
 const tempDir = Effect.acquireRelease(
@@ -90,11 +106,19 @@ describe("app serve", () => {
       expect(first.output()).toContain("initialised")
       expect(first.output()).toContain("/docs")
       expect(yield* getJson(`${first.url}/health`)).toMatchObject({ status: 200, body: { status: "ok" } })
-      const clients = yield* getJson(`${first.url}/v2/clients`)
+      // Admin routes need a token; the first start created a super admin and printed its password once.
+      expect((yield* getJson(`${first.url}/v2/clients`)).status).toBe(401)
+      const password = printedPassword(first.output())
+      expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/)
+      const { requirePasswordChange, token } = yield* signIn(first.url, "admin@confetti.local", password!)
+      expect(requirePasswordChange).toBe(true)
+      // The signing secret was generated once, kept under DATA_DIR, readable by its owner only.
+      expect(Fs.statSync(Path.join(dir, "jwt-secret")).mode & 0o777).toBe(0o600)
+      const clients = yield* getJson(`${first.url}/v2/clients`, token)
       expect(clients.body.total).toBe(5)
       expect(clients.body.data.map((c: { name: string }) => c.name)).toContain("JALA Demo - Stakeholder Sites")
       const demoId = clients.body.data.find((c: { legacyId: string }) => c.legacyId === "client-003").id
-      yield* Effect.promise(() => fetch(`${first.url}/v2/clients/${demoId}`, { method: "DELETE" }))
+      yield* Effect.promise(() => fetch(`${first.url}/v2/clients/${demoId}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } }))
 
       expect(yield* stop(first.child)).toBe(0)
       expect(postgresFor(dir)).toBe("")
@@ -103,7 +127,9 @@ describe("app serve", () => {
       // A second start finds the data and does not seed again over the admin's deletion.
       const second = yield* serve(env)
       expect(second.output()).not.toContain("initialised")
-      const after = yield* getJson(`${second.url}/v2/clients`)
+      expect(printedPassword(second.output())).toBeUndefined()
+      // The same secret: the first run's token still works.
+      const after = yield* getJson(`${second.url}/v2/clients`, token)
       expect(after.body.total).toBe(4)
       expect(yield* stop(second.child)).toBe(0)
       expect(postgresFor(dir)).toBe("")
@@ -113,9 +139,23 @@ describe("app serve", () => {
     Effect.gen(function*() {
       const dir = yield* tempDir
       const database = yield* scratchDatabase({ migrated: false })
-      const server = yield* serve({ DATA_DIR: dir, DATABASE_URL: database.url, STORAGE: "kv" })
+      const server = yield* serve({
+        DATA_DIR: dir,
+        DATABASE_URL: database.url,
+        STORAGE: "kv",
+        BOOTSTRAP_ADMIN_EMAIL: "Ops@Example.com",
+        BOOTSTRAP_ADMIN_PASSWORD: "chosen-by-the-operator",
+        JWT_SECRET: "an-operator-chosen-secret-of-32-chars-or-more"
+      })
+      expect(server.output()).not.toContain("chosen-by-the-operator")
+      expect(printedPassword(server.output())).toBeUndefined()
       expect(yield* getJson(`${server.url}/health`)).toMatchObject({ body: { databaseKind: "external" } })
-      expect((yield* getJson(`${server.url}/admin/storage`)).body.data.entities.clients).toBe("kv")
+      const { requirePasswordChange, token } = yield* signIn(server.url, "ops@example.com", "chosen-by-the-operator")
+      expect(requirePasswordChange).toBe(false)
+      expect((yield* getJson(`${server.url}/admin/storage`, token)).body.data.entities.admin_users).toBe("kv")
+      expect((yield* getJson(`${server.url}/admin/storage`, token)).body.data.entities.clients).toBe("kv")
+      // With JWT_SECRET set, nothing is written under DATA_DIR.
+      expect(Fs.existsSync(Path.join(dir, "jwt-secret"))).toBe(false)
       expect(Fs.existsSync(Path.join(dir, "pg"))).toBe(false)
       expect(yield* stop(server.child)).toBe(0)
     }), { timeout: 60_000 })
