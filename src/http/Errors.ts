@@ -40,7 +40,12 @@ const KnownErrors = new Set([
   "StorageUnavailable",
   "InternalError",
   "Unauthorized",
-  "Forbidden"
+  "Forbidden",
+  // The employee-facing flow's own (src/domain/public/Public.ts)
+  "AccessDenied",
+  "MagicLinkInvalid",
+  "SelectionClosed",
+  "GiftLimitReached"
 ])
 
 /** Largest request body read; CSV imports are the biggest bodies the API takes. */

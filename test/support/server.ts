@@ -17,7 +17,7 @@ export interface TestServer {
   readonly url: string
   readonly api: Effect.Effect.Success<ReturnType<typeof makeClient>>
   /** Sends a request and returns the status and parsed JSON body (or raw text). */
-  readonly request: (method: string, path: string, body?: unknown, init?: { readonly rawBody?: string; readonly contentType?: string }) => Effect.Effect<{ readonly status: number; readonly body: any }>
+  readonly request: (method: string, path: string, body?: unknown, init?: { readonly rawBody?: string; readonly contentType?: string; readonly headers?: Readonly<Record<string, string>> }) => Effect.Effect<{ readonly status: number; readonly body: any }>
 }
 
 const makeClient = (url: string) => HttpApiClient.make(Api, { baseUrl: url })
@@ -52,6 +52,7 @@ export const startServer = <E = never>(
         } else if (body !== undefined) {
           req = yield* HttpClientRequest.bodyJson(req, body).pipe(Effect.orDie)
         }
+        if (init?.headers !== undefined) req = HttpClientRequest.setHeaders(req, init.headers)
         const response = yield* http.execute(req).pipe(Effect.orDie)
         const text = yield* response.text.pipe(Effect.orDie)
         let parsed: unknown = text
