@@ -37,6 +37,16 @@ describe("public access", () => {
       expect(yield* server.request("GET", "/public/sites/slug/no-such-site")).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } })
       expect(yield* server.request("GET", "/public/sites/slug/Not_A_Slug")).toMatchObject({ status: 400, body: { field: "slug" } })
       expect(yield* server.request("GET", `/public/sites/slug/${"a".repeat(1000)}`)).toMatchObject({ status: 400, body: { field: "slug" } })
+
+      // The public routes are documented, with their errors (401 from the session middleware included).
+      const openapi = (yield* server.request("GET", "/openapi.json")).body
+      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining([
+        "/public/sites/slug/{slug}", "/public/validate/employee", "/public/magic-link/request", "/public/magic-link/validate",
+        "/public/validate/magic-link", "/public/session", "/public/sites/{siteId}/gifts", "/public/orders", "/public/orders/{id}"
+      ]))
+      expect(Object.keys(openapi.paths["/public/orders"].post.responses).sort()).toEqual(["201", "400", "401", "403", "404", "409", "500", "503"])
+      expect(JSON.stringify(openapi.paths["/public/orders"].post.responses["403"])).toContain("SelectionClosed")
+      expect(JSON.stringify(openapi.components.schemas.SelectionClosed)).toContain("SELECTION_ENDED")
     }), { timeout: 60_000 })
 
   it.scopedLive("validates by e-mail, HR number or serial card in either spelling, for active employees of the site's client", () =>
