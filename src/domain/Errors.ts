@@ -6,7 +6,7 @@ import { HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 
 /** The fields every error body has: `{success: false, code, error}`; `code` fills itself in. */
-const body = <C extends string>(code: C) => ({
+export const body = <C extends string>(code: C) => ({
   success: Schema.Literal(false).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => false as const)),
   code: Schema.Literal(code).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => code)),
   error: Schema.String

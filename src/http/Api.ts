@@ -12,6 +12,7 @@ import { EmployeesApi } from "./employees/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
 import { OrdersApi } from "./orders/Api.js"
 import { ProductsApi } from "./products/Api.js"
+import { PublicApi } from "./public/Api.js"
 import { SiteCatalogApi } from "./siteCatalog/Api.js"
 import { SitesApi } from "./sites/Api.js"
 import { AdminApi, HealthApi } from "./system/Api.js"
@@ -31,6 +32,7 @@ export class Api extends HttpApi.make("confetti")
   .add(SiteCatalogApi)
   .add(OrdersApi)
   .add(DashboardApi)
+  .add(PublicApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

@@ -41,7 +41,12 @@ const KnownErrors = new Set([
   "InternalError",
   "Unauthorized",
   "Forbidden",
-  "TooManyRequests"
+  "TooManyRequests",
+  // The employee-facing flow's own (src/domain/public/Public.ts)
+  "AccessDenied",
+  "MagicLinkInvalid",
+  "SelectionClosed",
+  "GiftLimitReached"
 ])
 
 /** Largest request body read; CSV imports are the biggest bodies the API takes. */

@@ -15,8 +15,10 @@ import { DashboardService } from "../domain/dashboard/DashboardService.js"
 import * as Mailer from "../mail/Mailer.js"
 import { OrderService } from "../domain/orders/OrderService.js"
 import { ProductService } from "../domain/products/ProductService.js"
+import { PublicService } from "../domain/public/PublicService.js"
 import { SiteCatalogService } from "../domain/siteCatalog/SiteCatalogService.js"
 import { SiteService } from "../domain/sites/SiteService.js"
+import * as EmployeeAccessRepoPg from "../persistence/employeeAccess/EmployeeAccessRepoPg.js"
 import { AdminAuthLive } from "./Auth.js"
 import { AdminUserService } from "../domain/adminUsers/AdminUserService.js"
 import { AuthService } from "../domain/auth/AuthService.js"
@@ -34,15 +36,18 @@ import { ErrorsLive } from "./Errors.js"
 import { OrdersLive } from "./orders/Http.js"
 import { DashboardLive } from "./dashboard/Http.js"
 import { ProductsLive } from "./products/Http.js"
+import { EmployeeSessionAuthLive, PublicLive } from "./public/Http.js"
 import { SiteCatalogLive } from "./siteCatalog/Http.js"
 import { SitesLive } from "./sites/Http.js"
 import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, SiteCatalogLive, OrdersLive, DashboardLive]),
-  Layer.provide(AdminAuthLive),
+  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive]),
+  Layer.provide([AdminAuthLive, EmployeeSessionAuthLive]),
   Layer.provideMerge(AuthService.Default),
+  // The employee-facing flow on top of the other services (it places orders through OrderService).
+  Layer.provide(PublicService.Default),
   Layer.provide([
     AdminUserService.Default,
     ClientService.Default,
@@ -55,7 +60,8 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     SiteCatalogService.Default,
     OrderService.Default,
     DashboardService.Default,
-    Mailer.recording
+    Mailer.recording,
+    EmployeeAccessRepoPg.layer
   ]),
   Layer.provide([AdminCredentials.layer, SigningSecret.layer])
 )

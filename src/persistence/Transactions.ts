@@ -10,24 +10,53 @@ import type { StorageUnavailable } from "../domain/Errors.js"
 import { KvStore } from "./kv/KvStore.js"
 import { orUnavailable } from "./pg/SqlErrors.js"
 
+export interface AtomicOptions {
+  /**
+   * Serialises check-then-write sequences on one subject (an employee's gift count): other
+   * transactions taking the same lock wait until this one has committed or rolled back.
+   */
+  readonly lock?: string
+}
+
 export interface TransactionsShape {
-  readonly atomically: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageUnavailable, R>
+  readonly atomically: <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    options?: AtomicOptions
+  ) => Effect.Effect<A, E | StorageUnavailable, R>
 }
 
 export class Transactions extends Context.Tag("Persistence/Transactions")<Transactions, TransactionsShape>() {}
 
+/** `effect` after a transaction-scoped advisory lock named `lock`, when there is one. */
+const lockedBy = <A, E, R>(sql: SqlClient.SqlClient, effect: Effect.Effect<A, E, R>, lock: string | undefined) =>
+  lock === undefined
+    ? effect
+    : Effect.zipRight(orUnavailable(sql`select pg_advisory_xact_lock(hashtextextended(${`tx:${lock}`}, 0))`), effect)
+
 /** Every entity on PostgreSQL: the main database's transaction. */
 export const layerPg: Layer.Layer<Transactions, never, SqlClient.SqlClient> = Layer.effect(
   Transactions,
-  Effect.map(SqlClient.SqlClient, (sql) => ({ atomically: (effect) => orUnavailable(sql.withTransaction(effect)) }))
+  Effect.map(SqlClient.SqlClient, (sql) => ({
+    atomically: (effect, options) => orUnavailable(sql.withTransaction(lockedBy(sql, effect, options?.lock)))
+  }))
 )
 
-/** Some entity on the KV store: its transaction around the main database's (one, when they share it). */
+/**
+ * Some entity on the KV store: its transaction around the main database's (one, when they share
+ * it). A lock is taken in both, the KV one first: on a separate KV database it is held until the
+ * later of the two commits.
+ */
 export const layerPgAndKv: Layer.Layer<Transactions, never, SqlClient.SqlClient | KvStore> = Layer.effect(
   Transactions,
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const kv = yield* KvStore
-    return { atomically: (effect) => kv.transaction(orUnavailable(sql.withTransaction(effect))) }
+    return {
+      atomically: (effect, options) =>
+        kv.transaction(
+          orUnavailable(sql.withTransaction(lockedBy(sql, effect, options?.lock))),
+          options?.lock === undefined ? undefined : { lock: `tx:${options.lock}` }
+        )
+    }
   })
 )

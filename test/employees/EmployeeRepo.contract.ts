@@ -116,6 +116,42 @@ export const employeeRepoContract = (name: string, repoLayer: Layer.Layer<Employ
         expect(renamed).toMatchObject({ firstName: "Kept", email: "dup@unique.example" })
       }))
 
+    it.effect("finds a client's employees by exact e-mail (without case), HR number or serial card, in either id form", () =>
+      Effect.gen(function*() {
+        const repo = yield* EmployeeRepo
+        const client = `client-find-${run}`
+        const legacyName = `legacy-${client}`
+        const names = [client, legacyName]
+        const ana = yield* repo.create(
+          newEmployee({ clientId: client, email: "Ana.Find@Contoso.Example", employeeId: "F-100", serialCardNumber: "CARD-F1" }),
+          names
+        )
+        yield* Effect.sleep("3 millis")
+        // Stored under the client's other id: the same client all the same.
+        const ben = yield* repo.create(
+          newEmployee({ clientId: legacyName, email: "ben.find@contoso.example", employeeId: "f-100", status: "inactive" }),
+          names
+        )
+        // The same identifiers in another client belong to someone else.
+        const other = `client-find-other-${run}`
+        yield* repo.create(newEmployee({ clientId: other, email: "ana.find@contoso.example", employeeId: "F-100", serialCardNumber: "CARD-F1" }), [other])
+        const ids = (found: ReadonlyArray<Employee>) => found.map((e) => e.id)
+
+        expect(ids(yield* repo.findByIdentifier(names, "email", "ANA.FIND@contoso.example"))).toEqual([ana.id])
+        expect(ids(yield* repo.findByIdentifier(names, "employeeId", "F-100"))).toEqual([ana.id])
+        // HR numbers and serial cards compare exactly: case matters, and so does every character.
+        expect(ids(yield* repo.findByIdentifier(names, "employeeId", "f-100"))).toEqual([ben.id])
+        expect(ids(yield* repo.findByIdentifier(names, "serialCardNumber", "CARD-F1"))).toEqual([ana.id])
+        expect(ids(yield* repo.findByIdentifier(names, "serialCardNumber", "card-f1"))).toEqual([])
+        expect(ids(yield* repo.findByIdentifier(names, "email", "ana.find@contoso.exampl"))).toEqual([])
+        expect(ids(yield* repo.findByIdentifier(names, "email", "%@contoso.example"))).toEqual([])
+        // Inactive employees are found too: whether they may sign in is the caller's decision.
+        expect(yield* repo.findByIdentifier(names, "email", "ben.find@contoso.example")).toEqual([ben])
+        // By one id form only, the employees stored under that form.
+        expect(ids(yield* repo.findByIdentifier([legacyName], "email", "ana.find@contoso.example"))).toEqual([])
+        expect(ids(yield* repo.findByIdentifier([`nobody-${run}`], "employeeId", "F-100"))).toEqual([])
+      }))
+
     it.effect("updates and deletes", () =>
       Effect.gen(function*() {
         const repo = yield* EmployeeRepo

@@ -180,6 +180,15 @@ layer(fixtureLayer("development"), { excludeTestServices: true })("EmployeeRepoK
       expect(yield* repo.countBySite(["site-004"])).toBeGreaterThan(1)
     }))
 
+  it.effect("finds site-store employees by identifier under their site's client", () =>
+    Effect.gen(function*() {
+      const repo = yield* EmployeeRepo
+      const [john] = yield* repo.findByIdentifier(["client-demo-stakeholder"], "serialCardNumber", "CONF2025-ABC123")
+      expect(john).toMatchObject({ employeeId: "EMP001", siteId: "demo-event-serial-card", firstName: "John" })
+      expect((yield* repo.findByIdentifier(["client-demo-stakeholder"], "employeeId", "EMP001")).map((e) => e.id)).toEqual([john!.id])
+      expect(yield* repo.findByIdentifier(["client-nobody"], "serialCardNumber", "CONF2025-ABC123")).toEqual([])
+    }))
+
   it.effect("an update rewrites every copy, keeping the fields Confetti does not model", () =>
     Effect.gen(function*() {
       const repo = yield* EmployeeRepo

@@ -82,6 +82,7 @@ export const startServer = <E = never>(
         } else if (body !== undefined) {
           req = yield* HttpClientRequest.bodyJson(req, body).pipe(Effect.orDie)
         }
+        if (init?.headers !== undefined) req = HttpClientRequest.setHeaders(req, init.headers)
         const response = yield* http.execute(req).pipe(Effect.orDie)
         const text = yield* response.text.pipe(Effect.orDie)
         let parsed: unknown = text

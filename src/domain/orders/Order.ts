@@ -162,6 +162,8 @@ export const OrderCreate = Schema.Struct({
   notes: Optional(LongText(2000))
 }).annotations({ identifier: "OrderCreate", parseOptions: { onExcessProperty: "error" } })
 export type OrderCreate = typeof OrderCreate.Type
+/** What an order is placed from: a create body, or an order the platform places for an employee who has no e-mail. */
+export type OrderPlacement = Omit<OrderCreate, "customerEmail"> & { readonly customerEmail: string | null }
 
 /** What an administrator may change on an order without moving its status. */
 export const OrderUpdate = Schema.Struct({

@@ -23,9 +23,9 @@ import {
   makeOrderNumber,
   Open,
   type Order,
-  type OrderCreate,
   type OrderFields,
   OrderItem,
+  type OrderPlacement,
   type OrderStatus,
   type OrderUpdate,
   type StatusChange,
@@ -161,7 +161,7 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
       })
 
     /** The lines of a new order: each product active, priced, in the order's currency. */
-    const linesOf = (input: OrderCreate) =>
+    const linesOf = (input: OrderPlacement) =>
       Effect.gen(function*() {
         const found: Array<{ readonly product: Product; readonly quantity: number; readonly unitPrice: number }> = []
         for (const [i, line] of input.items.entries()) {
@@ -206,7 +206,7 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
       getByNumber: (orderNumber: string) => orders.findByNumber(orderNumber),
 
       /** Places an order: references checked, stock taken and the order written in one transaction. */
-      create: (input: OrderCreate) =>
+      create: (input: OrderPlacement) =>
         Effect.gen(function*() {
           const placedOn = yield* site(input.siteId)
           // The site's client as stored, by its own id when it still exists.

@@ -49,6 +49,17 @@ export interface EmployeeRepoShape {
   readonly list: (query: EmployeeQuery) => Effect.Effect<Page<Employee>, StorageUnavailable>
   /** By id in either form. A legacy id reused in several clients finds one of them. */
   readonly findById: (id: string) => Effect.Effect<Employee, NotFound | StorageUnavailable>
+  /**
+   * The employees of the client (any id naming it) whose `field` is exactly `value`: e-mails
+   * compare without case, HR numbers and serial cards as given. Oldest first, whatever their
+   * status: each identifier is unique within a client, but a client named by two ids may hold one
+   * of each.
+   */
+  readonly findByIdentifier: (
+    clientIds: ReadonlyArray<string>,
+    field: IdentifyingField,
+    value: string
+  ) => Effect.Effect<ReadonlyArray<Employee>, StorageUnavailable>
   readonly countByClient: (clientIds: ReadonlyArray<string>) => Effect.Effect<number, StorageUnavailable>
   readonly countBySite: (siteIds: ReadonlyArray<string>) => Effect.Effect<number, StorageUnavailable>
   /** `clientIds` names the client within which the identifying fields must be unique. */
@@ -96,6 +107,12 @@ export const conflictWith = (
     if (field !== undefined) return identifierInUse(field, fields[field]!)
   }
   return undefined
+}
+
+/** Whether the employee's `field` is exactly `value` (e-mails without case), as `findByIdentifier` compares. */
+export const identifiedBy = (employee: Employee, field: IdentifyingField, value: string) => {
+  const own = employee[field]
+  return own !== null && (field === "email" ? own.toLowerCase() === value.toLowerCase() : own === value)
 }
 
 /** Case-insensitive substring search over the fields the contract names. */

@@ -18,6 +18,7 @@ import {
   EmployeeRepo,
   type EmployeeRepoShape,
   Entity,
+  identifiedBy,
   identifierInUse,
   matchesSearch
 } from "./EmployeeRepo.js"
@@ -110,6 +111,12 @@ export const make = Effect.gen(function*() {
       }).pipe(span("list")),
 
     findById: (id) => Effect.map(resolve(id), ({ merged }) => merged.winner.record).pipe(span("findById")),
+
+    findByIdentifier: (clientIds, field, value) =>
+      Effect.map(all, (records) =>
+        records
+          .filter((e) => clientIds.includes(e.clientId) && identifiedBy(e, field, value))
+          .sort((a, b) => newestCreated(b, a))).pipe(span("findByIdentifier")),
 
     countByClient: (clientIds) => count((e) => clientIds.includes(e.clientId)).pipe(span("countByClient")),
 

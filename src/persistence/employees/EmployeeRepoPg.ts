@@ -121,6 +121,18 @@ export const make = Effect.gen(function*() {
 
     findById: (id) => orUnavailable(find(id)).pipe(span("findById")),
 
+    findByIdentifier: (clientIds, field, value) => {
+      // Each condition matches one of the unique indexes (environment, client_id, identifier).
+      const same = field === "email"
+        ? sql`lower(email) = ${value.toLowerCase()}`
+        : field === "employeeId"
+        ? sql`employee_id = ${value}`
+        : sql`serial_card_number = ${value}`
+      return orUnavailable(
+        employees.rows(sql`select * from employees where ${employees.where([ofClient(clientIds), same])} order by created_at, id`)
+      ).pipe(span("findByIdentifier"))
+    },
+
     countByClient: (clientIds) => orUnavailable(count(ofClient(clientIds))).pipe(span("countByClient")),
 
     countBySite: (siteIds) => orUnavailable(count(sql`site_id = any(${[...siteIds]}::text[])`)).pipe(span("countBySite")),
