@@ -23,6 +23,7 @@ import { AdminAuthLive } from "./Auth.js"
 import { AdminUserService } from "../domain/adminUsers/AdminUserService.js"
 import { AuthService } from "../domain/auth/AuthService.js"
 import * as AdminCredentials from "../persistence/auth/AdminCredentials.js"
+import * as Attempts from "../persistence/auth/Attempts.js"
 import * as SigningSecret from "../auth/SigningSecret.js"
 import { AdminUsersLive } from "./adminUsers/Http.js"
 import { AuthLive } from "./auth/Http.js"
@@ -63,7 +64,7 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     Mailer.recording,
     EmployeeAccessRepoPg.layer
   ]),
-  Layer.provide([AdminCredentials.layer, SigningSecret.layer])
+  Layer.provide([AdminCredentials.layer, Attempts.layer, SigningSecret.layer])
 )
 
 /** Serves the API on whatever `HttpServer` is provided. */

@@ -13,6 +13,7 @@ import * as Tokens from "../../auth/Tokens.js"
 import { AppConfig } from "../../Config.js"
 import { AdminUserRepo } from "../../persistence/adminUsers/AdminUserRepo.js"
 import { AdminCredentials } from "../../persistence/auth/AdminCredentials.js"
+import { Attempts } from "../../persistence/auth/Attempts.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import type { PrincipalShape } from "../access/Principal.js"
 import type { AdminUser } from "../adminUsers/AdminUser.js"
@@ -45,6 +46,7 @@ export class AuthService extends Effect.Service<AuthService>()("Domain/AuthServi
   effect: Effect.gen(function*() {
     const users = yield* AdminUserRepo
     const credentials = yield* AdminCredentials
+    const attempts = yield* Attempts
     const clients = yield* ClientRepo
     const secret = yield* SigningSecret
     const { auth } = yield* AppConfig
@@ -69,7 +71,8 @@ export class AuthService extends Effect.Service<AuthService>()("Domain/AuthServi
       login: (input: { readonly identifier: string; readonly password: Redacted.Redacted<string>; readonly ip: string }) =>
         Effect.gen(function*() {
           const identifier = input.identifier.trim().toLowerCase()
-          const blocked = yield* credentials.blockedFor(input.ip, identifier, auth.loginMaxFailures, auth.loginWindow)
+          const key = `login:${identifier}`
+          const blocked = yield* attempts.blockedFor(input.ip, key, auth.loginMaxFailures, auth.loginWindow)
           if (Option.isSome(blocked)) {
             return yield* Effect.fail(
               new TooManyRequests({
@@ -81,10 +84,10 @@ export class AuthService extends Effect.Service<AuthService>()("Domain/AuthServi
           const user = yield* users.findByLogin(identifier)
           const { matches, stored } = yield* passwordMatches(user, input.password)
           if (!matches || Option.isNone(user) || user.value.status !== "active") {
-            yield* credentials.recordFailure(input.ip, identifier)
+            yield* attempts.record(input.ip, key)
             return yield* Effect.fail(invalidCredentials)
           }
-          yield* credentials.clearFailures(input.ip, identifier, auth.loginWindow)
+          yield* attempts.clear(input.ip, key, auth.loginWindow)
           if (Option.isSome(stored) && Passwords.needsRehash(stored.value)) {
             yield* credentials.setHash(user.value.email, yield* Passwords.hash(input.password))
           }

@@ -9,6 +9,7 @@ import { DateTime, Duration, Effect, Either, Option } from "effect"
 import { AppConfig } from "../../Config.js"
 import { Mailer } from "../../mail/Mailer.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
+import { Attempts } from "../../persistence/auth/Attempts.js"
 import { EmployeeAccessRepo } from "../../persistence/employeeAccess/EmployeeAccessRepo.js"
 import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
@@ -18,7 +19,7 @@ import { Transactions } from "../../persistence/Transactions.js"
 import { asSystem } from "../access/Principal.js"
 import { escapeHtml } from "../emailTemplates/Render.js"
 import { type Employee, fullName } from "../employees/Employee.js"
-import { Conflict, Forbidden, InvalidReference, NotFound, type StorageUnavailable, Unauthorized, ValidationError } from "../Errors.js"
+import { Conflict, Forbidden, InvalidReference, NotFound, type StorageUnavailable, TooManyRequests, Unauthorized, ValidationError } from "../Errors.js"
 import type { Order } from "../orders/Order.js"
 import { OrderService } from "../orders/OrderService.js"
 import type { Product } from "../products/Product.js"
@@ -147,6 +148,16 @@ export class PublicService extends Effect.Service<PublicService>()("Domain/Publi
     const catalog = yield* SiteCatalogService
     const orderService = yield* OrderService
     const mailer = yield* Mailer
+    const attempts = yield* Attempts
+    const { auth: limits } = yield* AppConfig
+
+    /** `TooManyRequests` when this address did too many of these lately (the admin login limits apply). */
+    const notTooOften = (ip: string, key: string, what: string) =>
+      Effect.flatMap(attempts.blockedFor(ip, key, limits.loginMaxFailures, limits.loginWindow), Option.match({
+        onNone: () => Effect.void,
+        onSome: (seconds) =>
+          Effect.fail(new TooManyRequests({ error: `Too many ${what} from this address; try again in ${seconds} seconds`, retryAfter: seconds }))
+      }))
     const { environment, publicFlow } = yield* AppConfig
 
     /** A site employees may use: active. Any other does not exist for them. */
@@ -221,14 +232,20 @@ export class PublicService extends Effect.Service<PublicService>()("Domain/Publi
       siteBySlug: (slug: string) => Effect.map(activeSite(sites.findBySlug(slug), slug), publicSite),
 
       /** Access by e-mail, HR number or serial card, when the site accepts that method. */
-      validateEmployee: (input: ValidateEmployee) =>
+      validateEmployee: (input: ValidateEmployee, ip: string) =>
         Effect.gen(function*() {
+          const key = `access:${input.siteId}`
+          yield* notTooOften(ip, key, "access checks")
           const site = yield* activeSite(sites.findById(input.siteId), input.siteId)
           yield* requireMethod(site, input.method, "method")
           const names = yield* clientNames(site)
           const found = yield* employees.findByIdentifier(names, FieldOf[input.method], input.value)
           const employee = found.find((e) => isActiveEmployeeOf(e, names))
-          if (employee === undefined) return yield* Effect.fail(denied())
+          if (employee === undefined) {
+            // HR numbers and serial cards can be guessed: failures are counted per address and site.
+            yield* attempts.record(ip, key)
+            return yield* Effect.fail(denied())
+          }
           return yield* startSession(employee, site)
         }),
 
@@ -236,8 +253,12 @@ export class PublicService extends Effect.Service<PublicService>()("Domain/Publi
        * E-mails a single-use sign-in link to an active employee of the site's client. The answer
        * is the same whether or not anyone has the address.
        */
-      requestMagicLink: (input: { readonly siteId: string; readonly email: string }) =>
+      requestMagicLink: (input: { readonly siteId: string; readonly email: string }, ip: string) =>
         Effect.gen(function*() {
+          // Every request counts (the answer never says whether one was sent): no mailbox flooding.
+          const key = `magic-link:${input.siteId}`
+          yield* notTooOften(ip, key, "sign-in link requests")
+          yield* attempts.record(ip, key)
           const site = yield* activeSite(sites.findById(input.siteId), input.siteId)
           yield* requireMethod(site, "magicLink", "siteId")
           const names = yield* clientNames(site)

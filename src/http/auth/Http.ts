@@ -1,30 +1,18 @@
 /** Handlers of `/auth`, on `AuthService`. */
-import { HttpApiBuilder, HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, Option } from "effect"
-import { AppConfig } from "../../Config.js"
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect } from "effect"
 import { Principal } from "../../domain/access/Principal.js"
 import { AuthService } from "../../domain/auth/AuthService.js"
 import { Api } from "../Api.js"
-
-/** The caller's address: the socket's, or behind a trusted proxy the first `X-Forwarded-For` entry. */
-export const clientAddress = Effect.gen(function*() {
-  const request = yield* HttpServerRequest.HttpServerRequest
-  const { auth } = yield* AppConfig
-  const forwarded = auth.trustProxy ? request.headers["x-forwarded-for"]?.split(",")[0]?.trim() : undefined
-  return forwarded || Option.getOrElse(request.remoteAddress, () => "unknown")
-})
-
-/** Adds `Retry-After` to this request's response. */
-const retryAfter = (seconds: number) =>
-  HttpApp.appendPreResponseHandler((_request, response) => Effect.succeed(HttpServerResponse.setHeader(response, "Retry-After", String(seconds))))
+import { limited } from "../Requests.js"
 
 export const AuthLive = HttpApiBuilder.group(Api, "auth", (handlers) =>
   Effect.gen(function*() {
     const auth = yield* AuthService
     return handlers
       .handle("login", ({ payload }) =>
-        Effect.gen(function*() {
-          const { accessToken, expiresIn, user } = yield* auth.login({ ...payload, ip: yield* clientAddress })
+        limited((ip) => Effect.gen(function*() {
+          const { accessToken, expiresIn, user } = yield* auth.login({ ...payload, ip })
           return {
             access_token: accessToken,
             token_type: "Bearer" as const,
@@ -32,7 +20,7 @@ export const AuthLive = HttpApiBuilder.group(Api, "auth", (handlers) =>
             user: { id: user.id, email: user.email, username: user.username, role: user.role },
             requirePasswordChange: user.requirePasswordChange
           }
-        }).pipe(Effect.tapErrorTag("TooManyRequests", (e) => retryAfter(e.retryAfter))))
+        })))
       .handle("me", () => Effect.map(Effect.flatMap(Principal, auth.me), (user) => ({ success: true as const, user })))
       .handle("changePassword", ({ payload }) =>
         Effect.flatMap(Principal, (principal) => auth.changePassword(principal, payload)).pipe(

@@ -12,6 +12,7 @@ import {
   InvalidReference,
   NotFound,
   StorageUnavailable,
+  TooManyRequests,
   Unauthorized
 } from "../../domain/Errors.js"
 import { EntityId, JsonObject } from "../../domain/Fields.js"
@@ -223,6 +224,7 @@ export const PublicApi = HttpApiGroup.make("public")
       .addSuccess(SessionGranted)
       .addError(AccessDenied)
       .addError(NotFound)
+      .addError(TooManyRequests)
       .annotate(
         OpenApi.Description,
         "Proves access by e-mail, employeeId (HR number) or serialCard (employee_id and serial_card accepted), when the " +
@@ -234,6 +236,7 @@ export const PublicApi = HttpApiGroup.make("public")
       .setPayload(MagicLinkRequest)
       .addSuccess(Message)
       .addError(NotFound)
+      .addError(TooManyRequests)
       .annotate(
         OpenApi.Description,
         "E-mails a single-use sign-in link to an active employee of the site's client. The answer is the same whether or " +

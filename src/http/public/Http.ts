@@ -3,6 +3,7 @@ import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import { PublicService } from "../../domain/public/PublicService.js"
 import { Api } from "../Api.js"
+import { limited } from "../Requests.js"
 import { EmployeeSession, EmployeeSessionAuth } from "./Api.js"
 
 const Bearer = /^Bearer\s+(.+)$/i
@@ -27,8 +28,8 @@ export const PublicLive = HttpApiBuilder.group(Api, "public", (handlers) =>
       service.validateMagicLink(payload.token)
     return handlers
       .handle("siteBySlug", ({ path }) => Effect.map(service.siteBySlug(path.slug), (data) => ({ success: true as const, data })))
-      .handle("validateEmployee", ({ payload }) => service.validateEmployee(payload))
-      .handle("requestMagicLink", ({ payload }) => service.requestMagicLink(payload))
+      .handle("validateEmployee", ({ payload }) => limited((ip) => service.validateEmployee(payload, ip)))
+      .handle("requestMagicLink", ({ payload }) => limited((ip) => service.requestMagicLink(payload, ip)))
       .handle("validateMagicLink", validateMagicLink)
       .handle("validateMagicLinkAlias", validateMagicLink)
       .handle("session", () => Effect.flatMap(EmployeeSession, service.describeSession))

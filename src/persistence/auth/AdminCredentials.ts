@@ -1,11 +1,10 @@
 /**
  * Administrators' password hashes, on PostgreSQL whichever store holds the admin users, keyed by
  * the lowercased e-mail (an administrator's identity in both stores): a password survives moving
- * admin users between stores and never enters the legacy key format. Failed logins are kept here
- * too, for the rate limit every instance shares.
+ * admin users between stores and never enters the legacy key format.
  */
 import { SqlClient } from "@effect/sql"
-import { Context, Duration, Effect, Layer, Option } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import { AppConfig } from "../../Config.js"
 import type { StorageUnavailable } from "../../domain/Errors.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
@@ -17,29 +16,13 @@ export interface AdminCredentialsShape {
   /** Follows an administrator's change of e-mail. */
   readonly rename: (from: string, to: string) => Effect.Effect<void, StorageUnavailable>
   readonly remove: (email: string) => Effect.Effect<void, StorageUnavailable>
-  /**
-   * Seconds until a login from `ip` as `identifier` may be tried again, when `max` attempts
-   * already failed within `window` for that pair (or 4 × `max` from that address for anyone).
-   */
-  readonly blockedFor: (ip: string, identifier: string, max: number, window: Duration.Duration) => Effect.Effect<Option.Option<number>, StorageUnavailable>
-  readonly recordFailure: (ip: string, identifier: string) => Effect.Effect<void, StorageUnavailable>
-  /** Forgets the pair's failures after a successful login (and anything older than `window`). */
-  readonly clearFailures: (ip: string, identifier: string, window: Duration.Duration) => Effect.Effect<void, StorageUnavailable>
 }
 
 export class AdminCredentials extends Context.Tag("Persistence/AdminCredentials")<AdminCredentials, AdminCredentialsShape>() {}
 
-/** How many failed attempts from one address, for any identifiers, block it: a multiple of the per-pair limit. */
-export const PerAddressFactor = 4
-
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { environment } = yield* AppConfig
-  const seconds = (window: Duration.Duration) => Duration.toSeconds(window)
-
-  /** Seconds until the oldest of the newest `max` failures leaves the window, if there are `max`. */
-  const waitFor = (rows: ReadonlyArray<{ readonly wait: number }>, max: number) =>
-    rows.length >= max ? Option.some(Math.max(1, Math.ceil(rows[max - 1]!.wait))) : Option.none<number>()
 
   const repo: AdminCredentialsShape = {
     hashOf: (email) =>
@@ -64,35 +47,6 @@ export const make = Effect.gen(function*() {
 
     remove: (email) =>
       orUnavailable(sql`delete from admin_credentials where environment = ${environment} and email = ${email.toLowerCase()}`).pipe(
-        Effect.asVoid
-      ),
-
-    blockedFor: (ip, identifier, max, window) =>
-      orUnavailable(Effect.gen(function*() {
-        const span = seconds(window)
-        const pair = yield* sql<{ wait: number }>`select extract(epoch from failed_at + make_interval(secs => ${span}) - now())::float8 as wait
-          from login_failures
-          where environment = ${environment} and ip = ${ip} and identifier = ${identifier}
-            and failed_at > now() - make_interval(secs => ${span})
-          order by failed_at desc limit ${max}`
-        const perPair = waitFor(pair, max)
-        if (Option.isSome(perPair)) return perPair
-        const perAddress = max * PerAddressFactor
-        const address = yield* sql<{ wait: number }>`select extract(epoch from failed_at + make_interval(secs => ${span}) - now())::float8 as wait
-          from login_failures
-          where environment = ${environment} and ip = ${ip} and failed_at > now() - make_interval(secs => ${span})
-          order by failed_at desc limit ${perAddress}`
-        return waitFor(address, perAddress)
-      })),
-
-    recordFailure: (ip, identifier) =>
-      orUnavailable(sql`insert into login_failures (environment, ip, identifier) values (${environment}, ${ip}, ${identifier})`).pipe(
-        Effect.asVoid
-      ),
-
-    clearFailures: (ip, identifier, window) =>
-      orUnavailable(sql`delete from login_failures where environment = ${environment}
-        and ((ip = ${ip} and identifier = ${identifier}) or failed_at < now() - make_interval(secs => ${seconds(window)}))`).pipe(
         Effect.asVoid
       )
   }
