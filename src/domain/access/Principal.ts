@@ -1,13 +1,25 @@
 /**
  * Who is acting, as the domain sees it: an administrator with one role (and, for a client
  * admin, the clients they manage), or the system itself (seeding, jobs, the public flow acting
- * for an employee). Domain services read it from the context and decide there, not in handlers:
+ * for an employee). Every domain service method an admin route calls needs a `Principal` in its
+ * context and decides there, not in handlers; the admin HTTP middleware provides it.
  *
- * - `super_admin`: everything, including managing administrators;
- * - `admin`: every client's data;
- * - `client_admin`: only the clients listed on the user; anything of another client does not
- *   exist for them (404), and lists leave it out;
- * - `viewer`: reads everything an admin may read, writes nothing (403).
+ * | What | super_admin | admin | client_admin | viewer |
+ * |---|---|---|---|---|
+ * | Clients: read | all | all | their own (others 404, left out of lists) | all |
+ * | Clients: update | yes | yes | their own | 403 |
+ * | Clients: create, delete | yes | yes | 403 | 403 |
+ * | Sites (incl. drafts, publish, catalogue config, gift config, gifts, dashboard), employees (incl. CSV import), orders | all | all | their clients' only: others 404 by path, lists and stats filtered, a body naming another client's record 400 `InvalidReference` (as for one that does not exist) | read all, writes 403 |
+ * | E-mail templates of a client or site | all | all | their clients' and sites' (as above) | read all, writes 403 |
+ * | Global e-mail templates | all | all | read; write 403 | read; write 403 |
+ * | Brands, catalogues, products (the shared library) | all | all | read all; write 403 | read all; write 403 |
+ * | `GET /admin/email-messages` (magic links), `/admin/storage`, `/admin/audit-logs` | yes | yes | 403 | 403 |
+ * | Admin users | yes | 403 | 403 | 403 |
+ *
+ * A viewer is refused (403) before anything is looked up, so a write to a record that does not
+ * exist is 403 for them too. A client admin with no clients manages nothing. Records that name
+ * no client (a legacy order whose client is unknown) are only seen by the platform-wide roles.
+ * Every admin write is also recorded in the audit log (see `AuditLog`).
  */
 import { Context, Effect, Option } from "effect"
 import type { AdminRole } from "../adminUsers/AdminUser.js"
@@ -35,6 +47,9 @@ export const System: PrincipalShape = { kind: "system", id: "system", email: nul
 export const asSystem = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, Exclude<R, Principal>> =>
   Effect.provideService(effect, Principal, System)
 
+/** The roles that see and change everything but administrators. */
+export const PlatformRoles: ReadonlyArray<AdminRole> = ["super_admin", "admin"]
+
 /** Whether the principal is limited to some clients. */
 export const isClientScoped = (principal: PrincipalShape) => principal.role === "client_admin"
 
@@ -60,6 +75,24 @@ export const guardClient = (entity: string, id: string, clientNames: ReadonlyArr
 export const visible = <A>(entity: string, id: string, clientNamesOf: (record: A) => ReadonlyArray<string>) => (record: A) =>
   Effect.as(guardClient(entity, id, clientNamesOf(record)), record)
 
+/**
+ * `find` limited to the records the principal may see: another client's record is `NotFound`,
+ * exactly like a missing one (so `referenced` turns both into the same `InvalidReference`).
+ */
+export const scoped = <A, E, R>(
+  entity: string,
+  find: (id: string) => Effect.Effect<A, E, R>,
+  clientNamesOf: (record: A) => ReadonlyArray<string>
+) =>
+(id: string): Effect.Effect<A, E | NotFound, R | Principal> => Effect.flatMap(find(id), visible(entity, id, clientNamesOf))
+
+/**
+ * Data every role may read (the shared library of brands, catalogues and products). It still
+ * needs a principal, so that every admin entry point says who is acting.
+ */
+export const anyRole = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Principal> =>
+  Effect.zipRight(Principal, effect)
+
 /** Fails with `Forbidden` unless the principal may write (every role but viewer). */
 export const requireWrite = (what: string) =>
   Effect.flatMap(Principal, (principal) =>
@@ -75,4 +108,4 @@ export const requireRole = (roles: ReadonlyArray<AdminRole>, what: string) =>
       : Effect.fail(new Forbidden({ error: `The ${principal.role} role cannot ${what}; it needs ${roles.join(" or ")}` })))
 
 /** Platform-wide data (clients themselves, the shared catalogue, settings): admins and up may change it. */
-export const requirePlatformWrite = (what: string) => requireRole(["super_admin", "admin"], what)
+export const requirePlatformWrite = (what: string) => requireRole(PlatformRoles, what)

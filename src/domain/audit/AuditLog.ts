@@ -1,0 +1,96 @@
+/**
+ * Admin writes and their audit trail. A service runs each write through `write` (or
+ * `platformWrite`): the role is checked first, then the write and the audit rows it records run
+ * in one transaction (`Transactions.atomically`), so a write that fails records nothing and a
+ * recorded change is never lost without its write. With an entity on a KV table in another
+ * database the two commit one after the other (see Transactions).
+ */
+import { Effect, Schema } from "effect"
+import { AuditRepo, type AuditQuery } from "../../persistence/audit/AuditRepo.js"
+import { Transactions } from "../../persistence/Transactions.js"
+import { PlatformRoles, Principal, requirePlatformWrite, requireRole, requireWrite } from "../access/Principal.js"
+
+/** How records of one entity appear in the log: its name, and the record as the API shows it. */
+export interface Audited<A> {
+  readonly entityType: string
+  readonly idOf: (record: A) => string
+  readonly toJson: (record: A) => Effect.Effect<unknown>
+}
+
+/**
+ * Records of `entityType` encoded with `schema`, the schema their routes answer with; `view`
+ * first turns a record into what the route shows, where that differs from the record.
+ */
+export const auditedAs = <A extends { readonly id: string }, V, I>(
+  entityType: string,
+  schema: Schema.Schema<V, I>,
+  view?: (record: A) => Effect.Effect<V>
+): Audited<A> => {
+  const encode = Schema.encode(schema)
+  const shown = view ?? ((record: A) => Effect.succeed(record as unknown as V))
+  return {
+    entityType,
+    idOf: (record) => record.id,
+    // Records come from the repositories already decoded: one that does not encode is a bug.
+    toJson: (record) => Effect.orDie(Effect.flatMap(shown(record), encode))
+  }
+}
+
+/** One change, in JSON, for `AuditLog.record`. */
+export interface Change {
+  readonly action: string
+  readonly entityType: string
+  readonly entityId: string
+  readonly before: unknown
+  readonly after: unknown
+}
+
+export class AuditLog extends Effect.Service<AuditLog>()("Domain/AuditLog", {
+  effect: Effect.gen(function*() {
+    const repo = yield* AuditRepo
+    const transactions = yield* Transactions
+
+    /** Records a change made by the principal in the context. */
+    const record = (change: Change) =>
+      Effect.flatMap(Principal, (principal) =>
+        repo.record({
+          ...change,
+          userId: principal.id,
+          userEmail: principal.email,
+          userType: principal.kind,
+          actorRole: principal.kind === "system" ? null : principal.role
+        }))
+
+    /** Records a change of `audited`'s entity; `before` or `after` is null where not applicable. */
+    const change = <A>(audited: Audited<A>, action: string, before: A | null, after: A | null) =>
+      Effect.gen(function*() {
+        const subject = (after ?? before)!
+        yield* record({
+          action,
+          entityType: audited.entityType,
+          entityId: audited.idOf(subject),
+          before: before === null ? null : yield* audited.toJson(before),
+          after: after === null ? null : yield* audited.toJson(after)
+        })
+      })
+
+    return {
+      /** An admin write: refused for viewers (403); the write and what it records commit together. */
+      write: <A, E, R>(what: string, effect: Effect.Effect<A, E, R>) =>
+        Effect.zipRight(requireWrite(what), transactions.atomically(effect)),
+
+      /** A write to platform-wide data (clients themselves, the shared library): admins and up (403 otherwise). */
+      platformWrite: <A, E, R>(what: string, effect: Effect.Effect<A, E, R>) =>
+        Effect.zipRight(requirePlatformWrite(what), transactions.atomically(effect)),
+
+      record,
+      change,
+      created: <A>(audited: Audited<A>, after: A) => change(audited, "create", null, after),
+      updated: <A>(audited: Audited<A>, before: A, after: A) => change(audited, "update", before, after),
+      deleted: <A>(audited: Audited<A>, before: A) => change(audited, "delete", before, null),
+
+      /** The trail, newest first: for admins and up (it shows every client's records). */
+      list: (query: AuditQuery) => Effect.zipRight(requireRole(PlatformRoles, "read the audit log"), repo.list(query))
+    } as const
+  })
+}) {}
