@@ -23,7 +23,8 @@
  */
 import { Context, Effect, Option } from "effect"
 import type { AdminRole } from "../adminUsers/AdminUser.js"
-import { Forbidden, NotFound } from "../Errors.js"
+import { Forbidden, NotFound, type StorageUnavailable } from "../Errors.js"
+import { namesIfFound } from "../References.js"
 
 export interface PrincipalShape {
   readonly kind: "admin" | "system"
@@ -65,6 +66,21 @@ export const clientScope = (requested?: ReadonlyArray<string>) =>
   Effect.map(Principal, (principal): Option.Option<ReadonlyArray<string>> => {
     if (!isClientScoped(principal)) return requested === undefined ? Option.none() : Option.some(requested)
     return Option.some(requested === undefined ? principal.clientIds : requested.filter((id) => principal.clientIds.includes(id)))
+  })
+
+/**
+ * The client names a listing filters on: those of the client `clientId` names (any id form),
+ * narrowed to the principal's clients. `Some(undefined)`: no filter; `None`: nothing can match
+ * (the client does not exist).
+ */
+export const clientFilter = <C extends { readonly id: string; readonly legacyId: string | null }, R>(
+  find: (id: string) => Effect.Effect<C, NotFound | StorageUnavailable, R>
+) =>
+(clientId: string | undefined): Effect.Effect<Option.Option<ReadonlyArray<string> | undefined>, StorageUnavailable, R | Principal> =>
+  Effect.gen(function*() {
+    const requested = clientId === undefined ? Option.some(undefined) : yield* namesIfFound(find)(clientId)
+    if (Option.isNone(requested)) return Option.none()
+    return Option.some(Option.getOrUndefined(yield* clientScope(requested.value)))
   })
 
 /** Fails with `NotFound(entity, id)` when the record belongs to a client the principal does not see. */

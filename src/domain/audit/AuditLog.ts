@@ -18,19 +18,20 @@ export interface Audited<A> {
 }
 
 /**
- * Records of `entityType` encoded with `schema`, the schema their routes answer with; `view`
- * first turns a record into what the route shows, where that differs from the record.
+ * Records of `entityType` encoded with `schema`, the schema their routes answer with. `view`
+ * first turns a record into what the route shows, where that differs from the record; `idOf`
+ * names the record (its `id` by default).
  */
-export const auditedAs = <A extends { readonly id: string }, V, I>(
+export const auditedAs = <A, V, I>(
   entityType: string,
   schema: Schema.Schema<V, I>,
-  view?: (record: A) => Effect.Effect<V>
+  options: { readonly view?: (record: A) => Effect.Effect<V>; readonly idOf?: (record: A) => string } = {}
 ): Audited<A> => {
   const encode = Schema.encode(schema)
-  const shown = view ?? ((record: A) => Effect.succeed(record as unknown as V))
+  const shown = options.view ?? ((record: A) => Effect.succeed(record as unknown as V))
   return {
     entityType,
-    idOf: (record) => record.id,
+    idOf: options.idOf ?? ((record) => (record as unknown as { readonly id: string }).id),
     // Records come from the repositories already decoded: one that does not encode is a bug.
     toJson: (record) => Effect.orDie(Effect.flatMap(shown(record), encode))
   }
@@ -61,14 +62,16 @@ export class AuditLog extends Effect.Service<AuditLog>()("Domain/AuditLog", {
           actorRole: principal.kind === "system" ? null : principal.role
         }))
 
-    /** Records a change of `audited`'s entity; `before` or `after` is null where not applicable. */
-    const change = <A>(audited: Audited<A>, action: string, before: A | null, after: A | null) =>
+    /**
+     * Records a change of `audited`'s entity; `before` or `after` is null where not applicable.
+     * `entityId` defaults to the record's own id.
+     */
+    const change = <A>(audited: Audited<A>, action: string, before: A | null, after: A | null, entityId?: string) =>
       Effect.gen(function*() {
-        const subject = (after ?? before)!
         yield* record({
           action,
           entityType: audited.entityType,
-          entityId: audited.idOf(subject),
+          entityId: entityId ?? audited.idOf((after ?? before)!),
           before: before === null ? null : yield* audited.toJson(before),
           after: after === null ? null : yield* audited.toJson(after)
         })
@@ -88,6 +91,22 @@ export class AuditLog extends Effect.Service<AuditLog>()("Domain/AuditLog", {
       created: <A>(audited: Audited<A>, after: A) => change(audited, "create", null, after),
       updated: <A>(audited: Audited<A>, before: A, after: A) => change(audited, "update", before, after),
       deleted: <A>(audited: Audited<A>, before: A) => change(audited, "delete", before, null),
+
+      /** Runs `create` and records the record it made. */
+      creating: <A, E, R>(audited: Audited<A>, create: Effect.Effect<A, E, R>) =>
+        Effect.tap(create, (after) => change(audited, "create", null, after)),
+
+      /** Changes the record `current` finds with `update`, recording it before and after as `action`. */
+      updating: <A, E, R, E2, R2>(
+        audited: Audited<A>,
+        current: Effect.Effect<A, E, R>,
+        update: (before: A) => Effect.Effect<A, E2, R2>,
+        action = "update"
+      ) => Effect.flatMap(current, (before) => Effect.tap(update(before), (after) => change(audited, action, before, after))),
+
+      /** Removes the record `current` finds with `remove`, recording what it was. */
+      deleting: <A, E, R, E2, R2>(audited: Audited<A>, current: Effect.Effect<A, E, R>, remove: (before: A) => Effect.Effect<unknown, E2, R2>) =>
+        Effect.flatMap(current, (before) => Effect.zipRight(remove(before), change(audited, "delete", before, null))),
 
       /** The trail, newest first: for admins and up (it shows every client's records). */
       list: (query: AuditQuery) => Effect.zipRight(requireRole(PlatformRoles, "read the audit log"), repo.list(query))
