@@ -8,7 +8,7 @@
 import { Effect, Option } from "effect"
 import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
 import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
-import { ClientRepo, type ClientQuery, Entity } from "../../persistence/clients/ClientRepo.js"
+import { ClientRepo, type ClientQuery, type ClientRepoShape, Entity } from "../../persistence/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
 import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
@@ -17,6 +17,9 @@ import { clientScope, scoped } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { namesOf, refuseWhileReferenced } from "../References.js"
 import { Client, type ClientCreate, type ClientUpdate } from "./Client.js"
+
+/** Clients by either id form, as far as the principal sees them: another client admin's client is `NotFound`. */
+export const visibleClient = (repo: ClientRepoShape) => scoped(Entity, repo.findById, namesOf)
 
 const Clients = auditedAs<Client, typeof Client.json.Type, typeof Client.json.Encoded>(Entity, Client.json)
 
@@ -33,7 +36,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
     const audit = yield* AuditLog
 
     /** A client the principal sees; another client is `NotFound`. */
-    const find = scoped(Entity, repo.findById, namesOf)
+    const find = visibleClient(repo)
 
     return {
       list: (query: Omit<ClientQuery, "ids">) =>

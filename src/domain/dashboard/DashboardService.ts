@@ -15,7 +15,8 @@ import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
 import { ProductRepo } from "../../persistence/products/ProductRepo.js"
 import { SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
-import { type Principal, scoped } from "../access/Principal.js"
+import type { Principal } from "../access/Principal.js"
+import { visibleSite } from "../sites/SiteService.js"
 import { ifFound, namesOf } from "../References.js"
 
 export const TimeRanges = ["7d", "30d", "90d", "1y"] as const
@@ -83,7 +84,7 @@ export class DashboardService extends Effect.Service<DashboardService>()("Domain
 
     /** Every id naming the site; `NotFound` for a site that does not exist or that the principal does not see. */
     const siteNames = (siteId: string): Effect.Effect<ReadonlyArray<string>, NotFound | StorageUnavailable, Principal> =>
-      Effect.map(scoped("Site", sites.findById, (site) => [site.clientId])(siteId), namesOf)
+      Effect.map(visibleSite(sites)(siteId), namesOf)
 
     /** The current window `[now − N days, now]` and the one before, `[now − 2N days, now − N days)`. */
     const windows = (range: TimeRange, now: DateTime.Utc) => {

@@ -15,11 +15,12 @@ import {
   Entity
 } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
-import { guardClient, isClientScoped, Principal, requirePlatformWrite, scoped } from "../access/Principal.js"
+import { guardClient, isClientScoped, Principal, requirePlatformWrite } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { NotFound, ValidationError } from "../Errors.js"
 import { ifFound, namesOf, namesOrGiven, referenced } from "../References.js"
-import { siteClient } from "../sites/SiteService.js"
+import { visibleClient } from "../clients/ClientService.js"
+import { siteClient, visibleSite } from "../sites/SiteService.js"
 import {
   EmailTemplate,
   type EmailTemplateCreate,
@@ -56,9 +57,9 @@ export class EmailTemplateService extends Effect.Service<EmailTemplateService>()
     // Every id naming a parent; an unknown parent's id still names the templates that reference it.
     const siteNames = namesOrGiven(sites.findById)
     const clientNames = namesOrGiven(clients.findById)
-    const findSite = scoped("Site", sites.findById, siteClient)
+    const findSite = visibleSite(sites)
     // References in a body: a missing record, or one of a client the principal does not see, is the caller's error.
-    const client = referenced("clientId", "Client", scoped("Client", clients.findById, namesOf))
+    const client = referenced("clientId", "Client", visibleClient(clients))
     const site = referenced("siteId", "Site", findSite)
 
     /**

@@ -8,15 +8,20 @@
 import { DateTime, Effect, Option } from "effect"
 import { v7 as uuidv7 } from "uuid"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
-import { EmployeeRepo, Entity, type EmployeeQuery } from "../../persistence/employees/EmployeeRepo.js"
+import { EmployeeRepo, type EmployeeRepoShape, Entity, type EmployeeQuery } from "../../persistence/employees/EmployeeRepo.js"
 import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
 import { clientFilter, scoped } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
+import { visibleClient } from "../clients/ClientService.js"
+import { visibleSite } from "../sites/SiteService.js"
 import { ValidationError } from "../Errors.js"
 import { namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"
 import { Employee, type EmployeeCreate, type EmployeeFields, type EmployeeUpdate, hasIdentifier } from "./Employee.js"
 import { type ImportOptions, ImportIssue, ImportSummary, planImport, readCsv } from "./EmployeeImport.js"
+
+/** Employees by either id form, as far as the principal sees them: another client's are `NotFound`. */
+export const visibleEmployee = (repo: EmployeeRepoShape) => scoped(Entity, repo.findById, (employee) => [employee.clientId])
 
 const Employees = auditedAs<Employee, typeof Employee.json.Type, typeof Employee.json.Encoded>(Entity, Employee.json)
 
@@ -43,15 +48,15 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
     const audit = yield* AuditLog
 
     /** An employee the principal sees; another client's is `NotFound`. */
-    const find = scoped(Entity, employees.findById, (employee) => [employee.clientId])
-    const findClient = scoped("Client", clients.findById, namesOf)
+    const find = visibleEmployee(employees)
+    const findClient = visibleClient(clients)
 
     /** The client a body refers to, by either id form; a missing one, or another client's, is the caller's error. */
     const client = referenced("clientId", "Client", findClient)
 
     /** The site a body refers to, which must belong to the client named by `clientIds`. */
     const siteOf = (clientIds: ReadonlyArray<string>, id: string) =>
-      referenced("siteId", "Site", scoped("Site", sites.findById, (site) => [site.clientId]))(id).pipe(
+      referenced("siteId", "Site", visibleSite(sites))(id).pipe(
         Effect.filterOrFail(
           (site) => clientIds.includes(site.clientId),
           () => ValidationError.field("siteId", `site ${JSON.stringify(id)} belongs to another client`)

@@ -15,6 +15,9 @@ import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
 import { Transactions } from "../../persistence/Transactions.js"
 import { clientFilter, scoped, visible } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
+import { visibleClient } from "../clients/ClientService.js"
+import { visibleEmployee } from "../employees/EmployeeService.js"
+import { visibleSite } from "../sites/SiteService.js"
 import { Conflict, type NotFound, type StorageUnavailable, ValidationError } from "../Errors.js"
 import type { PageRequest } from "../Page.js"
 import type { Product } from "../products/Product.js"
@@ -97,9 +100,9 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
     const transactions = yield* Transactions
 
     // References in a body: a missing record, or one of a client the principal does not see, is the caller's error.
-    const site = referenced("siteId", "Site", scoped("Site", sites.findById, (s) => [s.clientId]))
-    const client = referenced("clientId", "Client", scoped("Client", clients.findById, namesOf))
-    const employee = referenced("employeeId", "Employee", scoped("Employee", employees.findById, (e) => [e.clientId]))
+    const site = referenced("siteId", "Site", visibleSite(sites))
+    const client = referenced("clientId", "Client", visibleClient(clients))
+    const employee = referenced("employeeId", "Employee", visibleEmployee(employees))
 
     /**
      * Writes the fields `change` derives from the order (one the principal sees) under its lock,

@@ -12,7 +12,7 @@ import { ProductRepo } from "../../persistence/products/ProductRepo.js"
 import { GiftConfigRepo } from "../../persistence/siteCatalog/GiftConfigRepo.js"
 import { alreadyAssigned, alreadyExcluded, sameExclusion, SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
-import { Principal, scoped } from "../access/Principal.js"
+import { Principal } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { ValidationError } from "../Errors.js"
 import type { Product } from "../products/Product.js"
@@ -28,7 +28,7 @@ import {
   type ExclusionKind,
   PriceOverride
 } from "./SiteCatalog.js"
-import { siteClient } from "../sites/SiteService.js"
+import { visibleSite } from "../sites/SiteService.js"
 
 // Changes of a site's catalogue are recorded on the site: the entity id is always the site's.
 const Assignments = auditedAs<Assignment, Assignment, typeof Assignment.Encoded>("SiteCatalog", Assignment)
@@ -85,7 +85,16 @@ export class SiteCatalogService extends Effect.Service<SiteCatalogService>()("Do
     const productNames = namesOrGiven(products.findById)
 
     /** The site by its path id (404 when unknown or not the principal's) with every id naming it, its own first. */
-    const site = (id: string) => Effect.map(scoped("Site", sites.findById, siteClient)(id), (s) => ({ site: s, names: namesOf(s) }))
+    const site = (id: string) => Effect.map(visibleSite(sites)(id), (s) => ({ site: s, names: namesOf(s) }))
+
+    /** The site, every id of the catalogue `catalogId` names, and the site's assignment of it, if any. */
+    const assignmentOf = (siteId: string, catalogId: string) =>
+      Effect.gen(function*() {
+        const found = yield* site(siteId)
+        const ids = yield* catalogNames(catalogId)
+        const current = (yield* configs.get(found.names)).assignments.find((a) => ids.includes(a.catalogId))
+        return { ...found, ids, current }
+      })
 
     /** Every product of a catalogue, page by page. */
     const productsOf = (catalogNames: ReadonlyArray<string>) =>
@@ -120,9 +129,7 @@ export class SiteCatalogService extends Effect.Service<SiteCatalogService>()("Do
 
       updateAssignment: (siteId: string, catalogId: string, settings: AssignmentSettingsInput) =>
         audit.write("change site catalogues", Effect.gen(function*() {
-          const { names, site: s } = yield* site(siteId)
-          const ids = yield* catalogNames(catalogId)
-          const current = (yield* configs.get(names)).assignments.find((a) => ids.includes(a.catalogId))
+          const { current, ids, names, site: s } = yield* assignmentOf(siteId, catalogId)
           const merged = AssignmentSettings.make({ ...(current?.settings ?? DefaultAssignmentSettings), ...settings })
           const updated = yield* configs.updateAssignment(names, ids, merged, (yield* Principal).id)
           yield* audit.change(Assignments, "updateAssignment", current ?? null, updated, s.id)
@@ -131,9 +138,7 @@ export class SiteCatalogService extends Effect.Service<SiteCatalogService>()("Do
 
       removeAssignment: (siteId: string, catalogId: string) =>
         audit.write("change site catalogues", Effect.gen(function*() {
-          const { names, site: s } = yield* site(siteId)
-          const ids = yield* catalogNames(catalogId)
-          const current = (yield* configs.get(names)).assignments.find((a) => ids.includes(a.catalogId))
+          const { current, ids, names, site: s } = yield* assignmentOf(siteId, catalogId)
           yield* configs.removeAssignment(names, ids)
           yield* audit.change(Assignments, "removeAssignment", current ?? null, null, s.id)
         })),

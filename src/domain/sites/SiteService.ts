@@ -13,9 +13,10 @@ import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
 import { GiftConfigRepo } from "../../persistence/siteCatalog/GiftConfigRepo.js"
 import { SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
-import { Entity, SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
+import { Entity, SiteRepo, type SiteQuery, type SiteRepoShape } from "../../persistence/sites/SiteRepo.js"
 import { clientFilter, scoped, visible } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
+import { visibleClient } from "../clients/ClientService.js"
 import { ValidationError } from "../Errors.js"
 import type { JsonObject } from "../Fields.js"
 import { namesOf, referenced, refuseWhileReferenced } from "../References.js"
@@ -119,6 +120,9 @@ export const toLive = (site: Site): typeof SiteLive.Type => live(site)
 /** A site's client, for the principal's scope. */
 export const siteClient = (site: Site) => [site.clientId]
 
+/** Sites by either id form, as far as the principal sees them: another client's is `NotFound`. */
+export const visibleSite = (repo: SiteRepoShape) => scoped(Entity, repo.findById, siteClient)
+
 /** Sites appear in the audit log as the admin routes show them: draft merged over live. */
 const Sites = auditedAs<Site, typeof SiteView.Type, typeof SiteView.Encoded>(Entity, SiteView, { view: toView })
 
@@ -132,10 +136,10 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
     const audit = yield* AuditLog
 
     /** A site the principal sees; another client's is `NotFound`. */
-    const find = scoped(Entity, sites.findById, siteClient)
+    const find = visibleSite(sites)
 
     /** The client a site refers to, by either id form; a missing one, or another client's, is the caller's error. */
-    const client = referenced("clientId", "Client", scoped("Client", clients.findById, namesOf))
+    const client = referenced("clientId", "Client", visibleClient(clients))
     const brand = referenced("brandId", "Brand", brands.findById)
 
     /** A brand reference as stored: the brand's own id, whichever id form named it. */
