@@ -1,8 +1,8 @@
 /**
  * Admin writes and their audit trail. A service runs each write through `write` (or
  * `platformWrite`): the role is checked first, then the write and the audit rows it records run
- * in one transaction (`Transactions.atomically`), so a write that fails records nothing and a
- * recorded change is never lost without its write. With an entity on a KV table in another
+ * in one transaction (`Transactions.atomically`), so a write that fails records nothing and an
+ * audit row that cannot be written undoes its write. With an entity on a KV table in another
  * database the two commit one after the other (see Transactions).
  */
 import { Effect, Schema } from "effect"
@@ -37,8 +37,8 @@ export const auditedAs = <A, V, I>(
   }
 }
 
-/** One change, in JSON, for `AuditLog.record`. */
-export interface Change {
+/** One change, in JSON, as the log records it. */
+interface Change {
   readonly action: string
   readonly entityType: string
   readonly entityId: string
@@ -86,11 +86,7 @@ export class AuditLog extends Effect.Service<AuditLog>()("Domain/AuditLog", {
       platformWrite: <A, E, R>(what: string, effect: Effect.Effect<A, E, R>) =>
         Effect.zipRight(requirePlatformWrite(what), transactions.atomically(effect)),
 
-      record,
       change,
-      created: <A>(audited: Audited<A>, after: A) => change(audited, "create", null, after),
-      updated: <A>(audited: Audited<A>, before: A, after: A) => change(audited, "update", before, after),
-      deleted: <A>(audited: Audited<A>, before: A) => change(audited, "delete", before, null),
 
       /** Runs `create` and records the record it made. */
       creating: <A, E, R>(audited: Audited<A>, create: Effect.Effect<A, E, R>) =>
