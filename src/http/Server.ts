@@ -6,6 +6,7 @@ import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware, HttpRouter, HttpServer 
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
+import { AuditLog } from "../domain/audit/AuditLog.js"
 import { BrandService } from "../domain/brands/BrandService.js"
 import { CatalogService } from "../domain/catalogs/CatalogService.js"
 import { ClientService } from "../domain/clients/ClientService.js"
@@ -61,6 +62,7 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     SiteCatalogService.Default,
     OrderService.Default,
     DashboardService.Default,
+    AuditLog.Default,
     Mailer.recording,
     EmployeeAccessRepoPg.layer
   ]),

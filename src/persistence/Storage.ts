@@ -6,6 +6,8 @@ import type { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Layer, Option } from "effect"
 import { AppConfig, type Backend } from "../Config.js"
+import type { AuditRepo } from "./audit/AuditRepo.js"
+import * as AuditRepoPg from "./audit/AuditRepoPg.js"
 import type { BrandRepo } from "./brands/BrandRepo.js"
 import * as BrandRepoKv from "./brands/BrandRepoKv.js"
 import * as BrandRepoPg from "./brands/BrandRepoPg.js"
@@ -79,11 +81,13 @@ export type Repositories =
   | GiftConfigRepo
   | OrderRepo
   | AdminUserRepo
+  | AuditRepo
   | Transactions.Transactions
 
 /**
- * Every repository, each on the backend configured for its entity. KV layers share one
- * KvStore (layers are memoised), which is opened only when some entity uses it.
+ * Every repository, each on the backend configured for its entity (the audit trail always on
+ * PostgreSQL). KV layers share one KvStore (layers are memoised), which is opened only when some
+ * entity uses it.
  */
 export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | AppConfig> = Layer.unwrapEffect(
   Effect.map(AppConfig, ({ storage }) => {
@@ -102,6 +106,7 @@ export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | Ap
       // Legacy orders in the site stores name no client: the KV layer derives it from the site.
       select<OrderRepo, SiteRepo>(storage.entities.orders, OrderRepoKv.layer, OrderRepoPg.layer).pipe(Layer.provide(sites)),
       select(storage.entities.admin_users, AdminUserRepoKv.layer, AdminUserRepoPg.layer),
+      AuditRepoPg.layer,
       Object.values(storage.entities).includes("kv")
         ? Transactions.layerPgAndKv.pipe(Layer.provide(kvStoreLayer))
         : Transactions.layerPg

@@ -67,6 +67,26 @@ export const clientRepoContract = (name: string, repoLayer: Layer.Layer<ClientRe
         expect(byEmail.total).toBe(1)
       }))
 
+    it.effect("lists only the clients named by `ids`, by either id form; none for no ids", () =>
+      Effect.gen(function*() {
+        const repo = yield* ClientRepo
+        const a = yield* repo.create(newClient({ name: tag("Ids A") }))
+        yield* repo.create(newClient({ name: tag("Ids B") }))
+        const legacyId = `client-ids-${run}`
+        const now = DateTime.unsafeMake("2025-01-01T00:00:00.000Z")
+        yield* repo.importLegacy([{
+          legacyId,
+          aliases: [],
+          client: Client.make({ ...newClient({ name: tag("Ids Legacy") }), id: legacyId as Client["id"], legacyId: null, createdAt: now, updatedAt: now })
+        }])
+        const names = (ids: ReadonlyArray<string>) =>
+          Effect.map(repo.list({ ids, search: tag("Ids"), limit: 10, offset: 0 }), (page) => [page.items.map((c) => c.name).sort(), page.total])
+        expect(yield* names([a.id, legacyId, "client-nope"])).toEqual([[tag("Ids A"), tag("Ids Legacy")], 2])
+        const legacy = yield* repo.findById(legacyId)
+        expect(yield* names([legacy.id])).toEqual([[tag("Ids Legacy")], 1])
+        expect(yield* names([])).toEqual([[], 0])
+      }))
+
     it.effect("updates only the fields given; null clears a field", () =>
       Effect.gen(function*() {
         const repo = yield* ClientRepo

@@ -91,6 +91,27 @@ export const emailTemplateRepoContract = (name: string, repoLayer: Layer.Layer<E
         expect(yield* repo.count({ clientIds: ["nobody"] })).toBe(0)
       }))
 
+    it.effect("onlyFor keeps the global templates and those of the given clients or sites", () =>
+      Effect.gen(function*() {
+        const repo = yield* EmailTemplateRepo
+        const eventType = event("only")
+        const specs = [
+          { name: "Global", templateType: "global" },
+          { name: "Mine Client", templateType: "client", clientId: `mine-${run}` },
+          { name: "Mine Site", templateType: "site", siteId: `my-site-${run}`, clientId: `mine-${run}` },
+          { name: "Mine Site No Client", templateType: "site", siteId: `my-site-${run}` },
+          { name: "Other Client", templateType: "client", clientId: `other-${run}` },
+          { name: "Other Site", templateType: "site", siteId: `other-site-${run}`, clientId: `other-${run}` }
+        ] as const
+        for (const spec of specs) yield* repo.create(newTemplate({ ...spec, eventType }))
+        const only = { clientIds: [`mine-${run}`], siteIds: [`my-site-${run}`] }
+        const page = yield* repo.list({ eventType, onlyFor: only, limit: 10, offset: 0 })
+        expect(page.items.map((t) => t.name)).toEqual(["Global", "Mine Client", "Mine Site", "Mine Site No Client"])
+        expect(page.total).toBe(4)
+        expect(yield* repo.count({ eventType, onlyFor: { clientIds: [], siteIds: [] } })).toBe(1)
+        expect(yield* repo.count({ eventType, templateType: "client", onlyFor: only })).toBe(1)
+      }))
+
     it.effect("keeps at most one default template per scope and event", () =>
       Effect.gen(function*() {
         const repo = yield* EmailTemplateRepo

@@ -28,6 +28,9 @@ import * as OrderRepoKv from "../../src/persistence/orders/OrderRepoKv.js"
 import * as SiteCatalogRepoKv from "../../src/persistence/siteCatalog/SiteCatalogRepoKv.js"
 import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
 import { seed } from "../../src/seed/Seed.js"
+import { actingAs } from "../support/principals.js"
+import { auditPgAndKv } from "../support/repositories.js"
+import { TestDatabase } from "../support/TestDb.js"
 import { testConfig } from "../support/config.js"
 import { newTemplate } from "./EmailTemplateRepo.contract.js"
 import { loadDump, loadManifest } from "../support/fixture.js"
@@ -225,8 +228,9 @@ const serviceLayer = EmailTemplateService.Default.pipe(
     )
   ),
   Layer.provideMerge(SiteRepoKv.layer),
+  Layer.provideMerge(Layer.merge(auditPgAndKv, actingAs())),
   Layer.provideMerge(Layer.effect(KvStore, KvStoreMemory.make(dump))),
-  Layer.provide(testConfig())
+  Layer.provide([testConfig(), TestDatabase])
 )
 
 layer(serviceLayer, { excludeTestServices: true })("templates of the fixture through the service", (it) => {

@@ -22,6 +22,8 @@ import * as KvStorePg from "../../src/persistence/kv/KvStorePg.js"
 import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
 import * as SiteRepoPg from "../../src/persistence/sites/SiteRepoPg.js"
 import { testConfig } from "../support/config.js"
+import { actingAs } from "../support/principals.js"
+import { auditPg, auditPgAndKv } from "../support/repositories.js"
 import { TestDatabase } from "../support/TestDb.js"
 
 const Rows = 10_000
@@ -35,13 +37,18 @@ const csv = (rows: ReadonlyArray<readonly [number, string]>) =>
 const config = testConfig()
 const kvRepos = Layer.mergeAll(ClientRepoKv.layer, Layer.merge(EmployeeRepoKv.layer, OrderRepoKv.layer).pipe(Layer.provideMerge(SiteRepoKv.layer)))
 const pgRepos = Layer.mergeAll(ClientRepoPg.layer, EmployeeRepoPg.layer, SiteRepoPg.layer, OrderRepoPg.layer)
-const serviceOn = <E, R>(repos: Layer.Layer<ClientRepo | EmployeeRepo | OrderRepo | Layer.Layer.Success<typeof SiteRepoPg.layer>, E, R>) =>
-  EmployeeService.Default.pipe(Layer.provideMerge(repos))
+const serviceOn = <E, R, E2, R2>(
+  repos: Layer.Layer<ClientRepo | EmployeeRepo | OrderRepo | Layer.Layer.Success<typeof SiteRepoPg.layer>, E, R>,
+  audit: Layer.Layer<Layer.Layer.Success<typeof auditPg>, E2, R2>
+) => EmployeeService.Default.pipe(Layer.provideMerge(Layer.mergeAll(repos, audit, actingAs())))
 
 const layers = {
-  "layerKv on KvStoreMemory": serviceOn(kvRepos).pipe(Layer.provide([KvStoreMemory.layer, config])),
-  "layerKv on KvStorePg": serviceOn(kvRepos).pipe(Layer.provide(KvStorePg.layer({ table: "kv_store" })), Layer.provide([TestDatabase, config])),
-  layerPg: serviceOn(pgRepos).pipe(Layer.provide([TestDatabase, config]))
+  "layerKv on KvStoreMemory": serviceOn(kvRepos, auditPgAndKv).pipe(Layer.provide([KvStoreMemory.layer, config, TestDatabase])),
+  "layerKv on KvStorePg": serviceOn(kvRepos, auditPgAndKv).pipe(
+    Layer.provide(KvStorePg.layer({ table: "kv_store" })),
+    Layer.provide([TestDatabase, config])
+  ),
+  layerPg: serviceOn(pgRepos, auditPg).pipe(Layer.provide([TestDatabase, config]))
 }
 
 const timed = <A, E, R>(label: string, effect: Effect.Effect<A, E, R>) =>

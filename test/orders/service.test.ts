@@ -18,6 +18,7 @@ import { Product } from "../../src/domain/products/Product.js"
 import { ProductService } from "../../src/domain/products/ProductService.js"
 import { Site } from "../../src/domain/sites/Site.js"
 import { SiteService } from "../../src/domain/sites/SiteService.js"
+import { actingAs } from "../support/principals.js"
 import { repositories } from "../support/repositories.js"
 
 const services = (fallback: Backend, overrides: Partial<Record<StorageEntity, Backend>> = {}) =>
@@ -27,7 +28,8 @@ const services = (fallback: Backend, overrides: Partial<Record<StorageEntity, Ba
     CatalogService.Default,
     ProductService.Default,
     EmployeeService.Default,
-    OrderService.Default
+    OrderService.Default,
+    actingAs()
   ).pipe(Layer.provideMerge(repositories(fallback, overrides)))
 
 const mixes = {

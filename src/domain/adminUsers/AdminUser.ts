@@ -42,3 +42,20 @@ export class AdminUser extends Schema.Class<AdminUser>("AdminUser")({
   createdAt: Schema.DateTimeUtcFromDate,
   updatedAt: Schema.DateTimeUtcFromDate
 }) {}
+
+/** An administrator as the API shows one (no password, ever). */
+export const AdminUserJson = Schema.Struct({
+  id: Schema.String,
+  legacyId: Schema.NullOr(Schema.String),
+  email: Schema.String,
+  username: Schema.NullOr(Schema.String),
+  firstName: Schema.NullOr(Schema.String),
+  lastName: Schema.NullOr(Schema.String),
+  role: AdminRole,
+  status: AdminStatus,
+  clientIds: Schema.Array(Schema.String),
+  requirePasswordChange: Schema.Boolean,
+  lastLoginAt: Schema.NullOr(Schema.DateTimeUtc),
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc
+}).annotations({ identifier: "AdminUser" })

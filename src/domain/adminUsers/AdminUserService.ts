@@ -11,10 +11,14 @@ import { AdminUserRepo, type AdminUserFields, type AdminUserQuery } from "../../
 import { AdminCredentials } from "../../persistence/auth/AdminCredentials.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
 import { Principal, requireRole } from "../access/Principal.js"
+import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { generatePassword, passwordProblem } from "../auth/AuthService.js"
 import { Conflict, ValidationError } from "../Errors.js"
 import { referenced } from "../References.js"
-import type { AdminRole, AdminStatus, AdminUser } from "./AdminUser.js"
+import { type AdminRole, type AdminStatus, type AdminUser, AdminUserJson } from "./AdminUser.js"
+
+/** Administrators in the audit log, as the API shows them (no password, ever). */
+export const AuditedAdmins = auditedAs<AdminUser, typeof AdminUserJson.Type, typeof AdminUserJson.Encoded>("AdminUser", AdminUserJson)
 
 export interface AdminUserCreate {
   readonly email: string
@@ -54,10 +58,12 @@ const lastSuperAdmin = new Conflict({
 })
 
 export class AdminUserService extends Effect.Service<AdminUserService>()("Domain/AdminUserService", {
+  dependencies: [AuditLog.Default],
   effect: Effect.gen(function*() {
     const users = yield* AdminUserRepo
     const credentials = yield* AdminCredentials
     const clients = yield* ClientRepo
+    const audit = yield* AuditLog
     const client = referenced("clientIds", "Client", clients.findById)
 
     /** The clients of a client admin, by their own ids; none may be listed for other roles. */
@@ -95,8 +101,7 @@ export class AdminUserService extends Effect.Service<AdminUserService>()("Domain
       get: (id: string) => Effect.zipRight(manage("read administrators"), users.findById(id)),
 
       create: (input: AdminUserCreate) =>
-        Effect.gen(function*() {
-          yield* manage("create administrators")
+        Effect.zipRight(manage("create administrators"), audit.write("create administrators", Effect.gen(function*() {
           const { generated, password } = yield* passwordFrom(input.password)
           const fields: AdminUserFields = {
             email: input.email,
@@ -109,15 +114,14 @@ export class AdminUserService extends Effect.Service<AdminUserService>()("Domain
             requirePasswordChange: generated,
             lastLoginAt: null
           }
-          const user = yield* users.create(fields)
+          const user = yield* audit.creating(AuditedAdmins, users.create(fields))
           yield* credentials.setHash(user.email, yield* Passwords.hash(password))
           const created: WithPassword = { user, temporaryPassword: generated ? Option.some(password) : Option.none() }
           return created
-        }),
+        }))),
 
       update: (id: string, update: AdminUserUpdate) =>
-        Effect.gen(function*() {
-          yield* manage("change administrators")
+        Effect.zipRight(manage("change administrators"), audit.write("change administrators", Effect.gen(function*() {
           const current = yield* users.findById(id)
           const role = update.role ?? current.role
           const status = update.status ?? current.status
@@ -129,13 +133,13 @@ export class AdminUserService extends Effect.Service<AdminUserService>()("Domain
           // Absent fields stay as they are.
           const patch = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<AdminUserFields>
           const updated = yield* users.update(current.id, { ...patch, clientIds })
+          yield* audit.change(AuditedAdmins, "update", current, updated)
           yield* credentials.rename(current.email, updated.email)
           return updated
-        }),
+        }))),
 
       delete: (id: string) =>
-        Effect.gen(function*() {
-          yield* manage("delete administrators")
+        Effect.zipRight(manage("delete administrators"), audit.write("delete administrators", Effect.gen(function*() {
           const principal = yield* Principal
           const current = yield* users.findById(id)
           if (current.id === principal.id) {
@@ -143,21 +147,23 @@ export class AdminUserService extends Effect.Service<AdminUserService>()("Domain
           }
           if (yield* removesLastSuperAdmin(current, null)) return yield* Effect.fail(lastSuperAdmin)
           yield* users.delete(current.id)
+          yield* audit.change(AuditedAdmins, "delete", current, null)
           yield* credentials.remove(current.email)
           return current
-        }),
+        }))),
 
       /** Sets (or generates) an administrator's password; they must change it at the next login. */
       resetPassword: (id: string, given: Redacted.Redacted<string> | undefined) =>
-        Effect.gen(function*() {
-          yield* manage("set administrators' passwords")
+        Effect.zipRight(manage("set administrators' passwords"), audit.write("set administrators' passwords", Effect.gen(function*() {
           const current = yield* users.findById(id)
           const { generated, password } = yield* passwordFrom(given)
           yield* credentials.setHash(current.email, yield* Passwords.hash(password))
           const user = yield* users.update(current.id, { requirePasswordChange: true })
+          // The log says a password was set, never which.
+          yield* audit.change(AuditedAdmins, "resetPassword", current, user)
           const reset: WithPassword = { user, temporaryPassword: generated ? Option.some(password) : Option.none() }
           return reset
-        })
+        })))
     } as const
   })
 }) {}

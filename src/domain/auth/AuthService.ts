@@ -15,7 +15,9 @@ import { AdminUserRepo } from "../../persistence/adminUsers/AdminUserRepo.js"
 import { AdminCredentials } from "../../persistence/auth/AdminCredentials.js"
 import { Attempts } from "../../persistence/auth/Attempts.js"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
-import type { PrincipalShape } from "../access/Principal.js"
+import { Principal, type PrincipalShape } from "../access/Principal.js"
+import { AuditedAdmins } from "../adminUsers/AdminUserService.js"
+import { AuditLog } from "../audit/AuditLog.js"
 import type { AdminUser } from "../adminUsers/AdminUser.js"
 import { TooManyRequests, Unauthorized, ValidationError } from "../Errors.js"
 import { namesOrGiven } from "../References.js"
@@ -43,12 +45,14 @@ export interface LoginResult {
 const invalidCredentials = new Unauthorized({ error: "Invalid credentials" })
 
 export class AuthService extends Effect.Service<AuthService>()("Domain/AuthService", {
+  dependencies: [AuditLog.Default],
   effect: Effect.gen(function*() {
     const users = yield* AdminUserRepo
     const credentials = yield* AdminCredentials
     const attempts = yield* Attempts
     const clients = yield* ClientRepo
     const secret = yield* SigningSecret
+    const audit = yield* AuditLog
     const { auth } = yield* AppConfig
     // Checked when the identifier names nobody, so a miss takes as long as a wrong password.
     const decoy = yield* Effect.cached(Passwords.hash(generatePassword()))
@@ -140,12 +144,18 @@ export class AuthService extends Effect.Service<AuthService>()("Domain/AuthServi
           if (next === Redacted.value(input.currentPassword)) {
             return yield* Effect.fail(ValidationError.field("newPassword", "must differ from the current password"))
           }
-          yield* credentials.setHash(user.email, yield* Passwords.hash(input.newPassword))
-          return yield* users.update(user.id, { requirePasswordChange: false }).pipe(
-            Effect.catchTag("NotFound", () => Effect.fail(new Unauthorized({ error: "Sign in first" }))),
-            // Only the flag changes: no uniqueness rule can refuse it.
-            Effect.catchTag("Conflict", (e) => Effect.die(e))
-          )
+          const hash = yield* Passwords.hash(input.newPassword)
+          // Anyone signed in may change their own password (viewers too): audited, not role-checked.
+          return yield* audit.atomically(Effect.gen(function*() {
+            yield* credentials.setHash(user.email, hash)
+            const updated = yield* users.update(user.id, { requirePasswordChange: false }).pipe(
+              Effect.catchTag("NotFound", () => Effect.fail(new Unauthorized({ error: "Sign in first" }))),
+              // Only the flag changes: no uniqueness rule can refuse it.
+              Effect.catchTag("Conflict", (e) => Effect.die(e))
+            )
+            yield* audit.change(AuditedAdmins, "changePassword", user, updated)
+            return updated
+          })).pipe(Effect.provideService(Principal, principal))
         })
     } as const
   })

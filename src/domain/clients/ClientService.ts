@@ -2,20 +2,29 @@
  * Client operations as the admin API offers them. Storage rules (uniqueness, lookups by either
  * id form) live in the repository layers; cross-entity rules live here: a client that still has
  * sites, brands, catalogues, e-mail templates or employees cannot be deleted, whichever backends the
- * entities use.
+ * entities use. A client admin sees and updates only their own clients; creating and deleting
+ * clients is for admins.
  */
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
 import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
-import { ClientRepo, type ClientQuery, Entity } from "../../persistence/clients/ClientRepo.js"
+import { ClientRepo, type ClientQuery, type ClientRepoShape, Entity } from "../../persistence/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
 import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
+import { clientScope, scoped } from "../access/Principal.js"
+import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { namesOf, refuseWhileReferenced } from "../References.js"
-import type { ClientCreate, ClientUpdate } from "./Client.js"
+import { Client, type ClientCreate, type ClientUpdate } from "./Client.js"
+
+/** Clients by either id form, as far as the principal sees them: another client admin's client is `NotFound`. */
+export const visibleClient = (repo: ClientRepoShape) => scoped(Entity, repo.findById, namesOf)
+
+const Clients = auditedAs<Client, typeof Client.json.Type, typeof Client.json.Encoded>(Entity, Client.json)
 
 export class ClientService extends Effect.Service<ClientService>()("Domain/ClientService", {
+  dependencies: [AuditLog.Default],
   effect: Effect.gen(function*() {
     const repo = yield* ClientRepo
     const sites = yield* SiteRepo
@@ -24,14 +33,20 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
     const employees = yield* EmployeeRepo
     const catalogs = yield* CatalogRepo
     const orders = yield* OrderRepo
+    const audit = yield* AuditLog
+
+    /** A client the principal sees; another client is `NotFound`. */
+    const find = visibleClient(repo)
+
     return {
-      list: (query: ClientQuery) => repo.list(query),
-      get: (id: string) => repo.findById(id),
-      create: (input: ClientCreate) => repo.create(input),
-      update: (id: string, patch: ClientUpdate) => repo.update(id, patch),
+      list: (query: Omit<ClientQuery, "ids">) =>
+        Effect.flatMap(clientScope(), (ids) => repo.list({ ...query, ids: Option.getOrUndefined(ids) })),
+      get: find,
+      create: (input: ClientCreate) => audit.platformWrite("create clients", audit.creating(Clients, repo.create(input))),
+      update: (id: string, patch: ClientUpdate) =>
+        audit.write("update clients", audit.updating(Clients, find(id), (client) => repo.update(client.id, patch))),
       delete: (id: string) =>
-        Effect.gen(function*() {
-          const client = yield* repo.findById(id)
+        audit.platformWrite("delete clients", audit.deleting(Clients, repo.findById(id), (client) => Effect.gen(function*() {
           const names = namesOf(client)
           const children = { entity: Entity, id, relation: "still has", advice: "delete them first" }
           yield* refuseWhileReferenced({ ...children, count: yield* sites.countByClient(names), noun: "site" })
@@ -41,7 +56,7 @@ export class ClientService extends Effect.Service<ClientService>()("Domain/Clien
           yield* refuseWhileReferenced({ ...children, count: yield* catalogs.countByOwner(names), noun: "catalogue" })
           yield* refuseWhileReferenced({ ...children, count: yield* orders.countBy("client", names), noun: "order" })
           yield* repo.delete(client.id)
-        })
+        })))
     } as const
   })
 }) {}

@@ -4,7 +4,8 @@
  * semantics are the old platform's, because its admin frontend reads them, minus its defects:
  * an unknown site is 404 (by uuid or legacy id), counts are exact, ties are ordered by name, and
  * `total` of the recent orders is the full count. Counting is done by each layer's repository
- * (SQL aggregates on PostgreSQL, scans on KV).
+ * (SQL aggregates on PostgreSQL, scans on KV). A client admin sees only their clients' sites
+ * (another's is 404).
  */
 import { DateTime, Effect, Option } from "effect"
 import type { Order, OrderStatus } from "../orders/Order.js"
@@ -14,6 +15,8 @@ import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
 import { ProductRepo } from "../../persistence/products/ProductRepo.js"
 import { SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
+import type { Principal } from "../access/Principal.js"
+import { visibleSite } from "../sites/SiteService.js"
 import { ifFound, namesOf } from "../References.js"
 
 export const TimeRanges = ["7d", "30d", "90d", "1y"] as const
@@ -79,9 +82,9 @@ export class DashboardService extends Effect.Service<DashboardService>()("Domain
     const products = yield* ProductRepo
     const siteCatalog = yield* SiteCatalogRepo
 
-    /** Every id naming the site; `NotFound` for a site that does not exist. */
-    const siteNames = (siteId: string): Effect.Effect<ReadonlyArray<string>, NotFound | StorageUnavailable> =>
-      Effect.map(sites.findById(siteId), namesOf)
+    /** Every id naming the site; `NotFound` for a site that does not exist or that the principal does not see. */
+    const siteNames = (siteId: string): Effect.Effect<ReadonlyArray<string>, NotFound | StorageUnavailable, Principal> =>
+      Effect.map(visibleSite(sites)(siteId), namesOf)
 
     /** The current window `[now − N days, now]` and the one before, `[now − 2N days, now − N days)`. */
     const windows = (range: TimeRange, now: DateTime.Utc) => {

@@ -2,7 +2,9 @@
  * Template rules on top of whichever storage each entity uses: the scope (global, a client, a
  * site) decides which references a template must and must not have, a site template belongs to
  * its site's client, and the template that applies to a site for an event is found from the site
- * outwards (site → its client → the global default).
+ * outwards (site → its client → the global default). Global templates are platform-wide: every
+ * role reads them, admins change them. A client admin sees and changes only the templates of
+ * their clients and their sites; every change is audited.
  */
 import { Effect, Option } from "effect"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
@@ -13,10 +15,26 @@ import {
   Entity
 } from "../../persistence/emailTemplates/EmailTemplateRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
+import { guardClient, isClientScoped, Principal, requirePlatformWrite } from "../access/Principal.js"
+import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { NotFound, ValidationError } from "../Errors.js"
-import { namesOf, namesOrGiven, referenced } from "../References.js"
-import type { EmailTemplateCreate, EmailTemplateFields, EmailTemplateUpdate, TemplateType } from "./EmailTemplate.js"
+import { ifFound, namesOf, namesOrGiven, referenced } from "../References.js"
+import { visibleClient } from "../clients/ClientService.js"
+import { siteClient, visibleSite } from "../sites/SiteService.js"
+import {
+  EmailTemplate,
+  type EmailTemplateCreate,
+  type EmailTemplateFields,
+  type EmailTemplateUpdate,
+  type TemplateType
+} from "./EmailTemplate.js"
 import { render, type VariableValue } from "./Render.js"
+
+const Templates = auditedAs<EmailTemplate, typeof EmailTemplate.json.Type, typeof EmailTemplate.json.Encoded>(Entity, EmailTemplate.json)
+
+/** Changing a global template (or making one) is a platform-wide write. */
+const requireGlobalWrite = (type: TemplateType) =>
+  type === "global" ? requirePlatformWrite("change global e-mail templates") : Effect.void
 
 export interface TemplateListQuery extends Omit<EmailTemplateQuery, "siteIds" | "clientIds"> {
   readonly siteId?: string | undefined
@@ -29,16 +47,41 @@ const refused = (field: string, type: TemplateType) => Effect.fail(ValidationErr
 const needed = (field: string, type: TemplateType) => Effect.fail(ValidationError.field(field, `is required for a ${type} template`))
 
 export class EmailTemplateService extends Effect.Service<EmailTemplateService>()("Domain/EmailTemplateService", {
+  dependencies: [AuditLog.Default],
   effect: Effect.gen(function*() {
     const templates = yield* EmailTemplateRepo
     const sites = yield* SiteRepo
     const clients = yield* ClientRepo
+    const audit = yield* AuditLog
 
     // Every id naming a parent; an unknown parent's id still names the templates that reference it.
     const siteNames = namesOrGiven(sites.findById)
     const clientNames = namesOrGiven(clients.findById)
-    const client = referenced("clientId", "Client", clients.findById)
-    const site = referenced("siteId", "Site", sites.findById)
+    const findSite = visibleSite(sites)
+    // References in a body: a missing record, or one of a client the principal does not see, is the caller's error.
+    const client = referenced("clientId", "Client", visibleClient(clients))
+    const site = referenced("siteId", "Site", findSite)
+
+    /**
+     * A template the principal sees: a global one, or one of their clients (a site template
+     * without a client belongs to its site's); others are `NotFound`.
+     */
+    const find = (id: string) =>
+      Effect.tap(templates.findById(id), (template) =>
+        Effect.gen(function*() {
+          if (template.templateType === "global") return
+          if (template.clientId !== null) return yield* guardClient(Entity, id, [template.clientId])
+          const parent = template.siteId === null ? Option.none() : yield* ifFound(sites.findById(template.siteId))
+          yield* guardClient(Entity, id, Option.match(parent, { onNone: () => [], onSome: siteClient }))
+        }))
+
+    /** What a client admin's listings are limited to: the global templates and their clients' and sites'. */
+    const onlyFor = Effect.gen(function*() {
+      const principal = yield* Principal
+      if (!isClientScoped(principal)) return undefined
+      const owned = yield* sites.list({ clientIds: principal.clientIds, limit: Number.MAX_SAFE_INTEGER, offset: 0 })
+      return { clientIds: principal.clientIds, siteIds: owned.items.flatMap(namesOf) }
+    })
 
     /**
      * The references a scope stores, checked: a client template's client must exist; a site
@@ -83,21 +126,26 @@ export class EmailTemplateService extends Effect.Service<EmailTemplateService>()
       list: (query: TemplateListQuery) =>
         Effect.gen(function*() {
           const { clientId, siteId, ...rest } = query
+          const only = yield* onlyFor
           return yield* templates.list({
             ...rest,
             ...(siteId === undefined ? {} : { siteIds: yield* siteNames(siteId) }),
-            ...(clientId === undefined ? {} : { clientIds: yield* clientNames(clientId) })
+            ...(clientId === undefined ? {} : { clientIds: yield* clientNames(clientId) }),
+            ...(only === undefined ? {} : { onlyFor: only })
           })
         }),
 
-      get: (id: string) => templates.findById(id),
+      get: find,
 
       create: (input: EmailTemplateCreate) =>
-        Effect.flatMap(checkScope(input), (references) => templates.create({ ...input, ...references })),
+        audit.write("create e-mail templates", audit.creating(Templates, Effect.gen(function*() {
+          yield* requireGlobalWrite(input.templateType)
+          return yield* templates.create({ ...input, ...(yield* checkScope(input)) })
+        }))),
 
       update: (id: string, update: EmailTemplateUpdate) =>
-        Effect.gen(function*() {
-          const current = yield* templates.findById(id)
+        audit.write("update e-mail templates", audit.updating(Templates, find(id), (current) => Effect.gen(function*() {
+          yield* requireGlobalWrite(current.templateType)
           // References are checked when the scope changes, so a legacy orphan can still be edited.
           if (update.templateType === undefined && update.siteId === undefined && update.clientId === undefined) {
             return yield* templates.update(current.id, update)
@@ -112,16 +160,19 @@ export class EmailTemplateService extends Effect.Service<EmailTemplateService>()
               : current.clientId,
             siteId: update.siteId !== undefined ? update.siteId : current.siteId
           }
+          yield* requireGlobalWrite(scope.templateType)
           const references = yield* checkScope(scope)
           return yield* templates.update(current.id, { ...update, ...references, templateType: scope.templateType })
-        }),
+        }))),
 
-      delete: (id: string) => templates.delete(id),
+      delete: (id: string) =>
+        audit.write("delete e-mail templates", audit.deleting(Templates, find(id), (template) =>
+          Effect.zipRight(requireGlobalWrite(template.templateType), templates.delete(template.id)))),
 
       /** The template a site uses for an event: the site's own, else its client's, else the global default. */
       resolve: (eventType: string, siteId: string) =>
         Effect.gen(function*() {
-          const site = yield* sites.findById(siteId)
+          const site = yield* findSite(siteId)
           const own = yield* applying({ templateType: "site", eventType, siteIds: namesOf(site) })
           if (Option.isSome(own)) return own.value
           const ofClient = yield* applying({ templateType: "client", eventType, clientIds: yield* clientNames(site.clientId) })
@@ -139,7 +190,7 @@ export class EmailTemplateService extends Effect.Service<EmailTemplateService>()
         }),
 
       preview: (id: string, values: Readonly<Record<string, VariableValue>>) =>
-        Effect.map(templates.findById(id), (template) => ({ template, rendered: render(template, values) }))
+        Effect.map(find(id), (template) => ({ template, rendered: render(template, values) }))
     } as const
   })
 }) {}

@@ -2,18 +2,31 @@
  * Employee rules on top of whichever storage each entity uses: the client must exist and the site,
  * when given, must be one of that client's (both in either id form); an employee has an e-mail,
  * HR number or serial card; and the client CSV import, decided on the client's employees loaded
- * once and saved in one batch.
+ * once and saved in one batch. A client admin sees and changes only their clients' employees;
+ * every change (and each import that saves) is audited.
  */
 import { DateTime, Effect, Option } from "effect"
 import { v7 as uuidv7 } from "uuid"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
-import { EmployeeRepo, Entity, type EmployeeQuery } from "../../persistence/employees/EmployeeRepo.js"
+import { EmployeeRepo, type EmployeeRepoShape, Entity, type EmployeeQuery } from "../../persistence/employees/EmployeeRepo.js"
 import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
-import { type StorageUnavailable, ValidationError } from "../Errors.js"
+import { clientFilter, scoped } from "../access/Principal.js"
+import { AuditLog, auditedAs } from "../audit/AuditLog.js"
+import { visibleClient } from "../clients/ClientService.js"
+import { visibleSite } from "../sites/SiteService.js"
+import { ValidationError } from "../Errors.js"
 import { namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"
-import { type Employee, type EmployeeCreate, type EmployeeFields, type EmployeeUpdate, hasIdentifier } from "./Employee.js"
-import { type ImportOptions, ImportIssue, type ImportSummary, planImport, readCsv } from "./EmployeeImport.js"
+import { Employee, type EmployeeCreate, type EmployeeFields, type EmployeeUpdate, hasIdentifier } from "./Employee.js"
+import { type ImportOptions, ImportIssue, ImportSummary, planImport, readCsv } from "./EmployeeImport.js"
+
+/** Employees by either id form, as far as the principal sees them: another client's are `NotFound`. */
+export const visibleEmployee = (repo: EmployeeRepoShape) => scoped(Entity, repo.findById, (employee) => [employee.clientId])
+
+const Employees = auditedAs<Employee, typeof Employee.json.Type, typeof Employee.json.Encoded>(Entity, Employee.json)
+
+/** An import is recorded on its client, with the summary it reported. */
+const Imports = auditedAs<ImportSummary, ImportSummary, typeof ImportSummary.Encoded>("Client", ImportSummary)
 
 const fieldsOf = (employee: Employee): EmployeeFields => {
   const { createdAt: _c, id: _i, legacyId: _l, updatedAt: _u, ...fields } = employee
@@ -26,18 +39,24 @@ const requireIdentifier = (fields: EmployeeFields) =>
     : Effect.fail(ValidationError.field("email", "one of email, employeeId or serialCardNumber is required"))
 
 export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/EmployeeService", {
+  dependencies: [AuditLog.Default],
   effect: Effect.gen(function*() {
     const employees = yield* EmployeeRepo
     const clients = yield* ClientRepo
     const orders = yield* OrderRepo
     const sites = yield* SiteRepo
+    const audit = yield* AuditLog
 
-    /** The client a body refers to, by either id form; a missing one is the caller's error. */
-    const client = referenced("clientId", "Client", clients.findById)
+    /** An employee the principal sees; another client's is `NotFound`. */
+    const find = visibleEmployee(employees)
+    const findClient = visibleClient(clients)
+
+    /** The client a body refers to, by either id form; a missing one, or another client's, is the caller's error. */
+    const client = referenced("clientId", "Client", findClient)
 
     /** The site a body refers to, which must belong to the client named by `clientIds`. */
     const siteOf = (clientIds: ReadonlyArray<string>, id: string) =>
-      referenced("siteId", "Site", sites.findById)(id).pipe(
+      referenced("siteId", "Site", visibleSite(sites))(id).pipe(
         Effect.filterOrFail(
           (site) => clientIds.includes(site.clientId),
           () => ValidationError.field("siteId", `site ${JSON.stringify(id)} belongs to another client`)
@@ -52,32 +71,29 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
       list: (query: Omit<EmployeeQuery, "clientIds" | "siteIds"> & {
         readonly clientId?: string | undefined
         readonly siteId?: string | undefined
-      }): Effect.Effect<{ readonly items: ReadonlyArray<Employee>; readonly total: number }, StorageUnavailable> =>
+      }) =>
         Effect.gen(function*() {
           const { clientId, siteId, ...rest } = query
-          const clientIds = clientId === undefined ? Option.none() : yield* namesIfFound(clients.findById)(clientId)
-          const siteIds = siteId === undefined ? Option.none() : yield* namesIfFound(sites.findById)(siteId)
-          // A filter naming nothing that exists matches nothing.
-          if ((clientId !== undefined && Option.isNone(clientIds)) || (siteId !== undefined && Option.isNone(siteIds))) {
-            return { items: [], total: 0 }
-          }
-          return yield* employees.list({ ...rest, clientIds: Option.getOrUndefined(clientIds), siteIds: Option.getOrUndefined(siteIds) })
+          const clientIds = yield* clientFilter(clients.findById)(clientId)
+          const siteIds = siteId === undefined ? Option.some(undefined) : yield* namesIfFound(sites.findById)(siteId)
+          // A filter naming nothing that exists (or nothing the principal sees) matches nothing.
+          if (Option.isNone(clientIds) || Option.isNone(siteIds)) return { items: [], total: 0 }
+          return yield* employees.list({ ...rest, clientIds: clientIds.value, siteIds: siteIds.value })
         }),
 
-      get: (id: string) => employees.findById(id),
+      get: find,
 
       create: (input: EmployeeCreate) =>
-        Effect.gen(function*() {
+        audit.write("create employees", audit.creating(Employees, Effect.gen(function*() {
           const owner = yield* client(input.clientId)
           const site = input.siteId === null ? null : yield* siteOf(namesOf(owner), input.siteId)
           const fields: EmployeeFields = { ...input, clientId: owner.id, siteId: site?.id ?? null }
           yield* requireIdentifier(fields)
           return yield* employees.create(fields, namesOf(owner))
-        }),
+        }))),
 
       update: (id: string, update: EmployeeUpdate) =>
-        Effect.gen(function*() {
-          const current = yield* employees.findById(id)
+        audit.write("update employees", audit.updating(Employees, find(id), (current) => Effect.gen(function*() {
           const owner = update.clientId === undefined ? undefined : yield* client(update.clientId)
           const names = owner === undefined ? yield* clientNames(current.clientId) : namesOf(owner)
           let siteId = current.siteId
@@ -90,12 +106,11 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
           const fields: EmployeeFields = { ...fieldsOf(current), ...update, clientId: owner?.id ?? current.clientId, siteId }
           yield* requireIdentifier(fields)
           return yield* employees.update(current.id, fields, names)
-        }),
+        }))),
 
       /** An employee who has ordered stays: the orders point at them. Deactivate them instead. */
       delete: (id: string) =>
-        Effect.gen(function*() {
-          const employee = yield* employees.findById(id)
+        audit.write("delete employees", audit.deleting(Employees, find(id), (employee) => Effect.gen(function*() {
           yield* refuseWhileReferenced({
             entity: Entity,
             id,
@@ -105,16 +120,17 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
             advice: "set their status to inactive instead"
           })
           yield* employees.delete(employee.id)
-        }),
+        }))),
 
       /**
        * Imports a client's CSV file: rows matched by e-mail (without case) or HR number update
        * that employee, others create one; `deactivateMissing` deactivates the client's active
-       * employees the file does not name; `dryRun` reports the same summary and writes nothing.
+       * employees the file does not name; `dryRun` reports the same summary and writes nothing
+       * (and is not audited; viewers may not run it either).
        */
       importCsv: (clientId: string, csv: string, options: ImportOptions) =>
-        Effect.gen(function*() {
-          const owner = yield* clients.findById(clientId)
+        audit.write("import employees", Effect.gen(function*() {
+          const owner = yield* findClient(clientId)
           const file = yield* readCsv(csv)
           if (options.deactivateMissing && file.rows.length === 0) {
             return yield* Effect.fail(ValidationError.field(
@@ -143,8 +159,9 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
             new ImportIssue({ row: 1, field: column, message: "is not a known column; its values were ignored" })
           )
           const result: ImportSummary = { ...summary, errors: [...ignored, ...summary.errors] }
+          if (!options.dryRun) yield* audit.change(Imports, "import", null, result, owner.id)
           return result
-        })
+        }))
     } as const
   })
 }) {}

@@ -3,7 +3,8 @@
  * client follows from the site), for active products at their price, and takes its stock in the
  * same transaction as it is written; its status moves along `Transitions`, each step stamping
  * its time and adding a timeline event; cancelling (or failing) an open order, or deleting it,
- * puts the stock back in the same transaction.
+ * puts the stock back in the same transaction. A client admin sees and changes only orders of
+ * their clients (an order naming no client is for admins only); every change is audited.
  */
 import { DateTime, Effect, Option, Schedule } from "effect"
 import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
@@ -12,6 +13,11 @@ import { type OrderFilter, OrderRepo, statsOf } from "../../persistence/orders/O
 import { ProductRepo, type StockLine } from "../../persistence/products/ProductRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
 import { Transactions } from "../../persistence/Transactions.js"
+import { clientFilter, scoped, visible } from "../access/Principal.js"
+import { AuditLog, auditedAs } from "../audit/AuditLog.js"
+import { visibleClient } from "../clients/ClientService.js"
+import { visibleEmployee } from "../employees/EmployeeService.js"
+import { visibleSite } from "../sites/SiteService.js"
 import { Conflict, type NotFound, type StorageUnavailable, ValidationError } from "../Errors.js"
 import type { PageRequest } from "../Page.js"
 import type { Product } from "../products/Product.js"
@@ -28,6 +34,7 @@ import {
   type OrderPlacement,
   type OrderStatus,
   type OrderUpdate,
+  OrderView,
   type StatusChange,
   TimelineEvent,
   Transitions
@@ -75,8 +82,16 @@ const stockOf = (order: Order): ReadonlyArray<StockLine> =>
 /** Statuses that end an order without shipping it: its stock goes back. */
 const releasesStock = (status: OrderStatus) => status === "cancelled" || status === "failed"
 
+/** An order's client, for the principal's scope: none for a legacy order that names none. */
+const orderClient = (order: Order): ReadonlyArray<string> => (order.clientId === null ? [] : [order.clientId])
+
+/** Orders appear in the audit log as the routes show them (without the deletion stamp). */
+const Orders = auditedAs<Order, typeof OrderView.Type, typeof OrderView.Encoded>("Order", OrderView)
+
 export class OrderService extends Effect.Service<OrderService>()("Domain/OrderService", {
+  dependencies: [AuditLog.Default],
   effect: Effect.gen(function*() {
+    const audit = yield* AuditLog
     const orders = yield* OrderRepo
     const sites = yield* SiteRepo
     const clients = yield* ClientRepo
@@ -84,9 +99,26 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
     const products = yield* ProductRepo
     const transactions = yield* Transactions
 
-    const site = referenced("siteId", "Site", sites.findById)
-    const client = referenced("clientId", "Client", clients.findById)
-    const employee = referenced("employeeId", "Employee", employees.findById)
+    // References in a body: a missing record, or one of a client the principal does not see, is the caller's error.
+    const site = referenced("siteId", "Site", visibleSite(sites))
+    const client = referenced("clientId", "Client", visibleClient(clients))
+    const employee = referenced("employeeId", "Employee", visibleEmployee(employees))
+
+    /**
+     * Writes the fields `change` derives from the order (one the principal sees) under its lock,
+     * and records it as `action` (a delete shows nothing after: deleted orders are never shown).
+     */
+    const changing = <E, R>(id: string, action: string, change: (current: Order) => Effect.Effect<Partial<OrderFields>, E, R>) =>
+      Effect.gen(function*() {
+        let before: Order | undefined
+        const after = yield* orders.modify(id, (current) =>
+          Effect.flatMap(visible("Order", id, orderClient)(current), (seen) => {
+            before = seen
+            return change(seen)
+          }))
+        yield* audit.change(Orders, action, before!, action === "delete" ? null : after)
+        return after
+      })
 
     /** Every id naming the record a filter refers to; `None` when it names nothing (no match). */
     const namesFor = <A extends { readonly id: string; readonly legacyId: string | null }>(
@@ -111,7 +143,7 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
 
     const toFilter = (filter: OrderListFilter) =>
       Effect.gen(function*() {
-        const clientIds = yield* namesFor(filter.clientId, clients.findById)
+        const clientIds = yield* clientFilter(clients.findById)(filter.clientId)
         const siteIds = yield* namesFor(filter.siteId, sites.findById)
         const productIds = yield* namesFor(filter.productId, products.findById)
         const employeeIds = yield* namesFor(filter.employeeId, employees.findById)
@@ -201,13 +233,13 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
           onSome: orders.stats
         })),
 
-      get: (id: string) => orders.findById(id),
+      get: scoped("Order", orders.findById, orderClient),
 
-      getByNumber: (orderNumber: string) => orders.findByNumber(orderNumber),
+      getByNumber: scoped("Order", orders.findByNumber, orderClient),
 
       /** Places an order: references checked, stock taken and the order written in one transaction. */
       create: (input: OrderPlacement) =>
-        Effect.gen(function*() {
+        audit.write("create orders", audit.creating(Orders, Effect.gen(function*() {
           const placedOn = yield* site(input.siteId)
           // The site's client as stored, by its own id when it still exists.
           const owner = yield* ifFound(clients.findById(placedOn.clientId))
@@ -281,11 +313,11 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
               while: (error) => error._tag === "Conflict" && error.entity === "Order" && error.field === "orderNumber"
             })
           )
-        }),
+        }))),
 
       /** Changes the given fields; a new status follows the same rules as `changeStatus`. */
       update: (id: string, update: OrderUpdate) =>
-        transactions.atomically(orders.modify(id, (current) =>
+        audit.write("update orders", changing(id, "update", (current) =>
           Effect.gen(function*() {
             const { shippingAddress, status, ...rest } = update
             const fields: Partial<OrderFields> = {
@@ -297,11 +329,11 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
           }))),
 
       changeStatus: (id: string, change: StatusChange) =>
-        transactions.atomically(orders.modify(id, (current) => transition(current, change))),
+        audit.write("change order statuses", changing(id, "changeStatus", (current) => transition(current, change))),
 
       /** Removes the order from every list; an open order's stock goes back. The record is kept. */
       delete: (id: string) =>
-        transactions.atomically(orders.modify(id, (current) =>
+        audit.write("delete orders", changing(id, "delete", (current) =>
           Effect.gen(function*() {
             if (Open.includes(current.status)) yield* releaseHeld(current)
             return { deletedAt: yield* DateTime.now }

@@ -2,17 +2,26 @@
  * Product rules on top of whichever storage each entity uses: the catalogue must exist (in either
  * id form) and is stored by its own id; a SKU is unique within its catalogue, whichever of the
  * catalogue's ids its products use (the repositories enforce it for one id, under their lock).
+ * Products are part of the shared library: every role reads them, admins change them.
  */
 import { Effect, Option } from "effect"
 import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
 import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
 import { SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
 import { Entity, ProductRepo, type ProductQuery, skuInUse } from "../../persistence/products/ProductRepo.js"
+import { anyRole } from "../access/Principal.js"
+import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { listUnder, namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"
-import type { ProductCreate, ProductUpdate } from "./Product.js"
+import { type Product, type ProductCreate, type ProductUpdate, ProductView, toView } from "./Product.js"
+
+const Products = auditedAs<Product, ProductView, typeof ProductView.Encoded>(Entity, ProductView, {
+  view: (product) => Effect.succeed(toView(product))
+})
 
 export class ProductService extends Effect.Service<ProductService>()("Domain/ProductService", {
+  dependencies: [AuditLog.Default],
   effect: Effect.gen(function*() {
+    const audit = yield* AuditLog
     const products = yield* ProductRepo
     const catalogs = yield* CatalogRepo
     const orders = yield* OrderRepo
@@ -29,37 +38,35 @@ export class ProductService extends Effect.Service<ProductService>()("Domain/Pro
 
     return {
       list: ({ catalogId, ...query }: Omit<ProductQuery, "catalogIds" | "includeDeleted" | "sku"> & { readonly catalogId?: string | undefined }) =>
-        listUnder(catalogId, catalogs.findById, (catalogIds) => products.list({ ...query, catalogIds })),
+        anyRole(listUnder(catalogId, catalogs.findById, (catalogIds) => products.list({ ...query, catalogIds }))),
 
-      get: (id: string) => products.findById(id),
+      get: (id: string) => anyRole(products.findById(id)),
 
-      categories: products.categories,
+      categories: anyRole(products.categories),
 
       create: (input: ProductCreate) =>
-        Effect.gen(function*() {
+        audit.platformWrite("create products", audit.creating(Products, Effect.gen(function*() {
           const catalog = yield* catalogOf(input.catalogId)
           yield* ensureSkuFree(namesOf(catalog), input.sku)
           return yield* products.create({ ...input, catalogId: catalog.id, siteId: null, deletedAt: null })
-        }),
+        }))),
 
       update: (id: string, update: ProductUpdate) =>
-        Effect.gen(function*() {
-          const product = yield* products.findById(id)
+        audit.platformWrite("update products", audit.updating(Products, products.findById(id), (product) => Effect.gen(function*() {
           const catalog = update.catalogId === undefined ? undefined : yield* catalogOf(update.catalogId)
           const catalogId = catalog === undefined ? product.catalogId : catalog.id
           if ((update.sku !== undefined || catalog !== undefined) && catalogId !== null) {
             yield* ensureSkuFree(catalog === undefined ? yield* scopeOf(catalogId) : namesOf(catalog), update.sku ?? product.sku, product.id)
           }
           return yield* products.update(product.id, { ...update, catalogId })
-        }),
+        }))),
 
       /**
        * An ordered product stays: orders point at it (discontinue it instead). Sites' price
        * overrides and exclusions of the product go with it.
        */
       delete: (id: string) =>
-        Effect.gen(function*() {
-          const product = yield* products.findById(id)
+        audit.platformWrite("delete products", audit.deleting(Products, products.findById(id), (product) => Effect.gen(function*() {
           yield* refuseWhileReferenced({
             entity: Entity,
             id,
@@ -70,7 +77,7 @@ export class ProductService extends Effect.Service<ProductService>()("Domain/Pro
           })
           yield* products.delete(product.id)
           yield* siteCatalogs.forgetProduct(namesOf(product))
-        })
+        })))
     } as const
   })
 }) {}

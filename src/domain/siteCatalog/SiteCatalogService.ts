@@ -1,25 +1,40 @@
 /**
  * A site's catalogue configuration and the gift list it resolves to, whichever backends hold
  * sites, catalogues, products and the configuration: references are checked through each
- * entity's repository in either id form, and resolution combines them in memory.
+ * entity's repository in either id form, and resolution combines them in memory. A client admin
+ * sees and configures only their clients' sites; every change is audited on the site (entity
+ * `SiteCatalog` or `GiftConfig`, the changed assignment, override, exclusion or configuration
+ * before and after).
  */
 import { Effect, Option } from "effect"
 import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
 import { ProductRepo } from "../../persistence/products/ProductRepo.js"
 import { GiftConfigRepo } from "../../persistence/siteCatalog/GiftConfigRepo.js"
-import { alreadyAssigned, alreadyExcluded, SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
+import { alreadyAssigned, alreadyExcluded, sameExclusion, SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
 import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
+import { Principal } from "../access/Principal.js"
+import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { ValidationError } from "../Errors.js"
 import type { Product } from "../products/Product.js"
 import { ifFound, namesOf, namesOrGiven, referenced } from "../References.js"
 import { admits, defaultFor, GiftConfig, type GiftConfigInput } from "./GiftConfig.js"
 import { type Candidate, type ExclusionReason, type Gift, resolve } from "./Resolution.js"
 import {
+  Assignment,
   AssignmentSettings,
   type AssignmentSettingsInput,
   DefaultAssignmentSettings,
-  type ExclusionKind
+  Exclusion,
+  type ExclusionKind,
+  PriceOverride
 } from "./SiteCatalog.js"
+import { visibleSite } from "../sites/SiteService.js"
+
+// Changes of a site's catalogue are recorded on the site: the entity id is always the site's.
+const Assignments = auditedAs<Assignment, Assignment, typeof Assignment.Encoded>("SiteCatalog", Assignment)
+const Overrides = auditedAs<PriceOverride, PriceOverride, typeof PriceOverride.Encoded>("SiteCatalog", PriceOverride)
+const Exclusions = auditedAs<Exclusion, Exclusion, typeof Exclusion.Encoded>("SiteCatalog", Exclusion)
+const GiftConfigs = auditedAs<GiftConfig, GiftConfig, typeof GiftConfig.Encoded>("GiftConfig", GiftConfig)
 
 /** Request filters on the resolved gifts; prices are the site's prices. */
 export interface GiftQuery {
@@ -55,7 +70,9 @@ const checkGiftConfig = (config: GiftConfig) => {
 }
 
 export class SiteCatalogService extends Effect.Service<SiteCatalogService>()("Domain/SiteCatalogService", {
+  dependencies: [AuditLog.Default],
   effect: Effect.gen(function*() {
+    const audit = yield* AuditLog
     const configs = yield* SiteCatalogRepo
     const giftConfigs = yield* GiftConfigRepo
     const sites = yield* SiteRepo
@@ -67,8 +84,17 @@ export class SiteCatalogService extends Effect.Service<SiteCatalogService>()("Do
     const catalogNames = namesOrGiven(catalogs.findById)
     const productNames = namesOrGiven(products.findById)
 
-    /** The site by its path id (404 when unknown) with every id naming it, its own first. */
-    const site = (id: string) => Effect.map(sites.findById(id), (s) => ({ site: s, names: namesOf(s) }))
+    /** The site by its path id (404 when unknown or not the principal's) with every id naming it, its own first. */
+    const site = (id: string) => Effect.map(visibleSite(sites)(id), (s) => ({ site: s, names: namesOf(s) }))
+
+    /** The site, every id of the catalogue `catalogId` names, and the site's assignment of it, if any. */
+    const assignmentOf = (siteId: string, catalogId: string) =>
+      Effect.gen(function*() {
+        const found = yield* site(siteId)
+        const ids = yield* catalogNames(catalogId)
+        const current = (yield* configs.get(found.names)).assignments.find((a) => ids.includes(a.catalogId))
+        return { ...found, ids, current }
+      })
 
     /** Every product of a catalogue, page by page. */
     const productsOf = (catalogNames: ReadonlyArray<string>) =>
@@ -87,77 +113,99 @@ export class SiteCatalogService extends Effect.Service<SiteCatalogService>()("Do
     return {
       get: (siteId: string) => Effect.flatMap(site(siteId), ({ names }) => configs.get(names)),
 
-      addAssignment: (siteId: string, catalogId: string, settings: AssignmentSettingsInput | undefined, by: string | null) =>
-        Effect.gen(function*() {
+      addAssignment: (siteId: string, catalogId: string, settings: AssignmentSettingsInput | undefined) =>
+        audit.write("change site catalogues", Effect.gen(function*() {
           const { names, site: s } = yield* site(siteId)
           const assigned = yield* catalog(catalogId)
           const current = yield* configs.get(names)
           if (current.assignments.some((a) => namesOf(assigned).includes(a.catalogId))) {
             return yield* Effect.fail(alreadyAssigned(catalogId))
           }
-          return yield* configs.addAssignment(s.id, assigned.id, AssignmentSettings.make({ ...DefaultAssignmentSettings, ...settings }), by)
-        }),
+          const settled = AssignmentSettings.make({ ...DefaultAssignmentSettings, ...settings })
+          const added = yield* configs.addAssignment(s.id, assigned.id, settled, (yield* Principal).id)
+          yield* audit.change(Assignments, "addAssignment", null, added, s.id)
+          return added
+        })),
 
-      updateAssignment: (siteId: string, catalogId: string, settings: AssignmentSettingsInput, by: string | null) =>
-        Effect.gen(function*() {
-          const { names } = yield* site(siteId)
-          const ids = yield* catalogNames(catalogId)
-          const current = (yield* configs.get(names)).assignments.find((a) => ids.includes(a.catalogId))
+      updateAssignment: (siteId: string, catalogId: string, settings: AssignmentSettingsInput) =>
+        audit.write("change site catalogues", Effect.gen(function*() {
+          const { current, ids, names, site: s } = yield* assignmentOf(siteId, catalogId)
           const merged = AssignmentSettings.make({ ...(current?.settings ?? DefaultAssignmentSettings), ...settings })
-          return yield* configs.updateAssignment(names, ids, merged, by)
-        }),
+          const updated = yield* configs.updateAssignment(names, ids, merged, (yield* Principal).id)
+          yield* audit.change(Assignments, "updateAssignment", current ?? null, updated, s.id)
+          return updated
+        })),
 
       removeAssignment: (siteId: string, catalogId: string) =>
-        Effect.gen(function*() {
-          const { names } = yield* site(siteId)
-          yield* configs.removeAssignment(names, yield* catalogNames(catalogId))
-        }),
+        audit.write("change site catalogues", Effect.gen(function*() {
+          const { current, ids, names, site: s } = yield* assignmentOf(siteId, catalogId)
+          yield* configs.removeAssignment(names, ids)
+          yield* audit.change(Assignments, "removeAssignment", current ?? null, null, s.id)
+        })),
 
       setPriceOverride: (siteId: string, productId: string, price: number, reason: string | null) =>
-        Effect.gen(function*() {
-          const { site: s } = yield* site(siteId)
+        audit.write("change site catalogues", Effect.gen(function*() {
+          const { names, site: s } = yield* site(siteId)
           const overridden = yield* product(productId)
-          return yield* configs.setPriceOverride(s.id, overridden.id, price, reason)
-        }),
+          const current = (yield* configs.get(names)).priceOverrides.find((o) => namesOf(overridden).includes(o.productId))
+          const set = yield* configs.setPriceOverride(s.id, overridden.id, price, reason)
+          yield* audit.change(Overrides, "setPriceOverride", current ?? null, set, s.id)
+          return set
+        })),
 
       removePriceOverride: (siteId: string, productId: string) =>
-        Effect.gen(function*() {
-          const { names } = yield* site(siteId)
-          yield* configs.removePriceOverride(names, yield* productNames(productId))
-        }),
+        audit.write("change site catalogues", Effect.gen(function*() {
+          const { names, site: s } = yield* site(siteId)
+          const ids = yield* productNames(productId)
+          const current = (yield* configs.get(names)).priceOverrides.find((o) => ids.includes(o.productId))
+          yield* configs.removePriceOverride(names, ids)
+          yield* audit.change(Overrides, "removePriceOverride", current ?? null, null, s.id)
+        })),
 
       /** A product exclusion names a product that exists; the others name a SKU, category, tag or brand. */
       addExclusion: (siteId: string, kind: ExclusionKind, value: string, reason: string | null) =>
-        Effect.gen(function*() {
+        audit.write("change site catalogues", Effect.gen(function*() {
           const { names, site: s } = yield* site(siteId)
-          if (kind !== "product") return yield* configs.addExclusion(s.id, kind, value, reason)
-          const excluded = yield* product(value)
-          const current = yield* configs.get(names)
-          // Stored under another of its ids, the product is excluded all the same.
-          if (current.exclusions.some((e) => e.kind === "product" && namesOf(excluded).includes(e.value))) {
-            return yield* Effect.fail(alreadyExcluded("product", value))
+          let stored = value
+          if (kind === "product") {
+            const excluded = yield* product(value)
+            const current = yield* configs.get(names)
+            // Stored under another of its ids, the product is excluded all the same.
+            if (current.exclusions.some((e) => e.kind === "product" && namesOf(excluded).includes(e.value))) {
+              return yield* Effect.fail(alreadyExcluded("product", value))
+            }
+            stored = excluded.id
           }
-          return yield* configs.addExclusion(s.id, kind, excluded.id, reason)
-        }),
+          const added = yield* configs.addExclusion(s.id, kind, stored, reason)
+          yield* audit.change(Exclusions, "addExclusion", null, added, s.id)
+          return added
+        })),
 
       removeExclusion: (siteId: string, kind: ExclusionKind, value: string) =>
-        Effect.gen(function*() {
-          const { names } = yield* site(siteId)
+        audit.write("change site catalogues", Effect.gen(function*() {
+          const { names, site: s } = yield* site(siteId)
           const values = kind === "product" ? yield* productNames(value) : [value]
+          const current = (yield* configs.get(names)).exclusions.find((e) =>
+            e.kind === kind && values.some((v) => sameExclusion(kind, e.value, v))
+          )
           yield* configs.removeExclusion(names, kind, values)
-        }),
+          yield* audit.change(Exclusions, "removeExclusion", current ?? null, null, s.id)
+        })),
 
       getGiftConfig: (siteId: string) => Effect.flatMap(site(siteId), ({ names }) => giftConfigOf(names)),
 
       /** Changes the fields given, keeps the others. */
       putGiftConfig: (siteId: string, input: GiftConfigInput) =>
-        Effect.gen(function*() {
+        audit.write("change gift configurations", Effect.gen(function*() {
           const { names, site: s } = yield* site(siteId)
-          const current = yield* giftConfigOf(names)
+          const stored = yield* giftConfigs.get(names)
+          const current = Option.getOrElse(stored, () => defaultFor(names[0]!))
           const next = GiftConfig.make({ ...current, ...input, siteId: s.id })
           yield* checkGiftConfig(next)
-          return yield* giftConfigs.put(next)
-        }),
+          const saved = yield* giftConfigs.put(next)
+          yield* audit.change(GiftConfigs, "update", Option.getOrNull(stored), saved, s.id)
+          return saved
+        })),
 
       /** The site's gifts: its catalogues' products after exclusions, availability and gift config, priced. */
       gifts: (siteId: string, query: GiftQuery) =>

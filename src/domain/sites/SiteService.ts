@@ -2,7 +2,8 @@
  * Site rules on top of whichever storage each entity uses: the client and the brand must exist
  * (in either id form), the selection window must be ordered, settings merge over their defaults,
  * and a draft collects changes until publish applies them (and clears it) or discard drops them.
- * A site that still has e-mail templates, employees or orders cannot be deleted.
+ * A site that still has e-mail templates, employees or orders cannot be deleted. A client admin
+ * sees and changes only their clients' sites; every change is audited.
  */
 import { DateTime, Effect, Option, Schema } from "effect"
 import { BrandRepo } from "../../persistence/brands/BrandRepo.js"
@@ -12,10 +13,13 @@ import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
 import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
 import { GiftConfigRepo } from "../../persistence/siteCatalog/GiftConfigRepo.js"
 import { SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
-import { Entity, SiteRepo, type SiteQuery } from "../../persistence/sites/SiteRepo.js"
+import { Entity, SiteRepo, type SiteQuery, type SiteRepoShape } from "../../persistence/sites/SiteRepo.js"
+import { clientFilter, scoped, visible } from "../access/Principal.js"
+import { AuditLog, auditedAs } from "../audit/AuditLog.js"
+import { visibleClient } from "../clients/ClientService.js"
 import { ValidationError } from "../Errors.js"
 import type { JsonObject } from "../Fields.js"
-import { namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"
+import { namesOf, referenced, refuseWhileReferenced } from "../References.js"
 import {
   DefaultSettings,
   type SettingsInput,
@@ -113,15 +117,29 @@ export const toView = (site: Site): Effect.Effect<typeof SiteView.Type> =>
 
 export const toLive = (site: Site): typeof SiteLive.Type => live(site)
 
+/** A site's client, for the principal's scope. */
+export const siteClient = (site: Site) => [site.clientId]
+
+/** Sites by either id form, as far as the principal sees them: another client's is `NotFound`. */
+export const visibleSite = (repo: SiteRepoShape) => scoped(Entity, repo.findById, siteClient)
+
+/** Sites appear in the audit log as the admin routes show them: draft merged over live. */
+const Sites = auditedAs<Site, typeof SiteView.Type, typeof SiteView.Encoded>(Entity, SiteView, { view: toView })
+
 export class SiteService extends Effect.Service<SiteService>()("Domain/SiteService", {
+  dependencies: [AuditLog.Default],
   effect: Effect.gen(function*() {
     const sites = yield* SiteRepo
     const clients = yield* ClientRepo
     const brands = yield* BrandRepo
     const templates = yield* EmailTemplateRepo
+    const audit = yield* AuditLog
 
-    /** The client a site refers to, by either id form; a missing one is the caller's error. */
-    const client = referenced("clientId", "Client", clients.findById)
+    /** A site the principal sees; another client's is `NotFound`. */
+    const find = visibleSite(sites)
+
+    /** The client a site refers to, by either id form; a missing one, or another client's, is the caller's error. */
+    const client = referenced("clientId", "Client", visibleClient(clients))
     const brand = referenced("brandId", "Brand", brands.findById)
 
     /** A brand reference as stored: the brand's own id, whichever id form named it. */
@@ -141,19 +159,17 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
     const giftConfigs = yield* GiftConfigRepo
 
     return {
-      list: (query: Omit<SiteQuery, "clientIds"> & { readonly clientId?: string | undefined }) =>
-        Effect.gen(function*() {
-          if (query.clientId === undefined) return yield* sites.list(query)
-          const names = yield* namesIfFound(clients.findById)(query.clientId)
-          if (Option.isNone(names)) return { items: [], total: 0 }
-          return yield* sites.list({ ...query, clientIds: names.value })
-        }),
+      list: ({ clientId, ...query }: Omit<SiteQuery, "clientIds"> & { readonly clientId?: string | undefined }) =>
+        Effect.flatMap(clientFilter(clients.findById)(clientId), Option.match({
+          onNone: () => Effect.succeed({ items: [], total: 0 }),
+          onSome: (clientIds) => sites.list({ ...query, clientIds })
+        })),
 
-      get: (id: string) => sites.findById(id),
-      getBySlug: (slug: string) => sites.findBySlug(slug),
+      get: find,
+      getBySlug: (slug: string) => Effect.flatMap(sites.findBySlug(slug), visible(Entity, slug, siteClient)),
 
       create: (input: SiteCreate) =>
-        Effect.gen(function*() {
+        audit.write("create sites", audit.creating(Sites, Effect.gen(function*() {
           const owner = yield* client(input.clientId)
           const { settings, slug, ...rest } = input
           const base: SiteFields = {
@@ -166,48 +182,49 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
           }
           const fields = yield* applyUpdate(base, settings ? { settings } : {})
           return yield* sites.create(fields)
-        }),
+        }))),
 
       update: (id: string, update: SiteUpdate) =>
-        Effect.gen(function*() {
-          const site = yield* sites.findById(id)
+        audit.write("update sites", audit.updating(Sites, find(id), (site) => Effect.gen(function*() {
           const fields = yield* applyUpdate(fieldsOf(site), yield* resolved(site, update))
           return yield* sites.update(site.id, fields)
-        }),
+        }))),
 
       /** Saves changes as a draft (merged into any earlier draft); the live site is untouched. */
       saveDraft: (id: string, update: SiteUpdate) =>
-        Effect.gen(function*() {
-          const site = yield* sites.findById(id)
+        audit.write("save site drafts", audit.updating(Sites, find(id), (site) => Effect.gen(function*() {
           if (update.clientId !== undefined) yield* client(update.clientId)
           if (update.brandId !== undefined) yield* brandRef(update.brandId)
           const draft = Option.match(draftOf(site), { onNone: () => update, onSome: (d) => combine(d, update) })
           yield* applyUpdate(fieldsOf(site), draft) // the draft must be publishable
           const { status: _status, ...withoutStatus } = draft
           return yield* sites.update(site.id, { draftSettings: encodeUpdate(withoutStatus) as JsonObject })
-        }),
+        }), "saveDraft")),
 
-      /** Applies the draft, makes the site active and clears the draft. */
+      /** Applies the draft, makes the site active and clears the draft; without a draft nothing changes. */
       publish: (id: string) =>
-        Effect.gen(function*() {
-          const site = yield* sites.findById(id)
+        audit.write("publish sites", Effect.gen(function*() {
+          const site = yield* find(id)
           const draft = draftOf(site)
           if (Option.isNone(draft)) return { site, changed: false }
           const fields = yield* applyUpdate(fieldsOf(site), yield* resolved(site, draft.value))
           const published = yield* sites.update(site.id, { ...fields, status: "active", draftSettings: null })
+          yield* audit.change(Sites, "publish", site, published)
           return { site: published, changed: true }
-        }),
+        })),
 
       discardDraft: (id: string) =>
-        Effect.flatMap(sites.findById(id), (site) => sites.update(site.id, { draftSettings: null })),
+        audit.write(
+          "discard site drafts",
+          audit.updating(Sites, find(id), (site) => sites.update(site.id, { draftSettings: null }), "discardDraft")
+        ),
 
       /**
        * A site that templates, employees or orders still belong to cannot be deleted, whichever
        * backend holds them; its catalogue and gift configuration go with it.
        */
       delete: (id: string) =>
-        Effect.gen(function*() {
-          const site = yield* sites.findById(id)
+        audit.write("delete sites", audit.deleting(Sites, find(id), (site) => Effect.gen(function*() {
           const count = yield* templates.count({ siteIds: namesOf(site) })
           yield* refuseWhileReferenced({ entity: Entity, id, count, noun: "e-mail template", relation: "still has", advice: "delete them first" })
           yield* refuseWhileReferenced({
@@ -229,7 +246,7 @@ export class SiteService extends Effect.Service<SiteService>()("Domain/SiteServi
           yield* catalogConfigs.deleteForSite(namesOf(site))
           yield* giftConfigs.deleteForSite(namesOf(site))
           yield* sites.delete(site.id)
-        })
+        })))
     } as const
   })
 }) {}

@@ -5,12 +5,14 @@
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { AdminRole, AdminStatus } from "../../domain/adminUsers/AdminUser.js"
+import { AdminRole, AdminUserJson } from "../../domain/adminUsers/AdminUser.js"
 import { MaxPasswordLength } from "../../domain/auth/AuthService.js"
 import { StorageUnavailable, TooManyRequests, Unauthorized, ValidationError } from "../../domain/Errors.js"
 import { Text } from "../../domain/Fields.js"
 import { AdminAuth } from "../Auth.js"
 import { Message, strict } from "../Envelope.js"
+
+export { AdminUserJson }
 
 /** A password in a request body: never logged or echoed (`Redacted` once decoded). */
 export const PasswordField = Schema.Redacted(
@@ -19,23 +21,6 @@ export const PasswordField = Schema.Redacted(
     Schema.filter((s) => s.length <= MaxPasswordLength || `must be at most ${MaxPasswordLength} characters`)
   )
 )
-
-/** An administrator as the API shows one (no password, ever). */
-export const AdminUserJson = Schema.Struct({
-  id: Schema.String,
-  legacyId: Schema.NullOr(Schema.String),
-  email: Schema.String,
-  username: Schema.NullOr(Schema.String),
-  firstName: Schema.NullOr(Schema.String),
-  lastName: Schema.NullOr(Schema.String),
-  role: AdminRole,
-  status: AdminStatus,
-  clientIds: Schema.Array(Schema.String),
-  requirePasswordChange: Schema.Boolean,
-  lastLoginAt: Schema.NullOr(Schema.DateTimeUtc),
-  createdAt: Schema.DateTimeUtc,
-  updatedAt: Schema.DateTimeUtc
-}).annotations({ identifier: "AdminUser" })
 
 export const LoginBody = strict(Schema.Struct({
   identifier: Text({ max: 254 }).annotations({ description: "E-mail or username" }),

@@ -2,7 +2,7 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Brand, BrandId, BrandStatus } from "../../domain/brands/Brand.js"
-import { Conflict, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import { Conflict, Forbidden, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { EntityId, Text } from "../../domain/Fields.js"
 import { AdminAuth } from "../Auth.js"
 import { Echoed } from "../clients/Api.js"
@@ -49,5 +49,6 @@ export const BrandsApi = HttpApiGroup.make("brands")
   )
   .add(HttpApiEndpoint.del("delete", "/v2/brands/:id").setPath(IdPath).addSuccess(Message).addError(NotFound).addError(Conflict))
   .addError(StorageUnavailable)
+  .addError(Forbidden)
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "Brands (colours, fonts, logos) of clients, and global brands")

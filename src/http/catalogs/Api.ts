@@ -2,7 +2,7 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Catalog, CatalogId, CatalogStatus, CatalogType } from "../../domain/catalogs/Catalog.js"
-import { Conflict, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import { Conflict, Forbidden, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { EntityId, Text } from "../../domain/Fields.js"
 import { AdminAuth } from "../Auth.js"
 import { Echoed } from "../clients/Api.js"
@@ -52,5 +52,6 @@ export const CatalogsApi = HttpApiGroup.make("catalogs")
   )
   .add(HttpApiEndpoint.del("delete", "/v2/catalogs/:id").setPath(IdPath).addSuccess(Message).addError(NotFound).addError(Conflict))
   .addError(StorageUnavailable)
+  .addError(Forbidden)
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "Product catalogues (ERP, vendor, manual, dropship) and their products")

@@ -2,7 +2,7 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Client, ClientId, ClientStatus } from "../../domain/clients/Client.js"
-import { Conflict, NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import { Conflict, Forbidden, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { Text } from "../../domain/Fields.js"
 import { AdminAuth } from "../Auth.js"
 import { Data, DataMessage, List, Message, OptionalParam, PageParams, strict } from "../Envelope.js"
@@ -63,5 +63,6 @@ export const ClientsApi = HttpApiGroup.make("clients")
       .addError(Conflict)
   )
   .addError(StorageUnavailable)
+  .addError(Forbidden)
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "Client companies that run gift-selection sites")

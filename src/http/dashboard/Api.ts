@@ -7,7 +7,7 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { TimeRanges } from "../../domain/dashboard/DashboardService.js"
-import { NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import { Forbidden, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { EntityId } from "../../domain/Fields.js"
 import { OrderStatus } from "../../domain/orders/Order.js"
 import { AdminAuth } from "../Auth.js"
@@ -115,5 +115,6 @@ export const DashboardApi = HttpApiGroup.make("dashboard")
       )
   )
   .addError(StorageUnavailable)
+  .addError(Forbidden)
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "The admin dashboard of a site")

@@ -11,7 +11,7 @@ import {
   TemplateStatus,
   TemplateType
 } from "../../domain/emailTemplates/EmailTemplate.js"
-import { Conflict, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import { Conflict, Forbidden, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { EntityId } from "../../domain/Fields.js"
 import { AdminAuth } from "../Auth.js"
 import { Echoed } from "../clients/Api.js"
@@ -106,5 +106,6 @@ export const EmailTemplatesApi = HttpApiGroup.make("emailTemplates")
       .annotate(OpenApi.Description, "Renders {{variable}} placeholders; values are HTML-escaped in the HTML body")
   )
   .addError(StorageUnavailable)
+  .addError(Forbidden)
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "E-mail templates, scoped global → client → site")

@@ -7,7 +7,7 @@ import { ParseResult, Schema } from "effect"
 import { ClientId } from "../../domain/clients/Client.js"
 import { Employee, EmployeeId, EmployeeStatus } from "../../domain/employees/Employee.js"
 import { ImportSummary } from "../../domain/employees/EmployeeImport.js"
-import { Conflict, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import { Conflict, Forbidden, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { EntityId, Text } from "../../domain/Fields.js"
 import { AdminAuth } from "../Auth.js"
 import { Echoed } from "../clients/Api.js"
@@ -106,5 +106,6 @@ export const EmployeesApi = HttpApiGroup.make("employees")
       .annotate(OpenApi.Description, importDescription)
   )
   .addError(StorageUnavailable)
+  .addError(Forbidden)
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "Employees of clients, and the client CSV import")

@@ -1,7 +1,7 @@
 /** `/v2/orders` and `/v2/order-stats` (peer-api §3.7, with proper status codes and status rules). */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { DateTime, ParseResult, Schema } from "effect"
-import { Conflict, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import { Conflict, Forbidden, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { Email, EntityId, Text } from "../../domain/Fields.js"
 import { OrderCreate, OrderId, OrderStats, OrderStatus, OrderUpdate, OrderView, StatusChange } from "../../domain/orders/Order.js"
 import { AdminAuth } from "../Auth.js"
@@ -105,5 +105,6 @@ export const OrdersApi = HttpApiGroup.make("orders")
   )
   .add(HttpApiEndpoint.del("delete", "/v2/orders/:id").setPath(IdPath).addSuccess(Message).addError(NotFound).addError(Conflict))
   .addError(StorageUnavailable)
+  .addError(Forbidden)
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "Orders of gifts: placement with stock, status changes with a timeline, statistics")

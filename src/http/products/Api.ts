@@ -1,7 +1,7 @@
 /** `/v2/products` and `/v2/product-categories` (peer-api §3.4, with proper status codes). */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { Conflict, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import { Conflict, Forbidden, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { EntityId, Text } from "../../domain/Fields.js"
 import { Product, ProductId, ProductStatus, ProductView } from "../../domain/products/Product.js"
 import { AdminAuth } from "../Auth.js"
@@ -71,5 +71,6 @@ export const ProductsApi = HttpApiGroup.make("products")
   )
   .add(HttpApiEndpoint.del("delete", "/v2/products/:id").setPath(IdPath).addSuccess(Message).addError(NotFound).addError(Conflict))
   .addError(StorageUnavailable)
+  .addError(Forbidden)
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "Products of catalogues: what employees can pick as gifts")

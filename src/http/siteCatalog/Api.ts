@@ -4,7 +4,7 @@
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { Conflict, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import { Conflict, Forbidden, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { EntityId, Text } from "../../domain/Fields.js"
 import { ProductView } from "../../domain/products/Product.js"
 import { GiftConfig, GiftConfigInput } from "../../domain/siteCatalog/GiftConfig.js"
@@ -184,5 +184,6 @@ export const SiteCatalogApi = HttpApiGroup.make("siteCatalog")
       .addError(NotFound)
   )
   .addError(StorageUnavailable)
+  .addError(Forbidden)
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "Which catalogues a site offers, at which prices, minus exclusions; and the gifts that resolves to")

@@ -5,7 +5,6 @@ import { toView } from "../../domain/products/Product.js"
 import type { ExclusionKind, SiteCatalog } from "../../domain/siteCatalog/SiteCatalog.js"
 import { type GiftPage, SiteCatalogService } from "../../domain/siteCatalog/SiteCatalogService.js"
 import { Api } from "../Api.js"
-import { Principal } from "../../domain/access/Principal.js"
 import { ExclusionRoutes } from "./Api.js"
 
 const ok = <A>(data: A, message: string) => ({ success: true as const, data, message })
@@ -53,17 +52,15 @@ export const SiteCatalogLive = HttpApiBuilder.group(Api, "siteCatalog", (handler
     return handlers
       .handle("get", ({ path }) => Effect.map(service.get(path.siteId), (config) => ({ success: true as const, data: toConfigView(config) })))
       .handle("addAssignment", ({ path, payload }) =>
-        Effect.flatMap(Principal, (actor) =>
-          Effect.map(
-            service.addAssignment(path.siteId, payload.catalogId, payload.settings, actor.id),
-            (assignment) => ok(assignment, "Catalog assigned successfully")
-          )))
+        Effect.map(
+          service.addAssignment(path.siteId, payload.catalogId, payload.settings),
+          (assignment) => ok(assignment, "Catalog assigned successfully")
+        ))
       .handle("updateAssignment", ({ path, payload }) =>
-        Effect.flatMap(Principal, (actor) =>
-          Effect.map(
-            service.updateAssignment(path.siteId, path.catalogId, payload.settings, actor.id),
-            (assignment) => ok(assignment, "Assignment updated successfully")
-          )))
+        Effect.map(
+          service.updateAssignment(path.siteId, path.catalogId, payload.settings),
+          (assignment) => ok(assignment, "Assignment updated successfully")
+        ))
       .handle("removeAssignment", ({ path }) =>
         Effect.as(service.removeAssignment(path.siteId, path.catalogId), done("Assignment removed successfully")))
       .handle("setPriceOverride", ({ path, payload }) =>

@@ -1,7 +1,7 @@
 /** `/v2/sites`: sites of clients, with drafts (peer-api §3.3, with proper status codes). */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { Conflict, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
+import { Conflict, Forbidden, InvalidReference, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { EntityId, JsonObject, Text } from "../../domain/Fields.js"
 import { Site, SiteId, SiteLive, SiteStatus, SiteView, Slug } from "../../domain/sites/Site.js"
 import { AdminAuth } from "../Auth.js"
@@ -97,6 +97,7 @@ export const SitesApi = HttpApiGroup.make("sites")
       .addError(Conflict)
   )
   .addError(StorageUnavailable)
+  .addError(Forbidden)
   .middleware(AdminAuth)
   .annotate(OpenApi.Description, "Gift-selection sites of clients, with drafts and publishing")
 

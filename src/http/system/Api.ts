@@ -1,10 +1,11 @@
-/** Health and the storage report: operational endpoints. */
+/** Health, the storage report, sent e-mails and the audit trail: operational endpoints. */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Backends, Environments, StorageEntities } from "../../Config.js"
-import { StorageUnavailable } from "../../domain/Errors.js"
+import { AuditRecord } from "../../domain/audit/AuditRecord.js"
+import { Forbidden, StorageUnavailable } from "../../domain/Errors.js"
 import { AdminAuth } from "../Auth.js"
-import { Email } from "../../domain/Fields.js"
+import { Email, Text } from "../../domain/Fields.js"
 import { RecordedMessage } from "../../mail/Mailer.js"
 import { Data, List, OptionalParam, PageParams } from "../Envelope.js"
 
@@ -39,5 +40,21 @@ export const AdminApi = HttpApiGroup.make("admin")
       .addError(StorageUnavailable)
       .annotate(OpenApi.Description, "The e-mails Confetti sent (or, with the default transport, recorded), newest first")
   )
+  .add(
+    HttpApiEndpoint.get("auditLogs", "/admin/audit-logs")
+      .setUrlParams(Schema.Struct({
+        entityType: OptionalParam(Text({ max: 100 })),
+        entityId: OptionalParam(Text({ max: 200 })),
+        userId: OptionalParam(Text({ max: 200 })),
+        ...PageParams
+      }))
+      .addSuccess(List(AuditRecord, "AuditLogList"))
+      .addError(StorageUnavailable)
+      .annotate(
+        OpenApi.Description,
+        "Every admin write, newest first: who (user, role), what (action, entity type and id) and the record before and after"
+      )
+  )
+  .addError(Forbidden)
   .middleware(AdminAuth)
-  .annotate(OpenApi.Description, "Operational views for administrators")
+  .annotate(OpenApi.Description, "Operational views for administrators (admin and super_admin only)")

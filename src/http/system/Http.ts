@@ -3,6 +3,8 @@ import { HttpApiBuilder } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { Effect, Option } from "effect"
 import { AppConfig } from "../../Config.js"
+import { PlatformRoles, requireRole } from "../../domain/access/Principal.js"
+import { AuditLog } from "../../domain/audit/AuditLog.js"
 import { StorageUnavailable } from "../../domain/Errors.js"
 import { Mailer } from "../../mail/Mailer.js"
 import { Database } from "../../persistence/pg/Database.js"
@@ -36,8 +38,16 @@ export const AdminLive = HttpApiBuilder.group(Api, "admin", (handlers) =>
       }
     }
     const mailer = yield* Mailer
+    const audit = yield* AuditLog
+    // No domain service stands behind these two views, so their role check is made here.
     return handlers
-      .handle("storage", () => Effect.succeed({ success: true as const, data: report }))
+      .handle("storage", () =>
+        Effect.as(requireRole(PlatformRoles, "see the storage configuration"), { success: true as const, data: report }))
       .handle("emailMessages", ({ urlParams }) =>
-        Effect.map(mailer.list(urlParams), (page) => ({ success: true as const, data: page.items, total: page.total })))
+        requireRole(PlatformRoles, "read sent e-mails (they carry magic links)").pipe(
+          Effect.zipRight(mailer.list(urlParams)),
+          Effect.map((page) => ({ success: true as const, data: page.items, total: page.total }))
+        ))
+      .handle("auditLogs", ({ urlParams }) =>
+        Effect.map(audit.list(urlParams), (page) => ({ success: true as const, data: page.items, total: page.total })))
   }))

@@ -10,6 +10,8 @@ import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import type { Page, PageRequest } from "../../domain/Page.js"
 
 export interface ClientQuery extends PageRequest {
+  /** Only the clients whose id or legacy id is one of these (a client admin's clients). */
+  readonly ids?: ReadonlyArray<string> | undefined
   readonly status?: ClientStatus | undefined
   /** Case-insensitive substring of the name or contact e-mail. */
   readonly search?: string | undefined

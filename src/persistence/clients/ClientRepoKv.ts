@@ -10,6 +10,9 @@ import { KvStore } from "../kv/KvStore.js"
 import { codec } from "./ClientLegacy.js"
 import { ClientRepo, type ClientRepoShape, codeInUse, Entity, sameCode } from "./ClientRepo.js"
 
+const named = (client: Client, ids: ReadonlyArray<string> | undefined) =>
+  ids === undefined || ids.includes(client.id) || (client.legacyId !== null && ids.includes(client.legacyId))
+
 const matches = (client: Client, search: string | undefined) => {
   if (search === undefined || search === "") return true
   const term = search.toLowerCase()
@@ -36,7 +39,7 @@ export const make = Effect.gen(function*() {
         KvCollection.page(
           snapshot.records
             .map((r) => r.winner.record)
-            .filter((c) => (query.status === undefined || c.status === query.status) && matches(c, query.search)),
+            .filter((c) => named(c, query.ids) && (query.status === undefined || c.status === query.status) && matches(c, query.search)),
           query
         )).pipe(span("list")),
 

@@ -31,6 +31,9 @@ export const make = Effect.gen(function*() {
   const repo: ClientRepoShape = {
     list: (query) => {
       const conditions = []
+      if (query.ids !== undefined) {
+        conditions.push(sql`(id::text = any(${[...query.ids]}::text[]) or legacy_id = any(${[...query.ids]}::text[]))`)
+      }
       if (query.status !== undefined) conditions.push(sql`status = ${query.status}`)
       if (query.search !== undefined && query.search !== "") {
         const pattern = `%${escapeLike(query.search)}%`

@@ -24,6 +24,8 @@ export interface EmailTemplateFilter {
   readonly clientIds?: ReadonlyArray<string> | undefined
   readonly status?: TemplateStatus | undefined
   readonly isDefault?: boolean | undefined
+  /** Only global templates and those naming one of these clients or sites (what a client admin sees). */
+  readonly onlyFor?: { readonly clientIds: ReadonlyArray<string>; readonly siteIds: ReadonlyArray<string> } | undefined
 }
 
 export interface EmailTemplateQuery extends EmailTemplateFilter, PageRequest {}

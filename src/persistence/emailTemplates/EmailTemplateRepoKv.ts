@@ -18,7 +18,10 @@ import {
 const matches = (filter: EmailTemplateFilter) => {
   const sites = filter.siteIds === undefined ? undefined : new Set(filter.siteIds)
   const clients = filter.clientIds === undefined ? undefined : new Set(filter.clientIds)
+  const only = filter.onlyFor
   return (t: EmailTemplate) =>
+    (only === undefined || t.templateType === "global" || (t.clientId !== null && only.clientIds.includes(t.clientId)) ||
+      (t.siteId !== null && only.siteIds.includes(t.siteId))) &&
     (filter.templateType === undefined || t.templateType === filter.templateType) &&
     (filter.eventType === undefined || t.eventType === filter.eventType) &&
     (sites === undefined || (t.siteId !== null && sites.has(t.siteId))) &&

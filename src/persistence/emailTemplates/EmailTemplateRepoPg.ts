@@ -38,6 +38,10 @@ export const make = Effect.gen(function*() {
     if (filter.clientIds !== undefined) clauses.push(sql`client_id = any(${[...filter.clientIds]}::text[])`)
     if (filter.status !== undefined) clauses.push(sql`status = ${filter.status}`)
     if (filter.isDefault !== undefined) clauses.push(sql`is_default = ${filter.isDefault}`)
+    if (filter.onlyFor !== undefined) {
+      clauses.push(sql`(template_type = 'global' or client_id = any(${[...filter.onlyFor.clientIds]}::text[])
+        or site_id = any(${[...filter.onlyFor.siteIds]}::text[]))`)
+    }
     return clauses
   }
 
