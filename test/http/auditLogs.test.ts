@@ -1,7 +1,6 @@
 /**
  * `GET /admin/audit-logs`: every admin write through the API, newest first, filtered by entity
- * and actor, paged with the full count. Requests run as the system until real admin tokens are
- * in place; role-specific HTTP checks come with them.
+ * and actor, paged with the full count. Requests run as the test server's super admin.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -25,9 +24,10 @@ describe("GET /admin/audit-logs", () => {
       expect(trail.body.data[1]).toMatchObject({
         entityType: "Client",
         entityId: id,
-        userId: "system",
-        userType: "system",
-        actorRole: null,
+        userId: server.admin.user.id,
+        userEmail: server.admin.user.email,
+        userType: "admin",
+        actorRole: "super_admin",
         status: "success",
         before: null,
         after: { id, name: "Contoso", clientCity: null }
@@ -35,7 +35,7 @@ describe("GET /admin/audit-logs", () => {
       expect(trail.body.data[0]).toMatchObject({ before: { clientCity: null }, after: { clientCity: "Leeds" } })
       expect(Date.parse(trail.body.data[0].createdAt)).toBeGreaterThanOrEqual(Date.parse(trail.body.data[1].createdAt))
 
-      const all = yield* server.request("GET", "/admin/audit-logs?userId=system&limit=1&offset=1")
+      const all = yield* server.request("GET", `/admin/audit-logs?userId=${server.admin.user.id}&limit=1&offset=1`)
       expect(all.body.total).toBe(3)
       expect(all.body.data.map((r: any) => [r.action, r.entityType])).toEqual([["update", "Client"]])
       expect((yield* server.request("GET", `/admin/audit-logs?entityId=${site.body.data.id}`)).body.data[0]).toMatchObject({
