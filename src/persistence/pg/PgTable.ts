@@ -47,6 +47,7 @@ export const make = <A, I>(options: Options<A, I>) => {
   const decodeRows = Schema.decodeUnknown(Schema.Array(options.schema))
   const fromRow = options.fromRow ?? ((row: Record<string, unknown>) => row)
   const toColumns = options.toColumns ?? ((fields: Record<string, unknown>) => fields)
+  /** The column values (camelCase keys) of domain fields, as every write sends them; also the bench's bulk loader. */
   const columns = (fields: Record<string, unknown>) => toRow(toColumns(fields), options.arrayColumns)
 
   // Rows come from our own schema: one that does not decode is a bug, not a client error.
@@ -154,7 +155,7 @@ export const make = <A, I>(options: Options<A, I>) => {
       return prepared.map((p) => p.id)
     })
 
-  return { sql, table, environment, rows, first, find, where, page, count, insert, update, modify, remove, removeById, importRecords }
+  return { sql, table, environment, columns, rows, first, find, where, page, count, insert, update, modify, remove, removeById, importRecords }
 }
 
 export type PgTable<A, I> = ReturnType<typeof make<A, I>>
