@@ -10,7 +10,7 @@ import emailTemplates from "./0005_email_templates.js"
 import migrationEngine from "./0006_migration_engine.js"
 import emailMessages from "./0007_email_messages.js"
 import adminAuth from "./0008_admin_auth.js"
-import legacyIdLookups from "./0010_legacy_id_lookups.js"
+import lookupIndexes from "./0010_lookup_indexes.js"
 
 export const loader = Migrator.fromRecord({
   "0001_core_schema": coreSchema,
@@ -20,5 +20,5 @@ export const loader = Migrator.fromRecord({
   "0006_migration_engine": migrationEngine,
   "0007_email_messages": emailMessages,
   "0008_admin_auth": adminAuth,
-  "0010_legacy_id_lookups": legacyIdLookups
+  "0010_lookup_indexes": lookupIndexes
 })

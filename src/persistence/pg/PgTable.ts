@@ -41,6 +41,15 @@ export interface Imported {
   readonly row: Record<string, unknown>
 }
 
+/**
+ * `column` is one of `values`: `=` for a single value, `= any(…)` for several. With `= any`, even
+ * of one value, PostgreSQL cannot read an index on (column, created_at) in order, so a newest-first
+ * page of one site's orders walked the whole table's listing index instead (31 ms against 0.4 ms
+ * at 100k orders).
+ */
+export const oneOf = (sql: SqlClient.SqlClient, column: string, values: ReadonlyArray<string>) =>
+  values.length === 1 ? sql`${sql(column)} = ${values[0]!}` : sql`${sql(column)} = any(${[...values]}::text[])`
+
 export const make = <A, I>(options: Options<A, I>) => {
   const { environment, sql } = options
   const table = sql(options.table)
