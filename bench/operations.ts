@@ -12,7 +12,7 @@
  * layers must hold the same records, or the comparison would mean nothing.
  */
 import type { SqlClient } from "@effect/sql"
-import { Clock, Effect, Layer, ManagedRuntime, Option } from "effect"
+import { Clock, Duration, Effect, Layer, ManagedRuntime, Option } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { AppConfig, type Backend, make as makeConfig, storageFor } from "../src/Config.js"
@@ -23,7 +23,7 @@ import { SiteCatalogService } from "../src/domain/siteCatalog/SiteCatalogService
 import * as Storage from "../src/persistence/Storage.js"
 import { Dataset, load, type Loaded, Now, writeFiles } from "./dataset.js"
 import { Rng } from "./legacy/generate.js"
-import { type Distribution, distribution, log, markdownTable, ms, ratio, size } from "./report.js"
+import { type Distribution, distribution, grouped, log, markdownTable, ms, ratio, size } from "./report.js"
 
 type Services = OrderService | DashboardService | SiteCatalogService
 
@@ -36,6 +36,9 @@ export interface Operation {
 }
 
 const pickSite = (data: Dataset, input: Rng) => data.id("site", input.int(data.scale.sites))
+
+/** One input stream per operation. */
+const seedOf = (key: string) => [...key].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261)
 
 export const Operations: ReadonlyArray<Operation> = [
   {
@@ -130,42 +133,95 @@ export interface Budget {
   readonly minSamples: number
   readonly maxSamples: number
   readonly seconds: number
+  /** A run taking longer is stopped and reported as such (no samples then). */
+  readonly timeoutSeconds?: number | undefined
 }
 
+/**
+ * PostgreSQL operations take milliseconds: warm up, then up to 500 samples in 4 s. A KV operation
+ * loads whole collections (seconds at 100k orders, minutes at 1M): its first run, which is also
+ * the one compared with PostgreSQL's answer, is a sample, more follow only while they fit in 10 s,
+ * and a run is stopped after 45 s (at 1M orders one load of the orders takes about 100 s and 4 GB).
+ */
 export const DefaultBudgets: Record<Backend, Budget> = {
   pg: { warmups: 20, warmupSeconds: 1, minSamples: 20, maxSamples: 500, seconds: 4 },
-  kv: { warmups: 2, warmupSeconds: 2, minSamples: 3, maxSamples: 200, seconds: 8 }
+  kv: { warmups: 0, warmupSeconds: 0, minSamples: 1, maxSamples: 100, seconds: 10, timeoutSeconds: 45 }
 }
 
-export interface Measured extends Distribution {
-  readonly warmups: number
-}
+export type Measured =
+  | (Distribution & { readonly kind: "measured"; readonly warmups: number })
+  | {
+    readonly kind: "stopped"
+    readonly samples: 0
+    /** The run was stopped after this long… */
+    readonly afterSeconds: number
+    /** …having read this many KV rows (from the server's statistics, within about a second). */
+    readonly rowsRead: number | null
+  }
 
 type Runtime = ManagedRuntime.ManagedRuntime<Services, unknown>
 
-const runOnce = (runtime: Runtime, effect: Effect.Effect<unknown, unknown, Services>) =>
+const runOnce = <A>(runtime: Runtime, effect: Effect.Effect<A, unknown, Services>): Promise<A> =>
   runtime.runPromise(asSystem(Effect.withClock(effect, PinnedClock)))
 
-/** Runs `op` under the budget; inputs come from one stream per (layer, operation). */
-const measure = async (runtime: Runtime, data: Dataset, op: Operation, budget: Budget, inputs: Rng): Promise<Measured> => {
+/** The input both layers answer first, to compare their answers. */
+const ComparedInput = 7
+
+/** Rows read from the KV table so far, by every backend (the statistics lag by up to a second). */
+const kvRowsRead = (sql: SqlClient.SqlClient) =>
+  Effect.runPromise(
+    Effect.zipRight(
+      sql`select pg_stat_clear_snapshot()`,
+      sql<{ n: string | null }>`select (coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0))::text as n
+        from pg_stat_user_tables where relname = 'kv_store'`
+    ).pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)), Effect.orElseSucceed(() => Number.NaN))
+  )
+
+/**
+ * Runs `op` under the budget and returns the first answer as well. With no warm-up, the first
+ * sample is the compared input; otherwise that input is run (untimed) before the warm-up.
+ */
+const measure = async (runtime: Runtime, data: Dataset, op: Operation, budget: Budget, inputs: Rng, sql: SqlClient.SqlClient) => {
+  const samples: Array<number> = []
+  const limit = budget.timeoutSeconds === undefined ? undefined : Duration.seconds(budget.timeoutSeconds)
+  let stopped: Extract<Measured, { kind: "stopped" }> | undefined
+  const timed = async (input: Rng) => {
+    const effect = op.run(data, input)
+    const before = limit === undefined ? 0 : await kvRowsRead(sql)
+    const t = performance.now()
+    const answer = await runOnce(runtime, limit === undefined ? Effect.map(effect, Option.some) : Effect.timeoutOption(effect, limit))
+    const elapsed = performance.now() - t
+    if (Option.isNone(answer)) {
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      const rows = (await kvRowsRead(sql)) - before
+      stopped = { kind: "stopped", samples: 0, afterSeconds: Math.round(elapsed / 100) / 10, rowsRead: Number.isFinite(rows) && rows > 0 ? rows : null }
+      return undefined
+    }
+    samples.push(elapsed)
+    return answer.value
+  }
+  const started = performance.now()
+  const first = budget.warmups === 0
+    ? await timed(new Rng(ComparedInput))
+    : await runOnce(runtime, op.run(data, new Rng(ComparedInput)))
+  if (stopped !== undefined) return { measured: stopped as Measured, first }
   let warmups = 0
   const warmStarted = performance.now()
   while (warmups < budget.warmups && (warmups === 0 || performance.now() - warmStarted < budget.warmupSeconds * 1000)) {
     await runOnce(runtime, op.run(data, inputs))
     warmups++
   }
-  const samples: Array<number> = []
-  const started = performance.now()
+  const sampling = budget.warmups === 0 ? started : performance.now()
   while (
-    samples.length < budget.minSamples ||
-    (samples.length < budget.maxSamples && performance.now() - started < budget.seconds * 1000)
+    stopped === undefined && (
+      samples.length < budget.minSamples ||
+      (samples.length < budget.maxSamples && performance.now() - sampling < budget.seconds * 1000)
+    )
   ) {
-    const effect = op.run(data, inputs)
-    const t = performance.now()
-    await runOnce(runtime, effect)
-    samples.push(performance.now() - t)
+    await timed(inputs)
   }
-  return { ...distribution(samples), warmups }
+  const measured: Measured = { kind: "measured", ...distribution(samples), warmups }
+  return { measured, first }
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -202,11 +258,14 @@ export interface SizeResult {
     readonly pg: Measured
     /** KV median ÷ PG median: how many times faster PostgreSQL is. */
     readonly speedup: number
+    /** True when the KV run was stopped: PostgreSQL is at least `speedup` times faster. */
+    readonly speedupAtLeast: boolean
     /** Whether both layers gave the same answer to the same input (reads only). */
     readonly sameAnswer: boolean | null
     readonly difference?: ReturnType<typeof firstDifference>
   }>
   readonly peakHeapMb: number
+  readonly peakRssMb: number
 }
 
 export interface SizeOptions {
@@ -219,6 +278,11 @@ export interface SizeOptions {
   readonly budgets: Record<Backend, Budget>
   readonly only?: ReadonlyArray<string> | undefined
 }
+
+/** The median, or for a stopped run the time it ran (a lower bound). */
+export const medianOf = (m: Measured) => (m.kind === "measured" ? m.medianMs : m.afterSeconds * 1000)
+
+const speedupOf = (kv: Measured, pg: Measured) => ({ speedup: medianOf(kv) / medianOf(pg), speedupAtLeast: kv.kind === "stopped" })
 
 const servicesOn = (backend: Backend, sqlLayer: Layer.Layer<SqlClient.SqlClient>) =>
   Layer.mergeAll(OrderService.Default, DashboardService.Default, SiteCatalogService.Default).pipe(
@@ -236,49 +300,55 @@ export const runSize = async (options: SizeOptions): Promise<SizeResult> => {
   log(`generated in ${generated.seconds.toFixed(1)} s; loading (COPY, VACUUM ANALYZE)…`)
   const loaded = await Effect.runPromise(load(options.sql, generated))
   Fs.rmSync(dir, { recursive: true, force: true })
-  log(`loaded: COPY ${loaded.copySeconds.toFixed(1)} s, VACUUM ANALYZE ${loaded.vacuumSeconds.toFixed(1)} s; ${JSON.stringify(loaded.megabytes)} MB`)
+  log(
+    `loaded: COPY ${loaded.copySeconds.toFixed(1)} s, indexes ${loaded.indexSeconds.toFixed(1)} s, VACUUM ANALYZE ${loaded.vacuumSeconds.toFixed(1)} s; ` +
+      `${JSON.stringify(loaded.megabytes)} MB`
+  )
 
   const runtimes = {
     pg: ManagedRuntime.make(servicesOn("pg", options.sqlLayer)),
     kv: ManagedRuntime.make(servicesOn("kv", options.sqlLayer))
   } as Record<Backend, Runtime>
-  let peakHeap = process.memoryUsage().heapUsed
-  const heapWatch = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50)
+  let peakHeap = 0
+  let peakRss = 0
+  const watchMemory = () => {
+    const m = process.memoryUsage()
+    peakHeap = Math.max(peakHeap, m.heapUsed)
+    peakRss = Math.max(peakRss, m.rss)
+  }
+  const heapWatch = setInterval(watchMemory, 50)
   try {
     const operations: Array<SizeResult["operations"][number]> = []
     const chosen = Operations.filter((op) => options.only === undefined || options.only.includes(op.key))
     for (const op of chosen) {
-      // The same input on both layers: the answers must agree.
-      let sameAnswer: boolean | null = null
-      let difference: ReturnType<typeof firstDifference> | undefined
-      if (!op.writes) {
-        const answers = []
-        for (const backend of ["pg", "kv"] as const) {
-          answers.push(JSON.stringify(canonical(await runOnce(runtimes[backend], op.run(data, new Rng(7))))))
-        }
-        sameAnswer = answers[0] === answers[1]
-        if (!sameAnswer) {
-          difference = firstDifference(answers[1]!, answers[0]!)
-          log(`  ${op.key}: the layers answer differently near ${JSON.stringify(difference)}`)
-        }
-      }
       const measured: Partial<Record<Backend, Measured>> = {}
+      const answers: Partial<Record<Backend, string>> = {}
       for (const backend of ["pg", "kv"] as const) {
-        measured[backend] = await measure(runtimes[backend], data, op, options.budgets[backend], new Rng(1000 + op.key.length))
-        const m = measured[backend]!
-        log(`  ${op.key.padEnd(9)} ${backend}: median ${m.medianMs.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms (${m.samples} samples)`)
+        const { first, measured: m } = await measure(runtimes[backend], data, op, options.budgets[backend], new Rng(seedOf(op.key)), options.sql)
+        measured[backend] = m
+        if (m.kind === "measured") answers[backend] = JSON.stringify(canonical(first))
+        log(
+          m.kind === "measured"
+            ? `  ${op.key.padEnd(9)} ${backend}: median ${m.medianMs.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms (${m.samples} samples)`
+            : `  ${op.key.padEnd(9)} ${backend}: stopped after ${m.afterSeconds} s, having read ${m.rowsRead} KV rows`
+        )
       }
+      // The same input on both layers: reads must give the same answer (writes make new ids).
+      const sameAnswer = op.writes || answers.kv === undefined || answers.pg === undefined ? null : answers.kv === answers.pg
+      const difference = sameAnswer === false ? firstDifference(answers.kv!, answers.pg!) : undefined
+      if (difference !== undefined) log(`  ${op.key}: the layers answer differently near ${JSON.stringify(difference)}`)
       operations.push({
         key: op.key,
         name: op.name,
         kv: measured.kv!,
         pg: measured.pg!,
-        speedup: measured.kv!.medianMs / measured.pg!.medianMs,
+        ...speedupOf(measured.kv!, measured.pg!),
         sameAnswer,
         ...(difference === undefined ? {} : { difference })
       })
     }
-    return { orders: options.orders, scale: data.scale, load: loaded, operations, peakHeapMb: Math.round(peakHeap / 2 ** 20) }
+    watchMemory()
+    return { orders: options.orders, scale: data.scale, load: loaded, operations, peakHeapMb: Math.round(peakHeap / 2 ** 20), peakRssMb: Math.round(peakRss / 2 ** 20) }
   } finally {
     clearInterval(heapWatch)
     await runtimes.pg.dispose()
@@ -290,6 +360,10 @@ export const runSize = async (options: SizeOptions): Promise<SizeResult> => {
 // The table
 
 export const operationsTable = (sizes: ReadonlyArray<SizeResult>) => {
+  const cells = (m: Measured) =>
+    m.kind === "measured"
+      ? [ms(m.medianMs), ms(m.p99Ms), String(m.samples)]
+      : [`> ${grouped(m.afterSeconds * 1000)} (stopped)`, "–", "0"]
   const rows = Operations.flatMap((op) =>
     sizes.flatMap((s) => {
       const o = s.operations.find((x) => x.key === op.key)
@@ -297,13 +371,9 @@ export const operationsTable = (sizes: ReadonlyArray<SizeResult>) => {
       return [[
         op.name,
         size(s.orders),
-        ms(o.kv.medianMs),
-        ms(o.kv.p99Ms),
-        String(o.kv.samples),
-        ms(o.pg.medianMs),
-        ms(o.pg.p99Ms),
-        String(o.pg.samples),
-        `**${ratio(o.speedup)}**`,
+        ...cells(o.kv),
+        ...cells(o.pg),
+        `**${o.speedupAtLeast ? "> " : ""}${ratio(o.speedup)}**`,
         o.sameAnswer === null ? "–" : o.sameAnswer ? "yes" : "**no**"
       ]]
     })

@@ -51,7 +51,7 @@ const server = createServer(async (req, res) => {
   if (userId === undefined) return send(res, 401, { success: false, error: "Sign in first" })
   try {
     const admin = await pool.query(
-      `select * from admin_users where environment = $1 and (id = $2::uuid or legacy_id = $3 or id in (select target_id from id_map where entity = $4 and environment = $5 and scope = $6 and legacy_id = $7)) limit 1`,
+      `select * from admin_users where environment = $1 and (id = $2::uuid or legacy_id = $3 or id = any(array(select target_id from id_map where entity = $4 and environment = $5 and scope = $6 and legacy_id = $7))) limit 1`,
       [environment, userId, userId, "admin_user", environment, "", userId]
     )
     if (admin.rows.length === 0 || admin.rows[0].status !== "active") return send(res, 401, { success: false, error: "Invalid token" })
