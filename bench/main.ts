@@ -110,8 +110,10 @@ const operationsReport = () => {
     ...stoppedRuns(results.sizes),
     `Peak memory of the benchmark process (both layers' runtimes): ${
       results.sizes.map((s) => `${size(s.orders)}: ${grouped(s.peakRssMb ?? 0)} MB RSS, ${grouped(s.peakHeapMb)} MB heap`).join("; ")
-    }. Data loading (generate, COPY, index builds, VACUUM ANALYZE): ${
-      results.sizes.map((s) => `${size(s.orders)}: ${Math.round(s.load.generateSeconds + s.load.copySeconds + (s.load.indexSeconds ?? 0) + s.load.vacuumSeconds)} s`).join("; ")
+    }. Data loading (generate, COPY, index builds, VACUUM ANALYZE) and the whole size: ${
+      results.sizes.map((s) =>
+        `${size(s.orders)}: ${Math.round(s.load.generateSeconds + s.load.copySeconds + (s.load.indexSeconds ?? 0) + s.load.vacuumSeconds)} s of ${s.seconds ?? "?"} s`
+      ).join("; ")
     }.`,
     measuredOn(results),
     "",
@@ -252,10 +254,12 @@ const main = async () => {
       if (sections.has("operations")) {
         const results: Array<SizeResult> = []
         for (const orders of sizes) {
-          results.push(
-            await withDatabase(`bench_${size(orders).toLowerCase()}`, (sql) =>
-              runSize({ orders, seed, sql, sqlLayer: Layer.succeed(SqlClient.SqlClient, sql), workDir: base, budgets, only: ops }))
-          )
+          const sizeStarted = performance.now()
+          const result = await withDatabase(`bench_${size(orders).toLowerCase()}`, (sql) =>
+            runSize({ orders, seed, sql, sqlLayer: Layer.succeed(SqlClient.SqlClient, sql), workDir: base, budgets, only: ops }))
+          const seconds = Math.round((performance.now() - sizeStarted) / 1000)
+          log(`${size(orders)} done in ${seconds} s`)
+          results.push({ ...result, seconds })
           // Written after each size, so a long run that is stopped keeps what it measured.
           writeJson("operations", { benchmark: "operations", ...stamp(), seed, sizes: results })
         }

@@ -266,6 +266,8 @@ export interface SizeResult {
   }>
   readonly peakHeapMb: number
   readonly peakRssMb: number
+  /** Wall time of the whole size, data included (set by main). */
+  readonly seconds?: number
 }
 
 export interface SizeOptions {
