@@ -1,18 +1,18 @@
 /**
- * Start-up benchmark of `app serve` on the embedded database: time from spawning the process to
- * the first `GET /health` 200, on a brand-new data directory (initdb, migrations, demo data) and
- * on an existing one; then time to stop on SIGTERM and whether any postgres process is left.
- * Targets: first start < 15 s, later starts < 5 s. Prints a table, writes bench/results/startup.json.
+ * Start-up of `app serve` on the embedded database (a section of `npm run bench`): time from
+ * spawning the process to the first `GET /health` 200, on a brand-new data directory (initdb,
+ * migrations, demo data) and on an existing one; then time to stop on SIGTERM and whether any
+ * postgres process is left. Targets: first start < 15 s, later starts < 5 s.
  */
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import { grouped, markdownTable } from "./report.js"
 
-const Runs = Number(process.env.BENCH_RUNS ?? 3)
 const Bin = Path.resolve("bin/app.js")
 
-interface Sample {
+export interface Sample {
   readonly run: number
   readonly kind: "first start" | "later start"
   readonly readyMs: number
@@ -60,9 +60,26 @@ const startOnce = async (dataDir: string) => {
   return { readyMs, stopMs, rssMb: rss, leftoverPostgres: leftover }
 }
 
-const main = async () => {
+export interface StartupSummary {
+  readonly kind: Sample["kind"]
+  readonly runs: number
+  readonly minMs: number
+  readonly medianMs: number
+  readonly maxMs: number
+  readonly targetMs: number
+  readonly withinTarget: boolean
+}
+
+export interface StartupResult {
+  readonly summary: ReadonlyArray<StartupSummary>
+  readonly samples: ReadonlyArray<Sample>
+  readonly leftoverPostgres: boolean
+}
+
+/** `runs` times: a first start on a fresh data directory, then a later start on it. */
+export const runStartup = async (runs: number): Promise<StartupResult> => {
   const samples: Array<Sample> = []
-  for (let run = 1; run <= Runs; run++) {
+  for (let run = 1; run <= runs; run++) {
     const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "confetti-bench-"))
     Fs.chmodSync(dir, 0o755)
     try {
@@ -73,7 +90,7 @@ const main = async () => {
     }
   }
   const targets = { "first start": 15_000, "later start": 5_000 } as const
-  const summary = (["first start", "later start"] as const).map((kind) => {
+  const summary = (["first start", "later start"] as const).map((kind): StartupSummary => {
     const ms = samples.filter((s) => s.kind === kind).map((s) => s.readyMs).sort((a, b) => a - b)
     return {
       kind,
@@ -85,22 +102,16 @@ const main = async () => {
       withinTarget: ms[ms.length - 1]! < targets[kind]
     }
   })
-  console.log("\napp serve start-up (spawn → GET /health 200), embedded PostgreSQL\n")
-  console.table(summary)
-  console.table(samples.map((s) => ({ ...s, readyMs: Math.round(s.readyMs), stopMs: Math.round(s.stopMs) })))
-  const result = {
-    benchmark: "startup",
-    date: new Date().toISOString(),
-    machine: { cpus: Os.cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
+  return {
     summary,
-    samples
-  }
-  Fs.mkdirSync("bench/results", { recursive: true })
-  Fs.writeFileSync("bench/results/startup.json", JSON.stringify(result, null, 2) + "\n")
-  if (samples.some((s) => s.leftoverPostgres)) {
-    console.error("A postgres process outlived the app.")
-    process.exitCode = 1
+    samples: samples.map((s) => ({ ...s, readyMs: Math.round(s.readyMs), stopMs: Math.round(s.stopMs) })),
+    leftoverPostgres: samples.some((s) => s.leftoverPostgres)
   }
 }
 
-await main()
+export const startupTable = (result: StartupResult) =>
+  markdownTable(
+    ["start", "runs", "fastest ms", "median ms", "slowest ms", "target", "within target"],
+    "lrrrrrl",
+    result.summary.map((s) => [s.kind, String(s.runs), grouped(s.minMs), grouped(s.medianMs), grouped(s.maxMs), `< ${s.targetMs / 1000} s`, s.withinTarget ? "yes" : "**no**"])
+  )

@@ -11,6 +11,7 @@ import migrationEngine from "./0006_migration_engine.js"
 import emailMessages from "./0007_email_messages.js"
 import adminAuth from "./0008_admin_auth.js"
 import publicFlow from "./0009_public_flow.js"
+import lookupIndexes from "./0010_lookup_indexes.js"
 
 export const loader = Migrator.fromRecord({
   "0001_core_schema": coreSchema,
@@ -20,5 +21,6 @@ export const loader = Migrator.fromRecord({
   "0006_migration_engine": migrationEngine,
   "0007_email_messages": emailMessages,
   "0008_admin_auth": adminAuth,
-  "0009_public_flow": publicFlow
+  "0009_public_flow": publicFlow,
+  "0010_lookup_indexes": lookupIndexes
 })

@@ -58,13 +58,13 @@ const Day = 86_400_000
 // -------------------------------------------------------------------------------------------------
 // Randomness: a 32-bit mixer for per-row seeds, mulberry32 for the draws of one row.
 
-const mix32 = (x: number): number => {
+export const mix32 = (x: number): number => {
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b)
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35)
   return (x ^ (x >>> 16)) >>> 0
 }
 
-class Rng {
+export class Rng {
   private state: number
   constructor(seed: number) {
     this.state = seed >>> 0

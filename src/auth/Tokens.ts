@@ -6,6 +6,7 @@
  */
 import { Data, Duration, Effect, Redacted } from "effect"
 import { errors, jwtVerify, SignJWT } from "jose"
+import { webcrypto } from "node:crypto"
 
 export interface AdminClaims {
   readonly userId: string
@@ -19,11 +20,26 @@ export class InvalidToken extends Data.TaggedError("InvalidToken")<{ readonly re
 const Issuer = "confetti"
 const Audience = "confetti-admin"
 
-const keyOf = (secret: Redacted.Redacted<string>) => new TextEncoder().encode(Redacted.value(secret))
+/**
+ * The secret as an HMAC key, imported once: given raw bytes, jose imports a key again for every
+ * token it checks, which every admin request pays for.
+ */
+const keys = new WeakMap<Redacted.Redacted<string>, Promise<webcrypto.CryptoKey>>()
+const keyOf = (secret: Redacted.Redacted<string>) => {
+  let key = keys.get(secret)
+  if (key === undefined) {
+    key = webcrypto.subtle.importKey("raw", new TextEncoder().encode(Redacted.value(secret)), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify"
+    ])
+    keys.set(secret, key)
+  }
+  return key
+}
 
 /** A token for `claims`, valid for `lifetime` from now. */
 export const sign = (secret: Redacted.Redacted<string>, claims: AdminClaims, lifetime: Duration.DurationInput) =>
-  Effect.promise(() =>
+  Effect.promise(async () =>
     new SignJWT({ ...claims })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(claims.userId)
@@ -31,13 +47,13 @@ export const sign = (secret: Redacted.Redacted<string>, claims: AdminClaims, lif
       .setAudience(Audience)
       .setIssuedAt()
       .setExpirationTime(Math.floor((Date.now() + Duration.toMillis(Duration.decode(lifetime))) / 1000))
-      .sign(keyOf(secret))
+      .sign(await keyOf(secret))
   )
 
 /** The claims of a token this secret signed and that has not expired; `InvalidToken` otherwise. */
 export const verify = (secret: Redacted.Redacted<string>, token: string): Effect.Effect<AdminClaims, InvalidToken> =>
   Effect.tryPromise({
-    try: () => jwtVerify(token, keyOf(secret), { algorithms: ["HS256"], issuer: Issuer, audience: Audience }),
+    try: async () => jwtVerify(token, await keyOf(secret), { algorithms: ["HS256"], issuer: Issuer, audience: Audience }),
     catch: (error) => new InvalidToken({ reason: error instanceof errors.JWTExpired ? "expired" : "invalid" })
   }).pipe(
     Effect.flatMap(({ payload }) => {

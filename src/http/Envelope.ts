@@ -1,24 +1,28 @@
 /**
  * The response envelopes of the admin contract: `{success, data, total}` for lists,
  * `{success, data}` for reads and `{success, data, message}` / `{success, message}` for writes.
+ * They encode what a handler returns without checking its constraints again (see Unchecked).
  */
 import { ParseResult, Schema } from "effect"
 import { DefaultLimit, MaxLimit } from "../domain/Page.js"
+import { unchecked } from "./Unchecked.js"
 
 const True = Schema.Literal(true)
 
 export const List = <S extends Schema.Schema.Any>(item: S, identifier: string) =>
-  Schema.Struct({
-    success: True,
-    data: Schema.Array(item),
-    total: Schema.Int.annotations({ description: "Number of records matching the filters, across all pages" })
-  }).annotations({ identifier })
+  unchecked(
+    Schema.Struct({
+      success: True,
+      data: Schema.Array(item),
+      total: Schema.Int.annotations({ description: "Number of records matching the filters, across all pages" })
+    }).annotations({ identifier })
+  )
 
 export const Data = <S extends Schema.Schema.Any>(data: S, identifier: string) =>
-  Schema.Struct({ success: True, data }).annotations({ identifier })
+  unchecked(Schema.Struct({ success: True, data }).annotations({ identifier }))
 
 export const DataMessage = <S extends Schema.Schema.Any>(data: S, identifier: string) =>
-  Schema.Struct({ success: True, data, message: Schema.String }).annotations({ identifier })
+  unchecked(Schema.Struct({ success: True, data, message: Schema.String }).annotations({ identifier }))
 
 export const Message = Schema.Struct({ success: True, message: Schema.String }).annotations({ identifier: "Message" })
 

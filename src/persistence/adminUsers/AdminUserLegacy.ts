@@ -36,6 +36,10 @@ import {
   timestamps,
   withoutNulls
 } from "../legacy/Legacy.js"
+import { makerOf } from "../../domain/Fields.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeAdminUser = makerOf(AdminUser)
 
 export interface AdminUserLocation {
   readonly environment: Environment
@@ -145,7 +149,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<AdminUser>> | 
     record,
     warnings,
     () =>
-      AdminUser.make({
+      makeAdminUser({
         ...(readTexts(record, texts, warnings) as Pick<AdminUser, keyof typeof texts>),
         id: id as AdminUser["id"],
         legacyId: text(pick(record, "legacyId")) ?? null,

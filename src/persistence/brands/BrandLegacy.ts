@@ -7,7 +7,7 @@
 import { Either } from "effect"
 import type { Environment } from "../../Config.js"
 import { Brand, BrandStatuses, type BrandStatus, ColorFields, HexColor } from "../../domain/brands/Brand.js"
-import { Email, LongText, Text } from "../../domain/Fields.js"
+import { Email, LongText, makerOf, Text } from "../../domain/Fields.js"
 import type { Codec, Copy } from "../kv/KvCollection.js"
 import {
   aliasKeys,
@@ -29,6 +29,9 @@ import {
   valid,
   withoutNulls
 } from "../legacy/Legacy.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeBrand = makerOf(Brand)
 
 export const brandKey = (key: string) => scopedKey(key, "brand")
 
@@ -72,7 +75,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Brand>> | unde
   if ("reason" in named) return rejected(named.reason, named.detail)
 
   const built = Either.try(() =>
-    Brand.make({
+    makeBrand({
       ...(readTexts(record, texts, warnings) as Pick<Brand, keyof typeof texts>),
       ...(readObjects(record, objects) as Pick<Brand, (typeof objects)[number]>),
       id: id as Brand["id"],

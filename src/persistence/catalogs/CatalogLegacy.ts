@@ -15,7 +15,7 @@ import {
   DefaultSettings,
   SettingsFields
 } from "../../domain/catalogs/Catalog.js"
-import { EntityId, LongText, Text } from "../../domain/Fields.js"
+import { EntityId, LongText, makerOf, Text } from "../../domain/Fields.js"
 import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import {
   aliasKeys,
@@ -35,6 +35,9 @@ import {
   timestamps,
   withoutNulls
 } from "../legacy/Legacy.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeCatalog = makerOf(Catalog)
 
 /** Where a key says a catalogue lives; `undefined` when it is not a catalogue record. */
 export const catalogKey = (key: string) => (key === "catalogs:all" ? undefined : scopedKey(key, "catalogs"))
@@ -79,7 +82,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Catalog>> | un
   }
 
   return copyOf(key, location, id, record, warnings, () =>
-    Catalog.make({
+    makeCatalog({
       ...(readTexts(record, texts, warnings) as Pick<Catalog, keyof typeof texts>),
       id: id as Catalog["id"],
       legacyId: null,

@@ -8,7 +8,7 @@ import { DateTime, Option } from "effect"
 import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import type { Environment } from "../../Config.js"
 import { Client, ClientStatuses, type ClientStatus } from "../../domain/clients/Client.js"
-import { Email, LongText, Text } from "../../domain/Fields.js"
+import { Email, LongText, makerOf, Text } from "../../domain/Fields.js"
 import {
   aliasKeys,
   bool,
@@ -26,6 +26,9 @@ import {
   scopedKey,
   text
 } from "../legacy/Legacy.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeClient = makerOf(Client)
 
 /** Where a client key says its record lives; `undefined` when the key is not a client record. */
 export const clientKey = (key: string): { readonly environment: Environment; readonly id: string } | undefined => {
@@ -117,7 +120,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Client>> | und
   const updatedAt = Option.getOrElse(Option.orElse(updated, () => created), () => Epoch)
 
   return copyOf(key, location, legacyId, record, warnings, () =>
-    Client.make({
+    makeClient({
       ...(fields as Omit<Client, "id">),
       id: legacyId as Client["id"],
       legacyId: null,

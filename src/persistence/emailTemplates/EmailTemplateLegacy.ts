@@ -16,7 +16,7 @@ import {
   type TemplateType,
   VariablePattern
 } from "../../domain/emailTemplates/EmailTemplate.js"
-import { Email, EntityId, LongText, Text } from "../../domain/Fields.js"
+import { Email, EntityId, LongText, makerOf, Text } from "../../domain/Fields.js"
 import { type Codec, type Copy, decodedCopy } from "../kv/KvCollection.js"
 import {
   aliasKeys,
@@ -36,6 +36,9 @@ import {
   timestamps,
   withoutNulls
 } from "../legacy/Legacy.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeEmailTemplate = makerOf(EmailTemplate)
 
 /** The four stores, by the prefix of their keys. */
 export const Stores = {
@@ -148,7 +151,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
   const templateType: TemplateType = siteId !== null ? "site" : clientId !== null ? "client" : "global"
 
   return decodedCopy({ key, environment: location.environment, identity: id, id, keyId: location.id }, record, warnings, () =>
-    EmailTemplate.make({
+    makeEmailTemplate({
       id: id as EmailTemplate["id"],
       legacyId: null,
       name: named.name,

@@ -59,7 +59,8 @@ export const make = Effect.gen(function*() {
   }
 
   const byName = (id: string) => {
-    const mapped = sql`id in (select target_id from id_map where entity = 'employee' and environment = ${environment} and legacy_id = ${id})`
+    // As IdMap.matchesId: an array read once, so each arm is an index lookup.
+    const mapped = sql`id = any(array(select target_id from id_map where entity = 'employee' and environment = ${environment} and legacy_id = ${id}))`
     return isUuid(id) ? sql`(id = ${id}::uuid or legacy_id = ${id} or ${mapped})` : sql`(legacy_id = ${id} or ${mapped})`
   }
 
@@ -69,7 +70,7 @@ export const make = Effect.gen(function*() {
       Effect.flatMap((found) => found.length > 0 ? Effect.succeed(found[0]!) : Effect.fail(NotFound.of(Entity, id)))
     )
 
-  const ofClient = (clientIds: ReadonlyArray<string>) => sql`client_id = any(${[...clientIds]}::text[])`
+  const ofClient = (clientIds: ReadonlyArray<string>) => PgTable.oneOf(sql, "client_id", clientIds)
 
   const ensureUnique = (fields: Parameters<typeof conflictWith>[0], clientIds: ReadonlyArray<string>, self?: string) =>
     Effect.gen(function*() {
@@ -107,7 +108,7 @@ export const make = Effect.gen(function*() {
     list: (query) => {
       const conditions = []
       if (query.clientIds !== undefined) conditions.push(ofClient(query.clientIds))
-      if (query.siteIds !== undefined) conditions.push(sql`site_id = any(${[...query.siteIds]}::text[])`)
+      if (query.siteIds !== undefined) conditions.push(PgTable.oneOf(sql, "site_id", query.siteIds))
       if (query.status !== undefined) conditions.push(sql`status = ${query.status}`)
       if (query.department !== undefined) conditions.push(sql`lower(department) = ${query.department.toLowerCase()}`)
       if (query.search !== undefined && query.search !== "") {

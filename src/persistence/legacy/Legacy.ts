@@ -54,12 +54,23 @@ export const asRecord = (value: unknown): JsonRecord | undefined => {
   return typeof decoded === "object" && decoded !== null && !Array.isArray(decoded) ? (decoded as JsonRecord) : undefined
 }
 
-/** `value` with NUL characters removed from every string and key (rule R2). */
-export const stripNuls = (value: unknown): unknown => {
-  if (typeof value === "string") return value.includes("\u0000") ? value.replaceAll("\u0000", "") : value
-  if (Array.isArray(value)) return value.map(stripNuls)
+/** `value` with NUL characters removed from every string and key (rule R2); `value` itself when it has none. */
+export const stripNuls = (value: unknown): unknown => (hasNul(value) ? withoutNul(value) : value)
+
+const hasNul = (value: unknown): boolean => {
+  if (typeof value === "string") return value.includes("\u0000")
+  if (Array.isArray(value)) return value.some(hasNul)
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll("\u0000", ""), stripNuls(v)]))
+    for (const [k, v] of Object.entries(value)) if (k.includes("\u0000") || hasNul(v)) return true
+  }
+  return false
+}
+
+const withoutNul = (value: unknown): unknown => {
+  if (typeof value === "string") return value.includes("\u0000") ? value.replaceAll("\u0000", "") : value
+  if (Array.isArray(value)) return value.map(withoutNul)
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll("\u0000", ""), withoutNul(v)]))
   }
   return value
 }
@@ -128,7 +139,9 @@ const isoPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/
 const longDatePattern = /^([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})$/
 
-const fromMillis = (ms: number) => (Number.isFinite(ms) ? DateTime.make(ms) : Option.none())
+/** The instant, when `ms` is one a `Date` can hold (as `DateTime.make` checks). */
+const fromMillis = (ms: number): Option.Option<DateTime.Utc> =>
+  Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? Option.some(DateTime.unsafeMake(ms)) : Option.none()
 
 /**
  * The date formats legacy records carry: ISO-8601 with Z or an offset (with or without a
@@ -136,21 +149,21 @@ const fromMillis = (ms: number) => (Number.isFinite(ms) ? DateTime.make(ms) : Op
  * form `March 5, 2026` (both UTC midnight).
  */
 export const date = (value: Json | undefined): Option.Option<DateTime.Utc> => {
-  if (typeof value === "number") return fromMillis(value).pipe(Option.map(DateTime.toUtc))
+  if (typeof value === "number") return fromMillis(value)
   if (typeof value !== "string") return Option.none()
   const s = value.trim()
-  if (/^\d{12,14}$/.test(s)) return fromMillis(Number(s)).pipe(Option.map(DateTime.toUtc))
-  if (isoPattern.test(s)) return fromMillis(Date.parse(s)).pipe(Option.map(DateTime.toUtc))
+  if (/^\d{12,14}$/.test(s)) return fromMillis(Number(s))
+  if (isoPattern.test(s)) return fromMillis(Date.parse(s))
   const day = datePattern.exec(s)
   if (day) {
     const ms = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))
     const d = new Date(ms)
-    return d.getUTCMonth() === Number(day[2]) - 1 ? fromMillis(ms).pipe(Option.map(DateTime.toUtc)) : Option.none()
+    return d.getUTCMonth() === Number(day[2]) - 1 ? fromMillis(ms) : Option.none()
   }
   const long = longDatePattern.exec(s)
   if (long) {
     const month = Months.indexOf(long[1]!.toLowerCase())
-    if (month >= 0) return fromMillis(Date.UTC(Number(long[3]), month, Number(long[2]))).pipe(Option.map(DateTime.toUtc))
+    if (month >= 0) return fromMillis(Date.UTC(Number(long[3]), month, Number(long[2])))
   }
   return Option.none()
 }

@@ -36,6 +36,13 @@ import {
   valid,
   withoutNulls
 } from "../legacy/Legacy.js"
+import { makerOf } from "../../domain/Fields.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeOrder = makerOf(Order)
+const makeOrderItem = makerOf(OrderItem)
+const makeAddress = makerOf(Address)
+const makeTimelineEvent = makerOf(TimelineEvent)
 
 /** Which client each site belongs to: how an order without a client id finds its client. */
 export type SiteClients = ReadonlyMap<string, string>
@@ -84,7 +91,7 @@ const statusOf = (value: Json | undefined): OrderStatus | undefined => {
 const addressOf = (value: Json | undefined): Address => {
   const a = object(value) ?? {}
   const field = (...names: ReadonlyArray<string>) => text(pick(a, ...names)) ?? null
-  return Address.make({
+  return makeAddress({
     fullName: field("fullName", "name"),
     addressLine1: field("addressLine1", "street", "address1"),
     addressLine2: field("addressLine2", "address2"),
@@ -103,7 +110,7 @@ const itemsOf = (record: JsonRecord): ReadonlyArray<OrderItem> => {
       if (!item) return []
       const qty = quantity(pick(item, "quantity"))
       const unit = money(pick(item, "unitPrice"))
-      return [OrderItem.make({
+      return [makeOrderItem({
         productId: text(pick(item, "productId")) ?? null,
         productName: text(pick(item, "productName")) ?? null,
         sku: text(pick(item, "sku")) ?? null,
@@ -119,7 +126,7 @@ const itemsOf = (record: JsonRecord): ReadonlyArray<OrderItem> => {
   const productId = text(pick(record, "giftId", "productId")) ?? text(gift.id) ?? null
   const productName = text(pick(record, "giftName", "productName")) ?? text(gift.name) ?? null
   if (productId === null && productName === null) return []
-  return [OrderItem.make({
+  return [makeOrderItem({
     productId,
     productName,
     sku: text(gift.sku) ?? null,
@@ -141,7 +148,7 @@ const timelineOf = (value: Json | undefined, fallback: DateTime.Utc): ReadonlyAr
     const event = object(e)
     const status = text(event?.status)
     if (!event || status === undefined) return []
-    return [TimelineEvent.make({
+    return [makeTimelineEvent({
       status,
       label: text(event.label) ?? status,
       timestamp: Option.getOrElse(date(event.timestamp), () => fallback),
@@ -180,7 +187,7 @@ export const decode = (key: string, value: unknown, siteClients: SiteClients): D
   const deleted = record.deleted === true
 
   const built = Either.try(() =>
-    Order.make({
+    makeOrder({
       id: id as Order["id"],
       legacyId: null,
       orderNumber: text(pick(record, "orderNumber")) ?? id,

@@ -45,7 +45,7 @@ export const make = Effect.gen(function*() {
   const conditions = (filter: OrderFilter) => {
     const clauses = [sql`deleted_at is null`]
     const any = (column: string, ids: ReadonlyArray<string> | undefined) => {
-      if (ids !== undefined) clauses.push(sql`${sql(column)} = any(${[...ids]}::text[])`)
+      if (ids !== undefined) clauses.push(PgTable.oneOf(sql, column, ids))
     }
     any("client_id", filter.clientIds)
     any("site_id", filter.siteIds)

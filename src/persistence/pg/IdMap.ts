@@ -16,7 +16,12 @@ export const uuidFor = (entity: string, environment: Environment, scope: string,
 
 export const isUuid = (s: string) => UuidPattern.test(s)
 
-/** A condition matching the row named by `id`: its uuid, its legacy id, or any mapped legacy id. */
+/**
+ * A condition matching the row named by `id`: its uuid, its legacy id, or any mapped legacy id.
+ * Each arm is an index lookup (the primary key, the table's legacy-id index, and the id map read
+ * once into an array), so PostgreSQL combines them; `id in (select …)` beside the others cannot
+ * use an index and made every fetch scan the table.
+ */
 export const matchesId = (
   sql: SqlClient.SqlClient,
   entity: string,
@@ -24,7 +29,7 @@ export const matchesId = (
   id: string,
   scope = ""
 ) => {
-  const mapped = sql`id in (select target_id from id_map where entity = ${entity} and environment = ${environment} and scope = ${scope} and legacy_id = ${id})`
+  const mapped = sql`id = any(array(select target_id from id_map where entity = ${entity} and environment = ${environment} and scope = ${scope} and legacy_id = ${id}))`
   return isUuid(id)
     ? sql`(id = ${id}::uuid or legacy_id = ${id} or ${mapped})`
     : sql`(legacy_id = ${id} or ${mapped})`

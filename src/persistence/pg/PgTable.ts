@@ -41,12 +41,22 @@ export interface Imported {
   readonly row: Record<string, unknown>
 }
 
+/**
+ * `column` is one of `values`: `=` for a single value, `= any(…)` for several. With `= any`, even
+ * of one value, PostgreSQL cannot read an index on (column, created_at) in order, so a newest-first
+ * page of one site's orders walked the whole table's listing index instead (31 ms against 0.4 ms
+ * at 100k orders).
+ */
+export const oneOf = (sql: SqlClient.SqlClient, column: string, values: ReadonlyArray<string>) =>
+  values.length === 1 ? sql`${sql(column)} = ${values[0]!}` : sql`${sql(column)} = any(${[...values]}::text[])`
+
 export const make = <A, I>(options: Options<A, I>) => {
   const { environment, sql } = options
   const table = sql(options.table)
   const decodeRows = Schema.decodeUnknown(Schema.Array(options.schema))
   const fromRow = options.fromRow ?? ((row: Record<string, unknown>) => row)
   const toColumns = options.toColumns ?? ((fields: Record<string, unknown>) => fields)
+  /** The column values (camelCase keys) of domain fields, as every write sends them; also the bench's bulk loader. */
   const columns = (fields: Record<string, unknown>) => toRow(toColumns(fields), options.arrayColumns)
 
   // Rows come from our own schema: one that does not decode is a bug, not a client error.
@@ -154,7 +164,7 @@ export const make = <A, I>(options: Options<A, I>) => {
       return prepared.map((p) => p.id)
     })
 
-  return { sql, table, environment, rows, first, find, where, page, count, insert, update, modify, remove, removeById, importRecords }
+  return { sql, table, environment, columns, rows, first, find, where, page, count, insert, update, modify, remove, removeById, importRecords }
 }
 
 export type PgTable<A, I> = ReturnType<typeof make<A, I>>

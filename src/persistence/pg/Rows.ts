@@ -4,13 +4,30 @@
  */
 import { DateTime } from "effect"
 
+/**
+ * A name conversion that remembers its answers: it runs for every column of every row read and
+ * every field a legacy decoder looks up, over a small fixed set of names (bounded all the same).
+ */
+const remembered = (convert: (name: string) => string) => {
+  const known = new Map<string, string>()
+  return (name: string) => {
+    let converted = known.get(name)
+    if (converted === undefined) {
+      converted = convert(name)
+      if (known.size < 10_000) known.set(name, converted)
+    }
+    return converted
+  }
+}
+
 /** Names without capitals (table names, already snake_case columns) are left exactly as they are. */
-export const camelToSnake = (camel: string) =>
+export const camelToSnake = remembered((camel) =>
   /[A-Z]/.test(camel)
     ? camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Za-z])(\d)/g, "$1_$2").toLowerCase()
     : camel
+)
 
-export const snakeToCamel = (snake: string) => snake.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+export const snakeToCamel = remembered((snake) => snake.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase()))
 
 /**
  * A statement parameter for a domain value: instants become `Date`s and JSON objects and arrays

@@ -8,7 +8,7 @@
  */
 import { DateTime, Option, Schema } from "effect"
 import type { Environment } from "../../Config.js"
-import { EntityId, LongText, Text } from "../../domain/Fields.js"
+import { EntityId, LongText, makerOf, Text } from "../../domain/Fields.js"
 import {
   MaxMoney,
   Product,
@@ -42,6 +42,9 @@ import {
   timestamps,
   withoutNulls
 } from "../legacy/Legacy.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeProduct = makerOf(Product)
 
 /** Where a key says a gift lives; `undefined` when it is not a gift record (`gifts:all` is an index). */
 export const productKey = (key: string) =>
@@ -133,7 +136,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
   const stamps = timestamps(record)
 
   return copyOf(key, location, id, record, warnings, () =>
-    Product.make({
+    makeProduct({
       ...(readTexts(record, texts, warnings) as Pick<Product, keyof typeof texts>),
       id: id as Product["id"],
       legacyId: null,

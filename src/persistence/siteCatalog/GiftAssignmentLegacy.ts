@@ -23,6 +23,10 @@ import {
   text,
   timestamps
 } from "../legacy/Legacy.js"
+import { makerOf } from "../../domain/Fields.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeGiftAssignment = makerOf(GiftAssignment)
 
 const prefix = "site-gift-assignment"
 
@@ -97,7 +101,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<GiftAssignment
     record,
     warnings,
     () =>
-      GiftAssignment.make({
+      makeGiftAssignment({
         siteId: location.siteId,
         productId: location.giftId,
         priority: priorityOf(record, warnings),

@@ -24,6 +24,10 @@ import {
   text,
   valid
 } from "../legacy/Legacy.js"
+import { makerOf } from "../../domain/Fields.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeGiftConfig = makerOf(GiftConfig)
 
 const prefixes = ["site_configs", "site_gift_config"] as const
 
@@ -65,7 +69,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<GiftConfig>> |
     ? (pick(record, "priceLevels") as ReadonlyArray<Json>).flatMap((l) => Option.toArray(decodeLevel(l)))
     : []
   const built = Either.try(() =>
-    GiftConfig.make({
+    makeGiftConfig({
       siteId,
       assignmentStrategy: strategy,
       selectedProductIds: strings(pick(record, "selectedProductIds", "includedGiftIds")),

@@ -33,6 +33,14 @@ import {
   text,
   valid
 } from "../legacy/Legacy.js"
+import { makerOf } from "../../domain/Fields.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeAssignmentSettings = makerOf(AssignmentSettings)
+const makeAssignment = makerOf(Assignment)
+const makePriceOverride = makerOf(PriceOverride)
+const makeExclusion = makerOf(Exclusion)
+const makeSiteCatalog = makerOf(SiteCatalog)
 
 const Suffix = ":catalog_config"
 
@@ -64,7 +72,7 @@ const gen1Settings = (record: JsonRecord): AssignmentSettings => {
   const availability = object(record.availability) ?? {}
   const adjustment = numberOr(overrides.priceAdjustment ?? null)
   const pricing = object(overrides.customPricing) ?? {}
-  return AssignmentSettings.make({
+  return makeAssignmentSettings({
     ...DefaultAssignmentSettings,
     allowPriceOverride: bool(overrides.allowPriceOverride) ?? true,
     priceAdjustment: adjustment === null || adjustment === 0 ? null : { type: "percentage", value: adjustment },
@@ -106,7 +114,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<SiteCatalog>> 
       if (!entry || catalogId === undefined) return []
       const settings = Option.getOrElse(decodeSettings({ ...DefaultAssignmentSettings, ...object(entry.settings) }), () =>
         DefaultAssignmentSettings)
-      return [Assignment.make({
+      return [makeAssignment({
         siteId,
         catalogId,
         settings,
@@ -118,7 +126,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<SiteCatalog>> 
     })
     : text(record.catalogId) === undefined
     ? []
-    : [Assignment.make({
+    : [makeAssignment({
       siteId,
       catalogId: text(record.catalogId)!,
       settings: gen1Settings(record),
@@ -133,7 +141,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<SiteCatalog>> 
     const productId = text(entry?.productId)
     const price = numberOr(entry?.overridePrice ?? null)
     if (!entry || productId === undefined || price === null || price < 0) return []
-    return [PriceOverride.make({
+    return [makePriceOverride({
       siteId,
       productId,
       overridePrice: Math.round(price * 100) / 100,
@@ -149,15 +157,15 @@ export const decode = (key: string, value: unknown): Decoded<Copy<SiteCatalog>> 
       const kind = text(entry?.kind) as ExclusionKind | undefined
       const excluded = text(entry?.value)
       if (!entry || kind === undefined || !ExclusionKinds.includes(kind) || excluded === undefined) return []
-      return [Exclusion.make({ siteId, kind, value: excluded, reason: text(entry.reason) ?? null, createdAt: instant(entry.createdAt, updatedAt) })]
+      return [makeExclusion({ siteId, kind, value: excluded, reason: text(entry.reason) ?? null, createdAt: instant(entry.createdAt, updatedAt) })]
     })
     : gen1Exclusions.flatMap(([kind, field]) =>
       strings((object(record.exclusions) ?? {})[field]).map((v) =>
-        Exclusion.make({ siteId, kind, value: v, reason: null, createdAt: updatedAt })
+        makeExclusion({ siteId, kind, value: v, reason: null, createdAt: updatedAt })
       )
     )
 
-  const built = Either.try(() => SiteCatalog.make({ siteId, assignments, priceOverrides, exclusions }))
+  const built = Either.try(() => makeSiteCatalog({ siteId, assignments, priceOverrides, exclusions }))
   if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
   return valid({
     key,

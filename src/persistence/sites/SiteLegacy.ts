@@ -7,7 +7,7 @@
  */
 import { Option, Schema } from "effect"
 import type { Environment } from "../../Config.js"
-import { Email, EntityId, LongText, Text } from "../../domain/Fields.js"
+import { Email, EntityId, LongText, makerOf, Text } from "../../domain/Fields.js"
 import {
   DefaultSettings,
   Site,
@@ -42,6 +42,10 @@ import {
   timestamps,
   withoutNulls
 } from "../legacy/Legacy.js"
+
+// Decoding makes one record per row: constructors whose validators are built once (makerOf).
+const makeSite = makerOf(Site)
+const makeSettings = makerOf(SiteSettingsSchema)
 
 /** Where a key says a site record lives; `undefined` when it is not a site record. */
 export const siteKey = (
@@ -106,7 +110,7 @@ const settingsOf = (settings: JsonRecord, warnings: Array<string>): SiteSettings
     if (Option.isSome(decoded)) values[key] = decoded.value
     else warnings.push(`SETTING_${key.replace(/([A-Z])/g, "_$1").toUpperCase()}_INVALID_DEFAULTED`)
   }
-  return SiteSettingsSchema.make({ ...DefaultSettings, ...values })
+  return makeSettings({ ...DefaultSettings, ...values })
 }
 
 const statusOf = (record: JsonRecord, warnings: Array<string>): SiteStatus => {
@@ -154,7 +158,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Site>> | undef
   }
 
   return copyOf(key, location, id, record, warnings, () =>
-    Site.make({
+    makeSite({
       ...(readTexts(record, texts, warnings) as Pick<Site, keyof typeof texts>),
       ...(readFlags(record, flags) as Pick<Site, (typeof flags)[number]>),
       ...(readObjects(record, objects) as Pick<Site, (typeof objects)[number]>),
