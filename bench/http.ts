@@ -119,7 +119,8 @@ const start = async (target: Target, options: HttpOptions, secret: string, dataD
     ? [process.execPath, [Path.resolve("bench/http/bare.mjs")], { DATABASE_URL: options.databaseUrl, PORT: String(port) }]
     : [
       process.execPath,
-      [Path.resolve("bin/app.js"), "serve", "--port", String(port)],
+      // BENCH_CPU_PROFILE=<dir>: write a V8 CPU profile of each Confetti server there (open it in Chrome DevTools).
+      [...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), Path.resolve("bin/app.js"), "serve", "--port", String(port)],
       {
         DATABASE_URL: options.databaseUrl,
         DATA_DIR: dataDir,
