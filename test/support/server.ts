@@ -5,7 +5,7 @@
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest, HttpServer } from "@effect/platform"
 import type { AdminRole } from "../../src/domain/adminUsers/AdminUser.js"
 import * as AdminCredentials from "../../src/persistence/auth/AdminCredentials.js"
-import type { SqlClient } from "@effect/sql"
+import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import type { AppConfigShape } from "../../src/Config.js"
 import { Api } from "../../src/http/Api.js"
@@ -36,6 +36,8 @@ export interface TestServer {
   readonly admin: TestAdmin
   /** A new administrator with `role`, and a `request` that runs as them. */
   readonly adminAs: (role: AdminRole, clientIds?: ReadonlyArray<string>) => Effect.Effect<TestAdmin & { readonly request: Request }>
+  /** Runs SQL on the server's database (to look at what an API call left behind). */
+  readonly query: <A extends object = Record<string, unknown>>(text: string, params?: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<A>>
 }
 
 const makeClient = (url: string, token: string) =>
@@ -100,5 +102,7 @@ export const startServer = <E = never>(
       })
     const adminAs: TestServer["adminAs"] = (role, clientIds) =>
       Effect.map(newAdmin(role, clientIds), (created) => ({ ...created, request: requestAs(created.token) }))
-    return { url, api, request: requestAs(admin.token), admin, adminAs } as TestServer
+    const query: TestServer["query"] = (text, params = []) =>
+      Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(text, params as Array<any>)).pipe(Effect.provide(database), Effect.orDie) as any
+    return { url, api, request: requestAs(admin.token), admin, adminAs, query } as TestServer
   })
