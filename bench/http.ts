@@ -17,6 +17,7 @@ import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Net from "node:net"
 import * as Path from "node:path"
+import { builtApp } from "./app.js"
 import * as Tokens from "../src/auth/Tokens.js"
 import { AppConfig, make as makeConfig } from "../src/Config.js"
 import { AdminUserRepo } from "../src/persistence/adminUsers/AdminUserRepo.js"
@@ -120,7 +121,7 @@ const start = async (target: Target, options: HttpOptions, secret: string, dataD
     : [
       process.execPath,
       // BENCH_CPU_PROFILE=<dir>: write a V8 CPU profile of each Confetti server there (open it in Chrome DevTools).
-      [...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), Path.resolve("bin/app.js"), "serve", "--port", String(port)],
+      [...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), builtApp(), "serve", "--port", String(port)],
       {
         DATABASE_URL: options.databaseUrl,
         DATA_DIR: dataDir,

@@ -13,7 +13,7 @@
  *    superuser) into `(key text collate "C" primary key, value jsonb)`. Timed to the commit; its
  *    memory is the peak RSS of the server backend that ran it. The table is dropped and a
  *    checkpoint taken before the migration, so the migration starts on a clean server.
- * 4. The migration: `node bin/app.js migrate data --from <dump> --report <file>` with
+ * 4. The migration: `node dist/bin/app.js migrate data --from <dump> --report <file>` with
  *    DATABASE_URL; wall time from spawn to exit, peak RSS of that process (VmHWM, and the summed
  *    VmRSS of its process tree polled every 100 ms), the peak RSS of its server backends, time per
  *    step (from its progress lines on stderr) and the report's counts.
@@ -29,12 +29,13 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Readline from "node:readline"
+import { builtApp } from "./app.js"
 import { pgLayer } from "../src/persistence/pg/Database.js"
 import * as EmbeddedPg from "../src/persistence/pg/EmbeddedPg.js"
 import { cachedDump, generateLegacyDump, type GenerateResult, Now, parseCountArg } from "./legacy/generate.js"
 
 /** The app's entry; BENCH_APP runs another build of it (same commands and flags). */
-const Bin = Path.resolve(process.env.BENCH_APP ?? "bin/app.js")
+const Bin = process.env.BENCH_APP === undefined ? builtApp() : Path.resolve(process.env.BENCH_APP)
 const CacheDir = Path.resolve("bench/.cache")
 const ResultsFile = Path.resolve("bench/results/migrate.json")
 const Database = "confetti_bench"

@@ -2,15 +2,16 @@
  * Start-up of `app serve` on the embedded database (a section of `npm run bench`): time from
  * spawning the process to the first `GET /health` 200, on a brand-new data directory (initdb,
  * migrations, demo data) and on an existing one; then time to stop on SIGTERM and whether any
- * postgres process is left. Targets: first start < 15 s, later starts < 5 s.
+ * postgres process is left. It runs the built dist/bin/app.js, as `npm start` does. Targets (issue
+ * 12): first start ≤ 2 s, later starts ≤ 1 s on 2 cores.
  */
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import { builtApp } from "./app.js"
 import { grouped, markdownTable } from "./report.js"
 
-const Bin = Path.resolve("bin/app.js")
 
 export interface Sample {
   readonly run: number
@@ -34,7 +35,7 @@ const rssMb = (pid: number) => {
 
 const startOnce = async (dataDir: string) => {
   const started = performance.now()
-  const child = ChildProcess.spawn(process.execPath, [Bin, "serve", "--port", "0"], {
+  const child = ChildProcess.spawn(process.execPath, [builtApp(), "serve", "--port", "0"], {
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"]
   })
@@ -89,7 +90,7 @@ export const runStartup = async (runs: number): Promise<StartupResult> => {
       Fs.rmSync(dir, { recursive: true, force: true })
     }
   }
-  const targets = { "first start": 15_000, "later start": 5_000 } as const
+  const targets = { "first start": 2_000, "later start": 1_000 } as const
   const summary = (["first start", "later start"] as const).map((kind): StartupSummary => {
     const ms = samples.filter((s) => s.kind === kind).map((s) => s.readyMs).sort((a, b) => a - b)
     return {
@@ -99,7 +100,7 @@ export const runStartup = async (runs: number): Promise<StartupResult> => {
       medianMs: Math.round(ms[Math.floor(ms.length / 2)]!),
       maxMs: Math.round(ms[ms.length - 1]!),
       targetMs: targets[kind],
-      withinTarget: ms[ms.length - 1]! < targets[kind]
+      withinTarget: ms[ms.length - 1]! <= targets[kind]
     }
   })
   return {
@@ -113,5 +114,5 @@ export const startupTable = (result: StartupResult) =>
   markdownTable(
     ["start", "runs", "fastest ms", "median ms", "slowest ms", "target", "within target"],
     "lrrrrrl",
-    result.summary.map((s) => [s.kind, String(s.runs), grouped(s.minMs), grouped(s.medianMs), grouped(s.maxMs), `< ${s.targetMs / 1000} s`, s.withinTarget ? "yes" : "**no**"])
+    result.summary.map((s) => [s.kind, String(s.runs), grouped(s.minMs), grouped(s.medianMs), grouped(s.maxMs), `≤ ${s.targetMs / 1000} s`, s.withinTarget ? "yes" : "**no**"])
   )

@@ -1,6 +1,7 @@
 /**
- * The `app` command as people run it: a real process, the embedded database or DATABASE_URL,
- * signals, and exit codes.
+ * The `app` command. What needs a real process (the built dist/bin/app.js: signals, the embedded
+ * database's lifecycle, what `npm start` and `npx app` load) spawns one; help texts, settings,
+ * `migrate` and `seed` run the same command line in-process (`runApp`).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -8,28 +9,10 @@ import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as Url from "node:url"
 import { queryDatabase, scratchDatabase } from "../support/TestDb.js"
 
-const Bin = Path.resolve("bin/app.js")
-
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
-  Effect.async<Run>((resume) => {
-    const child = ChildProcess.spawn(process.execPath, [Bin, ...args], {
-      env: { ...process.env, ...env, LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d) => (stdout += d))
-    child.stderr.on("data", (d) => (stderr += d))
-    child.on("exit", (code) => resume(Effect.succeed({ code, stdout, stderr })))
-  })
+import { Bin, runApp as run } from "../support/cli.js"
 
 /** A running `app serve`, stopped with SIGTERM when the scope closes (if still running). */
 const serve = (env: Record<string, string>) =>
@@ -165,10 +148,19 @@ describe("app serve", () => {
       const result = yield* run(["serve"], { STORAGE: "mongo" })
       expect(result.code).toBe(1)
       expect(result.stderr).toContain("STORAGE must be one of: pg, kv")
-      const misspelt = yield* run(["serve"], { STORAGE_CLEINTS: "kv" })
+    }))
+
+  it.scoped("refuses a STORAGE_ variable that names no entity", () =>
+    Effect.gen(function*() {
+      // The check enumerates the process environment (a ConfigProvider cannot list its keys).
+      yield* Effect.acquireRelease(
+        Effect.sync(() => void (process.env.STORAGE_CLEINTS = "kv")),
+        () => Effect.sync(() => void delete process.env.STORAGE_CLEINTS)
+      )
+      const misspelt = yield* run(["serve"])
       expect(misspelt.code).toBe(1)
       expect(misspelt.stderr).toContain("STORAGE_CLEINTS names no entity")
-    }), { timeout: 60_000 })
+    }))
 })
 
 describe("app migrate and app seed", () => {
@@ -222,5 +214,53 @@ describe("app migrate and app seed", () => {
         expect(result.stdout).toContain("USAGE")
       }
       expect((yield* run(["serve", "--help"])).stdout).toContain("--port")
-    }), { timeout: 60_000 })
+      expect((yield* run(["migrate", "--help"])).stdout).toContain("rollback")
+    }))
+
+  it.effect("a mistyped option exits 1 and says what is wrong", () =>
+    Effect.gen(function*() {
+      const result = yield* run(["serve", "--port", "eighty"])
+      expect(result.code).toBe(1)
+      expect(result.stdout + result.stderr).toContain("eighty")
+    }))
+})
+
+describe("npm start and npx app", () => {
+  /** Runs `command` with a module hook that records every module the process loads. */
+  const loadedBy = (command: string, args: ReadonlyArray<string>) =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const log = Path.join(dir, "loaded.txt")
+      const result = yield* Effect.async<{ code: number | null; output: string }>((resume) => {
+        const child = ChildProcess.spawn(command, args, {
+          env: {
+            ...process.env,
+            NODE_OPTIONS: `--import=${Url.pathToFileURL(Path.resolve("test/support/record-modules.mjs")).href}`,
+            RECORD_MODULES_TO: log
+          },
+          stdio: ["ignore", "pipe", "pipe"]
+        })
+        let output = ""
+        child.stdout.on("data", (d) => (output += d))
+        child.stderr.on("data", (d) => (output += d))
+        child.on("exit", (code) => resume(Effect.succeed({ code, output })))
+      })
+      const loaded = Fs.existsSync(log) ? Fs.readFileSync(log, "utf8").split("\n").filter((line) => line !== "") : []
+      return { ...result, loaded }
+    })
+
+  const expectBuiltCode = (run: { code: number | null; output: string; loaded: ReadonlyArray<string> }) => {
+    expect(run.code, run.output).toBe(0)
+    expect(run.output).toContain("USAGE")
+    const ours = run.loaded.filter((url) => url.startsWith(Url.pathToFileURL(Path.resolve(".")).href) && !url.includes("/node_modules/"))
+    expect(ours).toContain(Url.pathToFileURL(Bin).href)
+    expect(ours.every((url) => url.includes("/dist/")), ours.join("\n")).toBe(true)
+    expect(run.loaded.filter((url) => /\.[cm]?tsx?$/.test(url) || url.includes("/node_modules/tsx/"))).toEqual([])
+  }
+
+  it.scopedLive("npm start runs dist/ with no TypeScript transpiler", () =>
+    Effect.map(loadedBy("npm", ["start", "--silent", "--", "--help"]), expectBuiltCode))
+
+  it.scopedLive("npx app runs dist/ with no TypeScript transpiler", () =>
+    Effect.map(loadedBy("npx", ["--no-install", "app", "--help"]), expectBuiltCode))
 })

@@ -13,7 +13,7 @@ import { clientFor } from "../support/pg.js"
 import { inject, queryDatabase, scratchDatabase } from "../support/TestDb.js"
 import { writtenState } from "./support.js"
 
-const Bin = Path.resolve("bin/app.js")
+import { Bin } from "../support/cli.js"
 const Dump = Path.join(FixtureDir, "small.jsonl")
 const Args = ["migrate", "data", "--from", Dump, "--batch-size", "5", "--now", "2026-11-01T00:00:00.000Z"]
 

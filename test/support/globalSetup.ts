@@ -1,12 +1,14 @@
 /**
  * One embedded PostgreSQL per `vitest run`, on tmpfs with durability off, holding a migrated
  * template database that each test file clones (see TestDb.ts). Removed again at the end.
+ * Tests that spawn `app` run the built dist/bin/app.js: it is rebuilt first when a source is newer.
  */
 import { Effect, Exit, Scope } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import type { TestProject } from "vitest/node"
+import { build, isStale } from "../../scripts/build.mjs"
 import * as EmbeddedPg from "../../src/persistence/pg/EmbeddedPg.js"
 import { adminQuery, migrateDatabase, TemplateDatabase, type TestPg } from "./pg.js"
 
@@ -38,6 +40,7 @@ const sweepStale = (root: string) => {
 }
 
 export default async function setup(project: TestProject) {
+  if (isStale()) build()
   const root = Fs.existsSync("/dev/shm") ? "/dev/shm" : Os.tmpdir()
   sweepStale(root)
   const base = Fs.mkdtempSync(Path.join(root, Prefix))

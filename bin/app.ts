@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The `app` command. `npm run build` compiles this to dist/bin/app.js, which `npx app` and
+// `npm start` run; `npm run dev` runs the TypeScript through tsx instead.
+import "../src/cli/main.js"

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * `npm run build`: compiles src/, migrations/ and bin/ with tsc into dist/ (what `npm start`,
+ * `npx app` and the tests' spawned processes run), incrementally. Files whose source is gone are
+ * removed from dist/, and dist/bin/app.js is made executable for `npx app`.
+ *
+ *   node scripts/build.mjs            build (incremental)
+ *   node scripts/build.mjs --if-stale build only when a source is newer than the last build
+ *   node scripts/build.mjs --prepare  as npm's `prepare` runs it: without TypeScript installed
+ *                                     (npm ci --omit=dev) keep the dist/ that is there, or say why not
+ */
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import { createRequire } from "node:module"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const Root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
+const Dist = Path.join(Root, "dist")
+const Stamp = Path.join(Dist, ".build-stamp")
+const Sources = ["src", "migrations", "bin"]
+const Inputs = ["tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"]
+
+const walk = (dir, out = []) => {
+  if (!Fs.existsSync(dir)) return out
+  for (const entry of Fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = Path.join(dir, entry.name)
+    if (entry.isDirectory()) walk(full, out)
+    else out.push(full)
+  }
+  return out
+}
+
+const sourceFiles = () => Sources.flatMap((dir) => walk(Path.join(Root, dir))).filter((f) => f.endsWith(".ts"))
+
+/** True when dist/ is missing or any source or build setting changed after the last build. */
+export const isStale = () => {
+  if (!Fs.existsSync(Stamp)) return true
+  const built = Fs.statSync(Stamp).mtimeMs
+  const inputs = [...sourceFiles(), ...Inputs.map((f) => Path.join(Root, f)).filter((f) => Fs.existsSync(f))]
+  if (inputs.some((file) => Fs.statSync(file).mtimeMs > built)) return true
+  // A source that was removed (or renamed) since: its old output would still be loadable.
+  return compiledWithoutSource().length > 0
+}
+
+/** Compiled files in dist/ whose TypeScript source no longer exists. */
+const compiledWithoutSource = () =>
+  walk(Dist).filter((file) => {
+    const relative = Path.relative(Dist, file)
+    if (!Sources.some((dir) => relative.startsWith(dir + Path.sep))) return false
+    const base = relative.replace(/\.js\.map$|\.js$|\.d\.ts$/, "")
+    return base !== relative && !Fs.existsSync(Path.join(Root, base + ".ts"))
+  })
+
+const typescript = () => {
+  try {
+    return createRequire(Path.join(Root, "package.json")).resolve("typescript/bin/tsc")
+  } catch {
+    return undefined
+  }
+}
+
+export const build = () => {
+  const tsc = typescript()
+  if (tsc === undefined) throw new Error("TypeScript is not installed: run `npm ci` (with dev dependencies) first")
+  // The stamp takes the build's start time: a source saved while tsc runs makes the next check stale.
+  const started = new Date()
+  const result = ChildProcess.spawnSync(process.execPath, [tsc, "-p", Path.join(Root, "tsconfig.build.json")], {
+    cwd: Root,
+    stdio: "inherit"
+  })
+  if (result.status !== 0) throw new Error(`tsc failed (exit ${result.status ?? result.signal})`)
+  for (const file of compiledWithoutSource()) Fs.rmSync(file)
+  Fs.chmodSync(Path.join(Dist, "bin", "app.js"), 0o755)
+  Fs.writeFileSync(Stamp, `${started.toISOString()}\n`)
+  Fs.utimesSync(Stamp, started, started)
+}
+
+const main = () => {
+  const args = process.argv.slice(2)
+  if (args.includes("--prepare") && typescript() === undefined) {
+    if (Fs.existsSync(Path.join(Dist, "bin", "app.js"))) return
+    console.error("confetti: TypeScript is not installed, so dist/ was not built; `npm run build` needs the dev dependencies")
+    return
+  }
+  if (args.includes("--if-stale") && !isStale()) return
+  const started = Date.now()
+  build()
+  if (!args.includes("--quiet")) console.log(`confetti: built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}
+
+if (process.argv[1] && Path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    main()
+  } catch (error) {
+    console.error(`confetti: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  }
+}

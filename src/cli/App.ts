@@ -1,0 +1,161 @@
+/**
+ * The `app` command: `serve`, `migrate` and `seed`. Every command reads its settings through
+ * the Config module and fails before doing anything when a setting is invalid. `bin/app.ts` runs
+ * it as a process (`main.ts`); tests run `run` in-process for help texts, options and exit codes.
+ */
+import { Command, Options } from "@effect/cli"
+import { Cause, ConfigError, Console, Effect, Exit, Layer, Logger, Option } from "effect"
+import * as AppConfigModule from "../Config.js"
+import { AppConfig } from "../Config.js"
+import { listen } from "../http/Server.js"
+import { Database, layer as DatabaseLive, migrate } from "../persistence/pg/Database.js"
+import * as Storage from "../persistence/Storage.js"
+import * as MigrationCli from "../migration/Cli.js"
+import { seed } from "../seed/Seed.js"
+import * as Bootstrap from "../domain/auth/Bootstrap.js"
+import * as AdminCredentials from "../persistence/auth/AdminCredentials.js"
+
+/** Makes sure there is a super admin to sign in as, printing a generated password once. */
+const bootstrapAdmin = Bootstrap.bootstrap.pipe(
+  Effect.flatMap(Option.match({
+    onNone: () => Effect.void,
+    onSome: (done) => Console.log(Bootstrap.announce(done))
+  })),
+  Effect.provide(Layer.merge(Storage.layer, AdminCredentials.layer))
+)
+
+/**
+ * Runs a command with the configuration, logging at the configured level (logfmt lines) and the
+ * main database. Configuration is read here, not earlier, so `--help` works with any environment.
+ */
+const withApp = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(AppConfig, (config) =>
+    effect.pipe(
+      Effect.provide(DatabaseLive),
+      Logger.withMinimumLogLevel(config.logLevel),
+      Effect.provide(loggers[config.logFormat])
+    )).pipe(Effect.provide(AppConfigModule.layer))
+
+const loggers = {
+  pretty: Logger.pretty,
+  logfmt: Logger.logFmt,
+  json: Logger.json
+} as const
+
+const runMigrations = Effect.gen(function*() {
+  const applied = yield* migrate
+  return applied.map(([id, name]) => `${String(id).padStart(4, "0")}_${name}`)
+})
+
+
+const portOption = Options.integer("port").pipe(
+  Options.withAlias("p"),
+  Options.withDescription("Port to listen on (default: PORT, else 3000; 0 picks a free port)"),
+  Options.optional
+)
+
+const serve = Command.make("serve", { port: portOption }, ({ port }) =>
+  withApp(
+    Effect.gen(function*() {
+      const config = yield* AppConfig
+      const database = yield* Database
+      const applied = yield* runMigrations
+      if (applied.length > 0) yield* Effect.logInfo(`Applied schema migrations: ${applied.join(", ")}`)
+      if (database.fresh) {
+        const report = yield* Effect.provide(seed, Storage.layer)
+        yield* Effect.logInfo(`New database: loaded demo data (${JSON.stringify(report.created)})`)
+      }
+      yield* bootstrapAdmin
+      const server = listen({ host: config.host, port: Option.getOrElse(port, () => config.port) }).pipe(
+        Layer.provide(Storage.layer)
+      )
+      return yield* Layer.launch(server)
+    })
+  )).pipe(Command.withDescription("Run the HTTP API (starts an embedded PostgreSQL unless DATABASE_URL is set)"))
+
+const migrateData = Command.make("data", MigrationCli.options, (args) =>
+  withApp(Effect.zipRight(runMigrations, MigrationCli.data(args)))
+).pipe(Command.withDescription("Copy the legacy store's records into the PostgreSQL tables (resumable, with a report)"))
+
+const migrateVerify = Command.make("verify", MigrationCli.verifyOptions, (args) =>
+  withApp(Effect.zipRight(runMigrations, MigrationCli.verify(args)))
+).pipe(Command.withDescription("Compare every migrated record with its source, field by field; exit 1 on any difference"))
+
+const migrateRollback = Command.make("rollback", MigrationCli.rollbackOptions, (args) =>
+  withApp(Effect.zipRight(runMigrations, MigrationCli.rollback(args).pipe(Effect.provide(Storage.kvStoreLayer))))
+).pipe(
+  Command.withDescription(
+    "Copy entities from PostgreSQL back to the KV store (records created there included), verify, remove the migrated rows"
+  )
+)
+
+const migrateStatus = Command.make("status", {}, () => withApp(Effect.zipRight(runMigrations, MigrationCli.status))).pipe(
+  Command.withDescription("Migration runs, their state and per-entity progress")
+)
+
+const migrateCommand = Command.make("migrate", {}, () =>
+  withApp(
+    Effect.gen(function*() {
+      const applied = yield* runMigrations
+      yield* Console.log(
+        applied.length === 0
+          ? "Applied 0 migrations: the schema is up to date."
+          : `Applied ${applied.length} migration${applied.length === 1 ? "" : "s"}: ${applied.join(", ")}`
+      )
+    })
+  )).pipe(
+  Command.withDescription("Apply pending schema migrations and print what was applied; subcommands move legacy data"),
+  Command.withSubcommands([migrateData, migrateVerify, migrateStatus, migrateRollback])
+)
+
+const seedCommand = Command.make("seed", {}, () =>
+  withApp(
+    Effect.gen(function*() {
+      yield* runMigrations
+      const report = yield* Effect.provide(seed, Storage.layer)
+      for (const [entity, created] of Object.entries(report.created)) {
+        yield* Console.log(`${entity}: ${created} created, ${report.existing[entity] ?? 0} already present`)
+      }
+      yield* bootstrapAdmin
+    })
+  )).pipe(Command.withDescription(
+    "Load the demo data (records that already exist are left as they are) and the bootstrap super admin"
+  ))
+
+export const app = Command.make("app").pipe(
+  Command.withDescription("Confetti: employee gifting and celebration programs"),
+  Command.withSubcommands([serve, migrateCommand, seedCommand])
+)
+
+export const Version = "0.1.0"
+
+/** Runs the command line `argv` (as `process.argv`: node and script first), printing failures people cause. */
+export const run = (argv: ReadonlyArray<string>) =>
+  Command.run(app, { name: "Confetti", version: Version })(argv).pipe(
+    Effect.tapErrorCause((cause) => (Cause.isInterruptedOnly(cause) ? Effect.void : Console.error(explain(cause))))
+  )
+
+/** One readable line for failures people cause (configuration, database start-up). */
+export const explain = (cause: Cause.Cause<unknown>): string => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) {
+    const error = failure.value
+    if (ConfigError.isConfigError(error)) return `Invalid configuration:\n${AppConfigModule.formatError(error)}`
+    if (typeof error === "object" && error !== null && "message" in error) {
+      const tag = "_tag" in error ? `${String((error as { _tag: unknown })._tag)}: ` : ""
+      return `${tag}${String((error as { message: unknown }).message)}`
+    }
+  }
+  return Cause.pretty(cause)
+}
+
+/**
+ * The process's exit code for how a command ended: 0 for success and for interruption (SIGTERM,
+ * Ctrl-C: a clean stop), a command's own code (the migration's 1 for --strict, 2 for an
+ * incomplete run), 1 for any other failure.
+ */
+export const exitCode = (exit: Exit.Exit<unknown, unknown>): number => {
+  if (Exit.isSuccess(exit) || Cause.isInterruptedOnly(exit.cause)) return 0
+  const failure = Cause.failureOption(exit.cause)
+  return Option.isSome(failure) && failure.value instanceof MigrationCli.CliExit ? failure.value.code : 1
+}
