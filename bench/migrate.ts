@@ -13,7 +13,7 @@
  *    superuser) into `(key text collate "C" primary key, value jsonb)`. Timed to the commit; its
  *    memory is the peak RSS of the server backend that ran it. The table is dropped and a
  *    checkpoint taken before the migration, so the migration starts on a clean server.
- * 4. The migration: `node dist/bin/app.js migrate data --from <dump> --report <file>` with
+ * 4. The migration: `node dist/app.js migrate data --from <dump> --report <file>` with
  *    DATABASE_URL; wall time from spawn to exit, peak RSS of that process (VmHWM, and the summed
  *    VmRSS of its process tree polled every 100 ms), the peak RSS of its server backends, time per
  *    step (from its progress lines on stderr) and the report's counts.

@@ -2,7 +2,7 @@
  * Start-up of `app serve` on the embedded database (a section of `npm run bench`): time from
  * spawning the process to the first `GET /health` 200, on a brand-new data directory (initdb,
  * migrations, demo data) and on an existing one; then time to stop on SIGTERM and whether any
- * postgres process is left. It runs the built dist/bin/app.js, as `npm start` does. Targets (issue
+ * postgres process is left. It runs the built dist/app.js, as `npm start` does. Targets (issue
  * 12): first start ≤ 2 s, later starts ≤ 1 s on 2 cores.
  */
 import * as ChildProcess from "node:child_process"

@@ -1,5 +1,5 @@
 /**
- * The `app` command in tests: `Bin` is the built dist/bin/app.js that tests spawn when they need a
+ * The `app` command in tests: `Bin` is the built dist/app.js that tests spawn when they need a
  * real process (signals, exit codes, the embedded database's lifecycle; the global setup rebuilds
  * it when a source is newer); `runApp` runs the same command line in-process, with its own
  * environment and its output captured, for everything else.
@@ -8,9 +8,10 @@ import { NodeContext } from "@effect/platform-node"
 import { ConfigProvider, Console, Effect } from "effect"
 import * as Path from "node:path"
 import * as Util from "node:util"
+import { Bundle } from "../../scripts/build.mjs"
 import { exitCode, run } from "../../src/cli/App.js"
 
-export const Bin = Path.resolve("dist/bin/app.js")
+export const Bin = Bundle
 
 export interface Run {
   readonly code: number

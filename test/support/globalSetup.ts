@@ -1,7 +1,7 @@
 /**
  * One embedded PostgreSQL per `vitest run`, on tmpfs with durability off, holding a migrated
  * template database that each test file clones (see TestDb.ts). Removed again at the end.
- * Tests that spawn `app` run the built dist/bin/app.js: it is rebuilt first when a source is newer.
+ * Tests that spawn `app` run the built dist/app.js: it is rebuilt first when a source is newer.
  */
 import { Effect, Exit, Scope } from "effect"
 import * as Fs from "node:fs"
