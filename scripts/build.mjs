@@ -27,6 +27,7 @@ const Root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const Dist = Path.join(Root, "dist")
 const Stamp = Path.join(Dist, ".build-stamp")
 export const Bundle = Path.join(Dist, "app.js")
+const BuildInfo = Path.join(Dist, ".tsbuildinfo")
 const Sources = ["src", "migrations", "bin"]
 const Inputs = ["tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json", "scripts/build.mjs"]
 
@@ -102,10 +103,15 @@ export const build = () => {
   if (tsc === undefined) throw new Error("TypeScript is not installed: run `npm ci` (with dev dependencies) first")
   // The stamp takes the build's start time: a source saved while tsc runs makes the next check stale.
   const started = new Date()
-  const result = ChildProcess.spawnSync(process.execPath, [tsc, "-p", Path.join(Root, "tsconfig.build.json")], {
-    cwd: Root,
-    stdio: "inherit"
-  })
+  const compile = (stdio) =>
+    ChildProcess.spawnSync(process.execPath, [tsc, "-p", Path.join(Root, "tsconfig.build.json")], { cwd: Root, stdio })
+  let result = compile(Fs.existsSync(BuildInfo) ? "pipe" : "inherit")
+  if (result.status !== 0 && Fs.existsSync(BuildInfo)) {
+    // tsc's incremental state can report errors a full check does not (seen with Effect's types
+    // after sources changed under it): compile once more from scratch before believing them.
+    Fs.rmSync(BuildInfo)
+    result = compile("inherit")
+  }
   if (result.status !== 0) throw new Error(`tsc failed (exit ${result.status ?? result.signal})`)
   for (const file of compiledWithoutSource()) Fs.rmSync(file)
   bundle()

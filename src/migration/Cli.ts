@@ -5,7 +5,7 @@
  */
 import { Options } from "@effect/cli"
 import { SqlClient } from "@effect/sql"
-import { Cause, Data, DateTime, Effect, Option, Redacted } from "effect"
+import { Cause, Config, Console, Data, DateTime, Effect, Option, Redacted } from "effect"
 import * as Fs from "node:fs"
 import type { Environment } from "../Config.js"
 import * as Engine from "./Engine.js"
@@ -48,6 +48,24 @@ export const options = {
 }
 
 const usage = (message: string) => new CliExit({ code: 2, message })
+
+/**
+ * MIGRATE_HALT_AFTER=<step>:<count> (a failpoint for tests of `kill -9` and `--resume`): once
+ * `step` (`scan`, `decode:site`, `write:employee`, ...) has committed at least `count` items, or
+ * finished, the run says so on stderr and waits to be killed, so a test kills it at a known point
+ * instead of racing it.
+ */
+const haltAfter = Effect.gen(function*() {
+  const setting = yield* Config.option(Config.string("MIGRATE_HALT_AFTER"))
+  if (Option.isNone(setting)) return undefined
+  const match = /^(.+):(\d+)$/.exec(setting.value)
+  if (match === null) return yield* usage(`MIGRATE_HALT_AFTER must be <step>:<count>, got "${setting.value}"`)
+  const [, step, count] = match
+  return (at: string, processed: number, done: boolean) =>
+    at === step && (done || processed >= Number(count))
+      ? Effect.zipRight(Console.error(`halted after ${at} at ${processed} (MIGRATE_HALT_AFTER)`), Effect.never)
+      : Effect.void
+})
 
 /** `--entities client,site` → the entities, refusing unknown and not-yet-migrated names. */
 export const parseEntities = (value: Option.Option<string>): Effect.Effect<ReadonlyArray<MigratedEntity>, CliExit> => {
@@ -119,7 +137,8 @@ export const data = (args: DataArgs) =>
       const now = yield* parseNow(args.now)
       const engine = yield* Engine.make
       const source = yield* openSource(args.from, args.table)
-      const hooks = progressHooks()
+      const halt = yield* haltAfter
+      const hooks: Engine.Hooks = halt === undefined ? progressHooks() : { ...progressHooks(), committed: halt }
       const finish = (report: Engine.Report) =>
         Effect.gen(function*() {
           if (Option.isSome(args.rejects)) yield* engine.rejects(report.runId, yield* rejectsFile(args.rejects.value))

@@ -117,7 +117,15 @@ export interface Progress {
 
 export interface Hooks {
   readonly progress: (progress: Progress) => Effect.Effect<void>
+  /**
+   * After each batch of a step is committed: the step, how many rows or records it has processed
+   * so far, and whether it is done. What is committed survives a kill from here on.
+   */
+  readonly committed?: (step: string, processed: number, done: boolean) => Effect.Effect<void>
 }
+
+const committed = (hooks: Hooks, step: string, processed: number, done: boolean) =>
+  hooks.committed === undefined ? Effect.void : hooks.committed(step, processed, done)
 
 const silent: Hooks = { progress: () => Effect.void }
 
@@ -324,6 +332,7 @@ export const make = Effect.gen(function*() {
             saveStep(run.id, "scan", { position: page.next, processed, done, stats })
           )
         )
+        yield* committed(hooks, "scan", processed, done)
         yield* hooks.progress({
           step: "scan",
           processed: source.unit === "bytes" ? page.progress ?? 0 : processed,
@@ -417,6 +426,7 @@ export const make = Effect.gen(function*() {
             saveStep(run.id, stepName, { position: next, processed, done, total })
           )
         )
+        yield* committed(hooks, stepName, processed, done)
         yield* hooks.progress({ step: stepName, processed, total, unit: "rows", startedAt, done })
         if (done) return
         position = next
@@ -670,6 +680,7 @@ export const make = Effect.gen(function*() {
             yield* saveStep(run.id, stepName, { position: next, processed, done, total })
           })
         )
+        yield* committed(hooks, stepName, processed, done)
         yield* hooks.progress({ step: stepName, processed, total, unit: "records", startedAt, done })
         if (done) return
         position = next

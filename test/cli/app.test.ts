@@ -141,7 +141,7 @@ describe("app serve", () => {
       expect(Fs.existsSync(Path.join(dir, "jwt-secret"))).toBe(false)
       expect(Fs.existsSync(Path.join(dir, "pg"))).toBe(false)
       expect(yield* stop(server.child)).toBe(0)
-    }), { timeout: 60_000 })
+    }), { timeout: 120_000 })
 
   it.effect("refuses an invalid setting, naming the variable and the allowed values", () =>
     Effect.gen(function*() {
@@ -259,9 +259,10 @@ describe("npm start and npx app", () => {
     expect(run.loaded.filter((url) => /\.[cm]?tsx?$/.test(url) || url.includes("/node_modules/tsx/"))).toEqual([])
   }
 
+  // Ceilings, not expectations: each takes about 2 s (npm itself, then the command's --help).
   it.scopedLive("npm start runs dist/ with no TypeScript transpiler", () =>
-    Effect.map(loadedBy("npm", ["start", "--silent", "--", "--help"]), expectBuiltCode))
+    Effect.map(loadedBy("npm", ["start", "--silent", "--", "--help"]), expectBuiltCode), { timeout: 120_000 })
 
   it.scopedLive("npx app runs dist/ with no TypeScript transpiler", () =>
-    Effect.map(loadedBy("npx", ["--no-install", "app", "--help"]), expectBuiltCode))
+    Effect.map(loadedBy("npx", ["--no-install", "app", "--help"]), expectBuiltCode), { timeout: 120_000 })
 })

@@ -17,9 +17,9 @@ import { Bin } from "../support/cli.js"
 const Dump = Path.join(FixtureDir, "small.jsonl")
 const Args = ["migrate", "data", "--from", Dump, "--batch-size", "5", "--now", "2026-11-01T00:00:00.000Z"]
 
-const spawn = (args: ReadonlyArray<string>, url: string) =>
+const spawn = (args: ReadonlyArray<string>, url: string, env: Record<string, string> = {}) =>
   ChildProcess.spawn(process.execPath, [Bin, ...args], {
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn" },
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"]
   })
 
@@ -31,34 +31,22 @@ const exited = (child: ChildProcess.ChildProcess) =>
     child.on("exit", (code, signal) => resume(Effect.succeed({ code, signal, output })))
   })
 
-/** How far the latest run got: its unfinished step and that step's processed count. */
-const progress = (database: string) =>
-  Effect.map(
-    queryDatabase(
-      database,
-      `select p.step, p.processed::int as processed, p.done from migration_progress p
-       join migration_runs r on r.id = p.run_id where r.status = 'running'
-       order by r.started_at desc, p.ordinal`
-    ),
-    (rows) => rows as unknown as ReadonlyArray<{ step: string; processed: number; done: boolean }>
-  ).pipe(Effect.catchAllDefect(() => Effect.succeed([])))
-
-/** Runs the CLI and kills it with SIGKILL once `step` has processed at least `atLeast` items. */
-const killDuring = (url: string, database: string, resume: boolean, step: string, atLeast: number) =>
-  Effect.gen(function*() {
-    const child = spawn(resume ? [...Args, "--resume"] : Args, url)
-    const exit = Effect.runFork(exited(child))
-    while (child.exitCode === null) {
-      const steps = yield* progress(database)
-      const current = steps.find((s) => s.step === step)
-      if (current !== undefined && (current.done || current.processed >= atLeast)) {
-        child.kill("SIGKILL")
-        break
-      }
-      yield* Effect.sleep("10 millis")
+/**
+ * Runs the CLI until `step` has committed at least `atLeast` items (it halts there, see
+ * MIGRATE_HALT_AFTER), then kills it with SIGKILL: the kill lands at a known point, however fast
+ * or slow the machine is.
+ */
+const killDuring = (url: string, resume: boolean, step: string, atLeast: number) =>
+  Effect.async<{ killed: boolean; output: string }>((done) => {
+    const child = spawn(resume ? [...Args, "--resume"] : Args, url, { MIGRATE_HALT_AFTER: `${step}:${atLeast}` })
+    let output = ""
+    const onData = (d: Buffer) => {
+      output += d
+      if (output.includes(`halted after ${step}`) && child.exitCode === null) child.kill("SIGKILL")
     }
-    const result = yield* exit.await.pipe(Effect.flatten)
-    return { killed: result.signal === "SIGKILL", output: result.output }
+    child.stdout.on("data", onData)
+    child.stderr.on("data", onData)
+    child.on("exit", (_code, signal) => done(Effect.succeed({ killed: signal === "SIGKILL", output })))
   })
 
 const stateOf = (name: string) => Effect.provide(writtenState, clientFor(inject("pg"), name)).pipe(Effect.orDie)
@@ -83,7 +71,7 @@ describe("migrate data, killed and resumed", () => {
       ]
       let killed = 0
       for (const [index, [step, atLeast]] of points.entries()) {
-        const result = yield* killDuring(target.url, target.name, index > 0, step, atLeast)
+        const result = yield* killDuring(target.url, index > 0, step, atLeast)
         if (result.killed) killed++
         else expect.fail(`the run ended before it was killed during ${step}:\n${result.output}`)
       }

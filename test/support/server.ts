@@ -6,7 +6,7 @@ import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest, HttpServ
 import type { AdminRole } from "../../src/domain/adminUsers/AdminUser.js"
 import * as AdminCredentials from "../../src/persistence/auth/AdminCredentials.js"
 import { SqlClient } from "@effect/sql"
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import { Effect, Layer, Logger, LogLevel, TestClock } from "effect"
 import type { AppConfigShape } from "../../src/Config.js"
 import { Api } from "../../src/http/Api.js"
 import { listen } from "../../src/http/Server.js"
@@ -42,6 +42,13 @@ export interface TestServer {
 
 const makeClient = (url: string, token: string) =>
   HttpApiClient.make(Api, { baseUrl: url, transformClient: HttpClient.mapRequest(HttpClientRequest.bearerToken(token)) })
+
+/**
+ * For a test on the TestClock (`it.scoped`, `it.effect`): starts the clock at the real time, so
+ * that dates in fixtures (selection windows) mean what they say; the test then moves it with
+ * `TestClock.adjust` and a server started afterwards keeps that clock.
+ */
+export const startClockNow = Effect.suspend(() => TestClock.setTime(Date.now()))
 
 /** Starts a server for the scope; `prepare` runs against its database before the server starts. */
 export const startServer = <E = never>(

@@ -319,8 +319,10 @@ export const start = (options: Options): Effect.Effect<EmbeddedPg, EmbeddedPgErr
       (child) =>
         Effect.gen(function*() {
           child.stdin?.end()
+          // A fast shutdown takes well under a second; a minute is a ceiling for a machine under
+          // heavy load, after which postgres is killed (it recovers from its WAL at the next start).
           yield* Deferred.await(exited).pipe(
-            Effect.timeout("20 seconds"),
+            Effect.timeout("60 seconds"),
             Effect.catchAll(() => Effect.sync(() => child.kill("SIGKILL")))
           )
         })
