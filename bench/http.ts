@@ -17,7 +17,7 @@ import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Net from "node:net"
 import * as Path from "node:path"
-import { builtApp } from "./app.js"
+import { builtApp, tracked } from "./app.js"
 import * as Tokens from "../src/auth/Tokens.js"
 import { AppConfig, make as makeConfig } from "../src/Config.js"
 import { AdminUserRepo } from "../src/persistence/adminUsers/AdminUserRepo.js"
@@ -132,7 +132,7 @@ const start = async (target: Target, options: HttpOptions, secret: string, dataD
       }
     ]
   // Logs go to /dev/null as they would go to a collector: written, not read.
-  const child = ChildProcess.spawn(command, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] })
+  const child = tracked(ChildProcess.spawn(command, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] }))
   let stderr = ""
   child.stderr!.on("data", (d) => (stderr = (stderr + d).slice(-4000)))
   const deadline = Date.now() + 60_000

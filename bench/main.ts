@@ -27,6 +27,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { migrate, pgLayer } from "../src/persistence/pg/Database.js"
 import * as EmbeddedPg from "../src/persistence/pg/EmbeddedPg.js"
+import { stopTracked } from "./app.js"
 import { httpChart, migrateChart, type MigrationRow, operationsChart, startupChart } from "./charts.js"
 import { type HttpOptions, type HttpResult, httpTable, runHttp } from "./http.js"
 import { parseCountArg } from "./legacy/generate.js"
@@ -224,6 +225,22 @@ const main = async () => {
   const base = Fs.mkdtempSync(Path.join(Os.tmpdir(), "confetti-bench-"))
   Fs.chmodSync(base, 0o755)
   const scope = Effect.runSync(Scope.make())
+  // Stopped (Ctrl-C, SIGTERM): stop the servers it started and its PostgreSQL, remove the data,
+  // exit. Stays installed, so a second signal cannot kill it half-way through.
+  let stopping = false
+  const interrupted = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log(`${signal}: stopping the servers and the database`)
+    void stopTracked()
+      .then(() => run(Scope.close(scope, Exit.void)))
+      .finally(() => {
+        Fs.rmSync(base, { recursive: true, force: true })
+        process.exit(130)
+      })
+  }
+  process.on("SIGINT", interrupted)
+  process.on("SIGTERM", interrupted)
   const serverLog: HttpOptions["serverLog"] = { capture: undefined }
   try {
     if (sections.has("operations") || sections.has("http")) {

@@ -9,7 +9,7 @@ import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { builtApp } from "./app.js"
+import { builtApp, tracked } from "./app.js"
 import { grouped, markdownTable } from "./report.js"
 
 
@@ -35,10 +35,10 @@ const rssMb = (pid: number) => {
 
 const startOnce = async (dataDir: string) => {
   const started = performance.now()
-  const child = ChildProcess.spawn(process.execPath, [builtApp(), "serve", "--port", "0"], {
+  const child = tracked(ChildProcess.spawn(process.execPath, [builtApp(), "serve", "--port", "0"], {
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"]
-  })
+  }))
   let output = ""
   child.stdout.on("data", (d) => (output += d))
   child.stderr.on("data", (d) => (output += d))
