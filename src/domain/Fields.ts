@@ -2,7 +2,7 @@
  * Field schemas shared by the domain models: text that PostgreSQL can store, e-mail addresses,
  * JSON objects, ids, and the create/update variants (required, defaulted, nullable) of a field.
  */
-import { Model } from "@effect/sql"
+import * as Model from "@effect/sql/Model"
 import { ParseResult, Schema } from "effect"
 
 // PostgreSQL text and jsonb cannot hold NUL; other control characters have no place in names.

@@ -13,7 +13,7 @@ import { ClientService } from "../domain/clients/ClientService.js"
 import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateService.js"
 import { EmployeeService } from "../domain/employees/EmployeeService.js"
 import { DashboardService } from "../domain/dashboard/DashboardService.js"
-import * as Mailer from "../mail/Mailer.js"
+import * as MailRecording from "../integrations/mail/Recording.js"
 import { OrderService } from "../domain/orders/OrderService.js"
 import { ProductService } from "../domain/products/ProductService.js"
 import { PublicService } from "../domain/public/PublicService.js"
@@ -63,7 +63,7 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     OrderService.Default,
     DashboardService.Default,
     AuditLog.Default,
-    Mailer.recording,
+    MailRecording.recording,
     EmployeeAccessRepoPg.layer
   ]),
   Layer.provide([AdminCredentials.layer, Attempts.layer, SigningSecret.layer])

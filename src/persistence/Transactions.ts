@@ -8,24 +8,9 @@ import { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer } from "effect"
 import type { StorageUnavailable } from "../domain/Errors.js"
 import { KvStore } from "./kv/KvStore.js"
+import { Transactions } from "../domain/Transactions.js"
 import { orUnavailable } from "./pg/SqlErrors.js"
 
-export interface AtomicOptions {
-  /**
-   * Serialises check-then-write sequences on one subject (an employee's gift count): other
-   * transactions taking the same lock wait until this one has committed or rolled back.
-   */
-  readonly lock?: string
-}
-
-export interface TransactionsShape {
-  readonly atomically: <A, E, R>(
-    effect: Effect.Effect<A, E, R>,
-    options?: AtomicOptions
-  ) => Effect.Effect<A, E | StorageUnavailable, R>
-}
-
-export class Transactions extends Context.Tag("Persistence/Transactions")<Transactions, TransactionsShape>() {}
 
 /** `effect` after a transaction-scoped advisory lock named `lock`, when there is one. */
 const lockedBy = <A, E, R>(sql: SqlClient.SqlClient, effect: Effect.Effect<A, E, R>, lock: string | undefined) =>

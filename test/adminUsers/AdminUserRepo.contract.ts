@@ -4,7 +4,7 @@
  */
 import { expect, layer } from "@effect/vitest"
 import { DateTime, Effect, Exit, type Layer, Option } from "effect"
-import { AdminUserRepo, type AdminUserFields } from "../../src/persistence/adminUsers/AdminUserRepo.js"
+import { AdminUserRepo, type AdminUserFields } from "../../src/domain/adminUsers/AdminUserRepo.js"
 
 const run = Math.random().toString(36).slice(2, 8)
 

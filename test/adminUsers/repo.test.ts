@@ -1,7 +1,7 @@
 /** The AdminUserRepo contract on every layer, and the KV layer on both legacy admin stores. */
 import { expect, layer } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
-import { AdminUserRepo } from "../../src/persistence/adminUsers/AdminUserRepo.js"
+import { AdminUserRepo } from "../../src/domain/adminUsers/AdminUserRepo.js"
 import * as AdminUserRepoKv from "../../src/persistence/adminUsers/AdminUserRepoKv.js"
 import * as AdminUserRepoPg from "../../src/persistence/adminUsers/AdminUserRepoPg.js"
 import { KvStore } from "../../src/persistence/kv/KvStore.js"

@@ -5,7 +5,7 @@
 import { expect, layer } from "@effect/vitest"
 import { DateTime, Effect, type Layer, Schema } from "effect"
 import { Brand, type BrandFields } from "../../src/domain/brands/Brand.js"
-import { BrandRepo } from "../../src/persistence/brands/BrandRepo.js"
+import { BrandRepo } from "../../src/domain/brands/BrandRepo.js"
 
 const run = Math.random().toString(36).slice(2, 8)
 const tag = (s: string) => `${run} ${s}`

@@ -6,7 +6,7 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { DateTime, Effect, Layer, Option } from "effect"
 import { codec, decode } from "../../src/persistence/brands/BrandLegacy.js"
-import { BrandRepo } from "../../src/persistence/brands/BrandRepo.js"
+import { BrandRepo } from "../../src/domain/brands/BrandRepo.js"
 import * as BrandRepoKv from "../../src/persistence/brands/BrandRepoKv.js"
 import * as KvCollection from "../../src/persistence/kv/KvCollection.js"
 import { KvStore } from "../../src/persistence/kv/KvStore.js"

@@ -1,7 +1,7 @@
 /** The seed's Phase 5A global brands, on either backend: loaded once, never over an admin's brand. */
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { BrandRepo } from "../../src/persistence/brands/BrandRepo.js"
+import { BrandRepo } from "../../src/domain/brands/BrandRepo.js"
 import { seed } from "../../src/seed/Seed.js"
 import { repositories } from "../support/repositories.js"
 import { newBrand } from "./BrandRepo.contract.js"

@@ -5,7 +5,7 @@
 import { expect, layer } from "@effect/vitest"
 import { DateTime, Effect, type Layer, Schema } from "effect"
 import { Catalog, type CatalogFields, DefaultSettings, mergeSettings } from "../../src/domain/catalogs/Catalog.js"
-import { CatalogRepo } from "../../src/persistence/catalogs/CatalogRepo.js"
+import { CatalogRepo } from "../../src/domain/catalogs/CatalogRepo.js"
 
 const run = Math.random().toString(36).slice(2, 8)
 const tag = (s: string) => `${run} ${s}`

@@ -5,7 +5,7 @@
 import { expect, layer } from "@effect/vitest"
 import { DateTime, Effect, Layer, Schema } from "effect"
 import { Client, type ClientCreate } from "../../src/domain/clients/Client.js"
-import { ClientRepo } from "../../src/persistence/clients/ClientRepo.js"
+import { ClientRepo } from "../../src/domain/clients/ClientRepo.js"
 
 export const newClient = (fields: Partial<typeof Client.jsonCreate.Encoded> & { name: string }): ClientCreate =>
   Schema.decodeUnknownSync(Client.jsonCreate)({ contactEmail: "hr@example.com", ...fields })

@@ -5,7 +5,7 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { DateTime, Effect, Layer, Option } from "effect"
 import { canonicalKey, decode } from "../../src/persistence/clients/ClientLegacy.js"
-import { ClientRepo } from "../../src/persistence/clients/ClientRepo.js"
+import { ClientRepo } from "../../src/domain/clients/ClientRepo.js"
 import * as ClientRepoKv from "../../src/persistence/clients/ClientRepoKv.js"
 import { KvStore } from "../../src/persistence/kv/KvStore.js"
 import * as KvStoreMemory from "../../src/persistence/kv/KvStoreMemory.js"

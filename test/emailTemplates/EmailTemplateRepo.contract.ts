@@ -5,7 +5,7 @@
 import { expect, layer } from "@effect/vitest"
 import { DateTime, Effect, type Layer, Schema } from "effect"
 import { EmailTemplate, type EmailTemplateFields } from "../../src/domain/emailTemplates/EmailTemplate.js"
-import { EmailTemplateRepo } from "../../src/persistence/emailTemplates/EmailTemplateRepo.js"
+import { EmailTemplateRepo } from "../../src/domain/emailTemplates/EmailTemplateRepo.js"
 
 const run = Math.random().toString(36).slice(2, 8)
 

@@ -15,7 +15,7 @@ import {
   type Store,
   templateKey
 } from "../../src/persistence/emailTemplates/EmailTemplateLegacy.js"
-import { EmailTemplateRepo } from "../../src/persistence/emailTemplates/EmailTemplateRepo.js"
+import { EmailTemplateRepo } from "../../src/domain/emailTemplates/EmailTemplateRepo.js"
 import * as CatalogRepoKv from "../../src/persistence/catalogs/CatalogRepoKv.js"
 import * as ProductRepoKv from "../../src/persistence/products/ProductRepoKv.js"
 import * as EmployeeRepoKv from "../../src/persistence/employees/EmployeeRepoKv.js"

@@ -7,7 +7,7 @@ import { DateTime, Effect, type Layer, Schema } from "effect"
 import { v7 as uuidv7 } from "uuid"
 import { Employee, type EmployeeFields, makeEmployee } from "../../src/domain/employees/Employee.js"
 import { ValidationError } from "../../src/domain/Errors.js"
-import { EmployeeRepo } from "../../src/persistence/employees/EmployeeRepo.js"
+import { EmployeeRepo } from "../../src/domain/employees/EmployeeRepo.js"
 import { uuidFor } from "../../src/persistence/pg/IdMap.js"
 
 const run = Math.random().toString(36).slice(2, 8)

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import type { Environment } from "../../src/Config.js"
-import type { EmployeeRepoShape } from "../../src/persistence/employees/EmployeeRepo.js"
+import type { EmployeeRepoShape } from "../../src/domain/employees/EmployeeRepo.js"
 import * as EmployeeRepoKv from "../../src/persistence/employees/EmployeeRepoKv.js"
 import * as EmployeeRepoPg from "../../src/persistence/employees/EmployeeRepoPg.js"
 import { KvStore } from "../../src/persistence/kv/KvStore.js"

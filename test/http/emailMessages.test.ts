@@ -1,7 +1,8 @@
 /** The default mail transport records every message; `GET /admin/email-messages` lists them. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Mailer, recording } from "../../src/mail/Mailer.js"
+import { Mailer } from "../../src/domain/mail/Mailer.js"
+import { recording } from "../../src/integrations/mail/Recording.js"
 import { testConfig } from "../support/config.js"
 import { startServer } from "../support/server.js"
 

@@ -18,7 +18,7 @@ import * as EmployeeRepoKv from "../../src/persistence/employees/EmployeeRepoKv.
 import * as EmployeeRepoPg from "../../src/persistence/employees/EmployeeRepoPg.js"
 import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
 import * as SiteRepoPg from "../../src/persistence/sites/SiteRepoPg.js"
-import { SiteRepo } from "../../src/persistence/sites/SiteRepo.js"
+import { SiteRepo } from "../../src/domain/sites/SiteRepo.js"
 import { newSite } from "../sites/SiteRepo.contract.js"
 import { testConfig } from "../support/config.js"
 import { FixtureDir, loadDump, loadManifest } from "../support/fixture.js"

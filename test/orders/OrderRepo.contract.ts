@@ -2,7 +2,7 @@
 import { expect, layer } from "@effect/vitest"
 import { DateTime, Effect, type Layer } from "effect"
 import { Address, makeOrderNumber, Order, OrderItem, type OrderFields, TimelineEvent } from "../../src/domain/orders/Order.js"
-import { OrderRepo } from "../../src/persistence/orders/OrderRepo.js"
+import { OrderRepo } from "../../src/domain/orders/OrderRepo.js"
 
 const run = Math.random().toString(36).slice(2, 8)
 let counter = 0

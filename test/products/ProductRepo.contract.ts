@@ -5,7 +5,7 @@
 import { expect, layer } from "@effect/vitest"
 import { DateTime, Effect, Exit, type Layer, Ref, Schema } from "effect"
 import { Product, type ProductFields } from "../../src/domain/products/Product.js"
-import { ProductRepo } from "../../src/persistence/products/ProductRepo.js"
+import { ProductRepo } from "../../src/domain/products/ProductRepo.js"
 
 const run = Math.random().toString(36).slice(2, 8)
 const tag = (s: string) => `${run} ${s}`

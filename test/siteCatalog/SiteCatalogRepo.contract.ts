@@ -11,7 +11,7 @@ import {
   PriceOverride,
   SiteCatalog
 } from "../../src/domain/siteCatalog/SiteCatalog.js"
-import { SiteCatalogRepo } from "../../src/persistence/siteCatalog/SiteCatalogRepo.js"
+import { SiteCatalogRepo } from "../../src/domain/siteCatalog/SiteCatalogRepo.js"
 
 const run = Math.random().toString(36).slice(2, 8)
 const settings = (s: Partial<AssignmentSettings> = {}) => AssignmentSettings.make({ ...DefaultAssignmentSettings, ...s })

@@ -5,7 +5,7 @@
 import { expect, layer } from "@effect/vitest"
 import { DateTime, Effect, type Layer, Schema } from "effect"
 import { DefaultSettings, Site, type SiteFields, SiteSettings } from "../../src/domain/sites/Site.js"
-import { SiteRepo } from "../../src/persistence/sites/SiteRepo.js"
+import { SiteRepo } from "../../src/domain/sites/SiteRepo.js"
 
 const run = Math.random().toString(36).slice(2, 8)
 

@@ -7,8 +7,8 @@ import { Duration, Effect, Redacted } from "effect"
 import * as Passwords from "../../src/auth/Passwords.js"
 import * as Tokens from "../../src/auth/Tokens.js"
 import type { AdminRole, AdminUser } from "../../src/domain/adminUsers/AdminUser.js"
-import { AdminUserRepo } from "../../src/persistence/adminUsers/AdminUserRepo.js"
-import { AdminCredentials } from "../../src/persistence/auth/AdminCredentials.js"
+import { AdminUserRepo } from "../../src/domain/adminUsers/AdminUserRepo.js"
+import { AdminCredentials } from "../../src/domain/auth/AdminCredentials.js"
 import { TestSecret } from "./config.js"
 
 export interface TestAdmin {

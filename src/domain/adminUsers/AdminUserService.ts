@@ -7,18 +7,17 @@
  */
 import { Effect, Option, Redacted } from "effect"
 import * as Passwords from "../../auth/Passwords.js"
-import { AdminUserRepo, type AdminUserFields, type AdminUserQuery } from "../../persistence/adminUsers/AdminUserRepo.js"
-import { AdminCredentials } from "../../persistence/auth/AdminCredentials.js"
-import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
+import { AdminUserRepo, type AdminUserFields, type AdminUserQuery } from "./AdminUserRepo.js"
+import { AdminCredentials } from "../auth/AdminCredentials.js"
+import { ClientRepo } from "../clients/ClientRepo.js"
 import { Principal, requireRole } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
-import { generatePassword, passwordProblem } from "../auth/AuthService.js"
+import { generatePassword, passwordProblem } from "../../auth/PasswordPolicy.js"
+import { AuditedAdmins } from "./AuditedAdmins.js"
 import { Conflict, ValidationError } from "../Errors.js"
 import { referenced } from "../References.js"
 import { type AdminRole, type AdminStatus, type AdminUser, AdminUserJson } from "./AdminUser.js"
 
-/** Administrators in the audit log, as the API shows them (no password, ever). */
-export const AuditedAdmins = auditedAs<AdminUser, typeof AdminUserJson.Type, typeof AdminUserJson.Encoded>("AdminUser", AdminUserJson)
 
 export interface AdminUserCreate {
   readonly email: string

@@ -6,8 +6,8 @@
  * database the two commit one after the other (see Transactions).
  */
 import { Effect, Schema } from "effect"
-import { AuditRepo, type AuditQuery } from "../../persistence/audit/AuditRepo.js"
-import { Transactions } from "../../persistence/Transactions.js"
+import { AuditRepo, type AuditQuery } from "./AuditRepo.js"
+import { Transactions } from "../Transactions.js"
 import { PlatformRoles, Principal, requirePlatformWrite, requireRole, requireWrite } from "../access/Principal.js"
 
 /** How records of one entity appear in the log: its name, and the record as the API shows it. */

@@ -6,35 +6,22 @@
  * too many (`TooManyRequests`); an unknown identifier costs the same scrypt work as a known one.
  */
 import { DateTime, Duration, Effect, Option, Redacted } from "effect"
-import { randomBytes } from "node:crypto"
 import * as Passwords from "../../auth/Passwords.js"
+import { generatePassword, passwordProblem } from "../../auth/PasswordPolicy.js"
 import { SigningSecret } from "../../auth/SigningSecret.js"
 import * as Tokens from "../../auth/Tokens.js"
 import { AppConfig } from "../../Config.js"
-import { AdminUserRepo } from "../../persistence/adminUsers/AdminUserRepo.js"
-import { AdminCredentials } from "../../persistence/auth/AdminCredentials.js"
-import { Attempts } from "../../persistence/auth/Attempts.js"
-import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
+import { AdminUserRepo } from "../adminUsers/AdminUserRepo.js"
+import { AdminCredentials } from "./AdminCredentials.js"
+import { Attempts } from "./Attempts.js"
+import { ClientRepo } from "../clients/ClientRepo.js"
 import { Principal, type PrincipalShape } from "../access/Principal.js"
-import { AuditedAdmins } from "../adminUsers/AdminUserService.js"
+import { AuditedAdmins } from "../adminUsers/AuditedAdmins.js"
 import { AuditLog } from "../audit/AuditLog.js"
 import type { AdminUser } from "../adminUsers/AdminUser.js"
 import { TooManyRequests, Unauthorized, ValidationError } from "../Errors.js"
 import { namesOrGiven } from "../References.js"
 
-export const MinPasswordLength = 12
-export const MaxPasswordLength = 256
-
-/** A password nobody chose: 24 random bytes, base64url (32 characters). */
-export const generatePassword = () => Redacted.make(randomBytes(24).toString("base64url"))
-
-/** Why a new password is refused, naming `field`; none when it is acceptable. */
-export const passwordProblem = (field: string, password: string) =>
-  password.length < MinPasswordLength
-    ? Option.some(ValidationError.field(field, `must be at least ${MinPasswordLength} characters`))
-    : password.length > MaxPasswordLength
-    ? Option.some(ValidationError.field(field, `must be at most ${MaxPasswordLength} characters`))
-    : Option.none()
 
 export interface LoginResult {
   readonly accessToken: string

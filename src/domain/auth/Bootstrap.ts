@@ -9,9 +9,9 @@
 import { Effect, Option, Redacted } from "effect"
 import * as Passwords from "../../auth/Passwords.js"
 import { AppConfig } from "../../Config.js"
-import { AdminUserRepo } from "../../persistence/adminUsers/AdminUserRepo.js"
-import { AdminCredentials } from "../../persistence/auth/AdminCredentials.js"
-import { generatePassword } from "./AuthService.js"
+import { AdminUserRepo } from "../adminUsers/AdminUserRepo.js"
+import { AdminCredentials } from "./AdminCredentials.js"
+import { generatePassword } from "../../auth/PasswordPolicy.js"
 
 export const DefaultEmail = "admin@confetti.local"
 

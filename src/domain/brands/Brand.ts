@@ -3,7 +3,7 @@
  * one client, or to none (a global brand). Field names follow the peer schema (§10) and the
  * legacy CRUD record (legacy-kv-format §2.11), plus `legacyId`.
  */
-import { Model } from "@effect/sql"
+import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { Defaulted, Email, EntityId, Enum, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
 

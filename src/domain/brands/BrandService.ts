@@ -5,9 +5,9 @@
  * every role reads them, admins change them.
  */
 import { Effect, Option } from "effect"
-import { BrandRepo, type BrandQuery, Entity } from "../../persistence/brands/BrandRepo.js"
-import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
-import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
+import { BrandRepo, type BrandQuery, Entity } from "./BrandRepo.js"
+import { ClientRepo } from "../clients/ClientRepo.js"
+import { SiteRepo } from "../sites/SiteRepo.js"
 import { anyRole } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"

@@ -3,7 +3,7 @@
  * and how sites may use it. Field names follow peer-schema §3 and peer-integrations §6.2;
  * `settings` has four documented keys with defaults and keeps any other key it is given.
  */
-import { Model } from "@effect/sql"
+import * as Model from "@effect/sql/Model"
 import { DateTime, Schema } from "effect"
 import {
   Defaulted,

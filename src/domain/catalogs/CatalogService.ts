@@ -5,10 +5,10 @@
  * role reads them, admins change them.
  */
 import { Effect } from "effect"
-import { CatalogRepo, type CatalogQuery, Entity } from "../../persistence/catalogs/CatalogRepo.js"
-import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
-import { ProductRepo, type ProductQuery } from "../../persistence/products/ProductRepo.js"
-import { SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
+import { CatalogRepo, type CatalogQuery, Entity } from "./CatalogRepo.js"
+import { ClientRepo } from "../clients/ClientRepo.js"
+import { ProductRepo, type ProductQuery } from "../products/ProductRepo.js"
+import { SiteCatalogRepo } from "../siteCatalog/SiteCatalogRepo.js"
 import { anyRole } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { listUnder, namesOf, referenced, refuseWhileReferenced } from "../References.js"

@@ -3,7 +3,7 @@
  * follow the admin contract (peer-api §3.2), plus `description`, `settings`, the branding objects
  * the peer dropped, and `legacyId` (the id the record had in the legacy store, when different).
  */
-import { Model } from "@effect/sql"
+import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { Defaulted, Email, Enum, EntityId, Flag, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
 

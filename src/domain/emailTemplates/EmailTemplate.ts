@@ -2,7 +2,7 @@
  * An e-mail template: one model for every scope (global → client → site), field names after the
  * admin contract (peer-api §3.9, peer-schema §16). Bodies use `{{variable}}` placeholders.
  */
-import { Model } from "@effect/sql"
+import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { Defaulted, Email, EntityId, Enum, Flag, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
 

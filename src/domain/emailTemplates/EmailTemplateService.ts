@@ -7,14 +7,14 @@
  * their clients and their sites; every change is audited.
  */
 import { Effect, Option } from "effect"
-import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
+import { ClientRepo } from "../clients/ClientRepo.js"
 import {
   EmailTemplateRepo,
   type EmailTemplateFilter,
   type EmailTemplateQuery,
   Entity
-} from "../../persistence/emailTemplates/EmailTemplateRepo.js"
-import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
+} from "./EmailTemplateRepo.js"
+import { SiteRepo } from "../sites/SiteRepo.js"
 import { guardClient, isClientScoped, Principal, requirePlatformWrite } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { NotFound, ValidationError } from "../Errors.js"

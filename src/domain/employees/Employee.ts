@@ -4,7 +4,7 @@
  * hire date, metadata). An employee is found by e-mail, HR number or serial card, so at least
  * one of them is present, and each is unique within the client.
  */
-import { Model } from "@effect/sql"
+import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { Defaulted, Email, EntityId, Enum, JsonField, makerOf, Nullable, ReadOnly, Required, Text } from "../Fields.js"
 

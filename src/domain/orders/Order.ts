@@ -4,7 +4,7 @@
  * of their own instead of hiding in `metadata`. Status moves along `Transitions`, each step
  * stamping its time and adding a timeline event.
  */
-import { Model } from "@effect/sql"
+import * as Model from "@effect/sql/Model"
 import { DateTime, Schema } from "effect"
 import { Email, EntityId, Enum, JsonField, JsonObject, LongText, ReadOnly, Text } from "../Fields.js"
 import { Money } from "../products/Product.js"

@@ -7,12 +7,12 @@
  * their clients (an order naming no client is for admins only); every change is audited.
  */
 import { DateTime, Effect, Option, Schedule } from "effect"
-import { ClientRepo } from "../../persistence/clients/ClientRepo.js"
-import { EmployeeRepo } from "../../persistence/employees/EmployeeRepo.js"
-import { type OrderFilter, OrderRepo, statsOf } from "../../persistence/orders/OrderRepo.js"
-import { ProductRepo, type StockLine } from "../../persistence/products/ProductRepo.js"
-import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
-import { Transactions } from "../../persistence/Transactions.js"
+import { ClientRepo } from "../clients/ClientRepo.js"
+import { EmployeeRepo } from "../employees/EmployeeRepo.js"
+import { type OrderFilter, OrderRepo, statsOf } from "./OrderRepo.js"
+import { ProductRepo, type StockLine } from "../products/ProductRepo.js"
+import { SiteRepo } from "../sites/SiteRepo.js"
+import { Transactions } from "../Transactions.js"
 import { clientFilter, scoped, visible } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { visibleClient } from "../clients/ClientService.js"

@@ -3,7 +3,7 @@
  * contract (peer-api §3.4). Money has at most two decimals; PostgreSQL's numeric comes back as
  * text, so the row variant reads it from a string while JSON carries numbers.
  */
-import { Model } from "@effect/sql"
+import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { OptionalInstant, Stamp } from "../catalogs/Catalog.js"
 import { Defaulted, EntityId, Enum, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"

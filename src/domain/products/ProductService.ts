@@ -5,10 +5,10 @@
  * Products are part of the shared library: every role reads them, admins change them.
  */
 import { Effect, Option } from "effect"
-import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
-import { OrderRepo } from "../../persistence/orders/OrderRepo.js"
-import { SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
-import { Entity, ProductRepo, type ProductQuery, skuInUse } from "../../persistence/products/ProductRepo.js"
+import { CatalogRepo } from "../catalogs/CatalogRepo.js"
+import { OrderRepo } from "../orders/OrderRepo.js"
+import { SiteCatalogRepo } from "../siteCatalog/SiteCatalogRepo.js"
+import { Entity, ProductRepo, type ProductQuery, skuInUse } from "./ProductRepo.js"
 import { anyRole } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { listUnder, namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"

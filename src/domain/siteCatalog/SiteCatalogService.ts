@@ -7,11 +7,11 @@
  * before and after).
  */
 import { Effect, Option } from "effect"
-import { CatalogRepo } from "../../persistence/catalogs/CatalogRepo.js"
-import { ProductRepo } from "../../persistence/products/ProductRepo.js"
-import { GiftConfigRepo } from "../../persistence/siteCatalog/GiftConfigRepo.js"
-import { alreadyAssigned, alreadyExcluded, sameExclusion, SiteCatalogRepo } from "../../persistence/siteCatalog/SiteCatalogRepo.js"
-import { SiteRepo } from "../../persistence/sites/SiteRepo.js"
+import { CatalogRepo } from "../catalogs/CatalogRepo.js"
+import { ProductRepo } from "../products/ProductRepo.js"
+import { GiftConfigRepo } from "./GiftConfigRepo.js"
+import { alreadyAssigned, alreadyExcluded, sameExclusion, SiteCatalogRepo } from "./SiteCatalogRepo.js"
+import { SiteRepo } from "../sites/SiteRepo.js"
 import { Principal } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { ValidationError } from "../Errors.js"

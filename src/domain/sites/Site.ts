@@ -3,7 +3,7 @@
  * selection window. Field names follow the admin contract (peer-api §3.3), including the
  * `settings` object, which takes only its documented keys. A site can carry an unpublished draft.
  */
-import { Model } from "@effect/sql"
+import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import {
   Defaulted,

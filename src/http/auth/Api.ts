@@ -6,7 +6,7 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { AdminRole, AdminUserJson } from "../../domain/adminUsers/AdminUser.js"
-import { MaxPasswordLength } from "../../domain/auth/AuthService.js"
+import { MaxPasswordLength } from "../../auth/PasswordPolicy.js"
 import { StorageUnavailable, TooManyRequests, Unauthorized, ValidationError } from "../../domain/Errors.js"
 import { Text } from "../../domain/Fields.js"
 import { AdminAuth } from "../Auth.js"

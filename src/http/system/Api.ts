@@ -6,7 +6,7 @@ import { AuditRecord } from "../../domain/audit/AuditRecord.js"
 import { Forbidden, StorageUnavailable } from "../../domain/Errors.js"
 import { AdminAuth } from "../Auth.js"
 import { Email, Text } from "../../domain/Fields.js"
-import { RecordedMessage } from "../../mail/Mailer.js"
+import { RecordedMessage } from "../../domain/mail/Mailer.js"
 import { Data, List, OptionalParam, PageParams } from "../Envelope.js"
 
 export const Health = Schema.Struct({

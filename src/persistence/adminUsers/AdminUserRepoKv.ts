@@ -16,7 +16,7 @@ import {
   matchesSearch,
   usernameInUse,
   usernameKey
-} from "./AdminUserRepo.js"
+} from "../../domain/adminUsers/AdminUserRepo.js"
 
 const byEmail = (a: AdminUser, b: AdminUser) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 

@@ -15,7 +15,7 @@ import {
   Entity,
   usernameInUse,
   usernameKey
-} from "./AdminUserRepo.js"
+} from "../../domain/adminUsers/AdminUserRepo.js"
 
 /** The table as the repository reads and writes it (also written by the data migration). */
 export const table = (sql: SqlClient.SqlClient, environment: Environment) =>

@@ -4,7 +4,7 @@ import { DateTime, Effect, Layer } from "effect"
 import { AppConfig } from "../../Config.js"
 import { AuditRecord } from "../../domain/audit/AuditRecord.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
-import { type AuditQuery, AuditRepo, type AuditRepoShape } from "./AuditRepo.js"
+import { type AuditQuery, AuditRepo, type AuditRepoShape } from "../../domain/audit/AuditRepo.js"
 
 interface Row {
   readonly id: string

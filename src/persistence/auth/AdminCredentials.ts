@@ -6,19 +6,10 @@
 import { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer, Option } from "effect"
 import { AppConfig } from "../../Config.js"
+import { AdminCredentials, type AdminCredentialsShape } from "../../domain/auth/AdminCredentials.js"
 import type { StorageUnavailable } from "../../domain/Errors.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
 
-export interface AdminCredentialsShape {
-  /** The stored hash of the administrator with this e-mail. */
-  readonly hashOf: (email: string) => Effect.Effect<Option.Option<string>, StorageUnavailable>
-  readonly setHash: (email: string, hash: string) => Effect.Effect<void, StorageUnavailable>
-  /** Follows an administrator's change of e-mail. */
-  readonly rename: (from: string, to: string) => Effect.Effect<void, StorageUnavailable>
-  readonly remove: (email: string) => Effect.Effect<void, StorageUnavailable>
-}
-
-export class AdminCredentials extends Context.Tag("Persistence/AdminCredentials")<AdminCredentials, AdminCredentialsShape>() {}
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient

@@ -8,25 +8,10 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Duration, Effect, Layer, Option } from "effect"
 import { AppConfig } from "../../Config.js"
+import { Attempts, type AttemptsShape, PerAddressFactor } from "../../domain/auth/Attempts.js"
 import type { StorageUnavailable } from "../../domain/Errors.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
 
-/** How many attempts from one address, over all keys of a kind, hold it back: a multiple of the per-key limit. */
-export const PerAddressFactor = 4
-
-export interface AttemptsShape {
-  /**
-   * Seconds until `ip` may try `key` (`<kind>:<what>`, e.g. `login:ada@example.com`) again,
-   * when `max` attempts were already counted within `window` for that pair, or
-   * `PerAddressFactor` × `max` from that address for keys of the same kind.
-   */
-  readonly blockedFor: (ip: string, key: string, max: number, window: Duration.Duration) => Effect.Effect<Option.Option<number>, StorageUnavailable>
-  readonly record: (ip: string, key: string) => Effect.Effect<void, StorageUnavailable>
-  /** Forgets the pair's attempts (after a success), and anything older than `window`. */
-  readonly clear: (ip: string, key: string, window: Duration.Duration) => Effect.Effect<void, StorageUnavailable>
-}
-
-export class Attempts extends Context.Tag("Persistence/Attempts")<Attempts, AttemptsShape>() {}
 
 /** `access:site-1` → `access:%` (a LIKE pattern for the keys of the same kind). */
 const kindPattern = (key: string) => `${key.slice(0, Math.max(0, key.indexOf(":"))).replace(/[\\%_]/g, (c) => `\\${c}`)}:%`

@@ -6,7 +6,7 @@ import { NotFound } from "../../domain/Errors.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import { codec } from "./BrandLegacy.js"
-import { BrandRepo, type BrandRepoShape, type ClientNames, Entity, nameInUse, nameKey, scopeOf } from "./BrandRepo.js"
+import { BrandRepo, type BrandRepoShape, type ClientNames, Entity, nameInUse, nameKey, scopeOf } from "../../domain/brands/BrandRepo.js"
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 

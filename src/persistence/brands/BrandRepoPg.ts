@@ -10,7 +10,7 @@ import { Brand } from "../../domain/brands/Brand.js"
 import type { Conflict } from "../../domain/Errors.js"
 import * as PgTable from "../pg/PgTable.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
-import { BrandRepo, type BrandRepoShape, type ClientNames, Entity, nameInUse, nameKey, scopeOf } from "./BrandRepo.js"
+import { BrandRepo, type BrandRepoShape, type ClientNames, Entity, nameInUse, nameKey, scopeOf } from "../../domain/brands/BrandRepo.js"
 
 /** The table as the repository reads and writes it (also read by the data migration's verify). */
 export const table = (sql: SqlClient.SqlClient, environment: Environment) =>

@@ -5,7 +5,7 @@ import { Catalog } from "../../domain/catalogs/Catalog.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import { codec } from "./CatalogLegacy.js"
-import { CatalogRepo, type CatalogRepoShape, Entity } from "./CatalogRepo.js"
+import { CatalogRepo, type CatalogRepoShape, Entity } from "../../domain/catalogs/CatalogRepo.js"
 
 const matches = (catalog: Catalog, search: string | undefined) => {
   if (search === undefined || search === "") return true

@@ -6,7 +6,7 @@ import { Catalog } from "../../domain/catalogs/Catalog.js"
 import { escapeLike } from "../kv/KvStore.js"
 import * as PgTable from "../pg/PgTable.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
-import { CatalogRepo, type CatalogRepoShape, Entity } from "./CatalogRepo.js"
+import { CatalogRepo, type CatalogRepoShape, Entity } from "../../domain/catalogs/CatalogRepo.js"
 
 /** The table as the repository reads and writes it (also read by the data migration's verify). */
 export const table = (sql: SqlClient.SqlClient, environment: Environment) =>

@@ -8,7 +8,7 @@ import { Client, type ClientCreate, type ClientUpdate } from "../../domain/clien
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import { codec } from "./ClientLegacy.js"
-import { ClientRepo, type ClientRepoShape, codeInUse, Entity, sameCode } from "./ClientRepo.js"
+import { ClientRepo, type ClientRepoShape, codeInUse, Entity, sameCode } from "../../domain/clients/ClientRepo.js"
 
 const named = (client: Client, ids: ReadonlyArray<string> | undefined) =>
   ids === undefined || ids.includes(client.id) || (client.legacyId !== null && ids.includes(client.legacyId))

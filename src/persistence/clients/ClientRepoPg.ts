@@ -11,7 +11,7 @@ import type { Conflict } from "../../domain/Errors.js"
 import { escapeLike } from "../kv/KvStore.js"
 import * as PgTable from "../pg/PgTable.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
-import { ClientRepo, type ClientRepoShape, codeInUse, Entity } from "./ClientRepo.js"
+import { ClientRepo, type ClientRepoShape, codeInUse, Entity } from "../../domain/clients/ClientRepo.js"
 
 /** The table as the repository reads and writes it (also read by the data migration's verify). */
 export const table = (sql: SqlClient.SqlClient, environment: Environment) =>

@@ -13,7 +13,7 @@ import {
   type EmailTemplateFilter,
   type EmailTemplateRepoShape,
   Entity
-} from "./EmailTemplateRepo.js"
+} from "../../domain/emailTemplates/EmailTemplateRepo.js"
 
 const matches = (filter: EmailTemplateFilter) => {
   const sites = filter.siteIds === undefined ? undefined : new Set(filter.siteIds)

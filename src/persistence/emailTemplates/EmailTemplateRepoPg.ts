@@ -16,7 +16,7 @@ import {
   type EmailTemplateFilter,
   type EmailTemplateRepoShape,
   Entity
-} from "./EmailTemplateRepo.js"
+} from "../../domain/emailTemplates/EmailTemplateRepo.js"
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient

@@ -7,7 +7,7 @@ import { SqlClient } from "@effect/sql"
 import { DateTime, Effect, Either, Layer, Option } from "effect"
 import { AppConfig } from "../../Config.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
-import { EmployeeAccessRepo, type EmployeeAccessRepoShape, type LinkRefusal, type StoredMagicLink, type StoredSession } from "./EmployeeAccessRepo.js"
+import { EmployeeAccessRepo, type EmployeeAccessRepoShape, type LinkRefusal, type StoredMagicLink, type StoredSession } from "../../domain/employeeAccess/EmployeeAccessRepo.js"
 
 /** Expired rows removed per write: enough to keep up, little enough to stay quick. */
 const SweepBatch = 100

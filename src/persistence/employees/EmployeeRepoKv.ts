@@ -11,7 +11,7 @@ import { type Conflict, NotFound } from "../../domain/Errors.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import * as IdMap from "../pg/IdMap.js"
-import { SiteRepo } from "../sites/SiteRepo.js"
+import { SiteRepo } from "../../domain/sites/SiteRepo.js"
 import { codec, identityOf, isUnresolvedClient, type SiteClients } from "./EmployeeLegacy.js"
 import {
   conflictWith,
@@ -21,7 +21,7 @@ import {
   identifiedBy,
   identifierInUse,
   matchesSearch
-} from "./EmployeeRepo.js"
+} from "../../domain/employees/EmployeeRepo.js"
 
 type Merged = KvCollection.Merged<Employee>
 

@@ -15,7 +15,7 @@ import { isUuid } from "../pg/IdMap.js"
 import * as PgTable from "../pg/PgTable.js"
 import { toRow } from "../pg/Rows.js"
 import { isConstraint, orUnavailable, pgError } from "../pg/SqlErrors.js"
-import { conflictWith, EmployeeRepo, type EmployeeRepoShape, Entity, identifierInUse } from "./EmployeeRepo.js"
+import { conflictWith, EmployeeRepo, type EmployeeRepoShape, Entity, identifierInUse } from "../../domain/employees/EmployeeRepo.js"
 
 const uniqueIndexes: ReadonlyArray<readonly [string, IdentifyingField]> = [
   ["employees_client_email_unique", "email"],

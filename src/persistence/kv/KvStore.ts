@@ -60,23 +60,8 @@ export const scan = (
     )
   )
 
-/** Orders strings by Unicode code point, which is the byte order of their UTF-8 encoding. */
-export const compareKeys = (a: string, b: string): -1 | 0 | 1 => {
-  if (a === b) return 0
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i)
-    const y = b.charCodeAt(i)
-    if (x !== y) {
-      // Surrogates (U+D800–DFFF) encode code points above U+FFFF, which sort after U+E000–FFFF.
-      const xs = x >= 0xd800 && x <= 0xdfff
-      const ys = y >= 0xd800 && y <= 0xdfff
-      if (xs !== ys) return xs ? 1 : -1
-      return x < y ? -1 : 1
-    }
-  }
-  return a.length < b.length ? -1 : 1
-}
+/** Keys are ordered by code point: the byte order of their UTF-8 encoding, as PostgreSQL's "C" collation orders them. */
+export { compareCodePoints as compareKeys } from "../../domain/CodePoints.js"
 
 /** Escapes `\`, `%` and `_` so a prefix can be used in `LIKE … ESCAPE '\'` literally. */
 export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`)

@@ -8,9 +8,9 @@ import { NotFound } from "../../domain/Errors.js"
 import { Order, type OrderFields } from "../../domain/orders/Order.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
-import { SiteRepo } from "../sites/SiteRepo.js"
+import { SiteRepo } from "../../domain/sites/SiteRepo.js"
 import { codec, type SiteClients } from "./OrderLegacy.js"
-import { Entity, matches, numberInUse, OrderRepo, type OrderRepoShape, productCounts, references, statsOf } from "./OrderRepo.js"
+import { Entity, matches, numberInUse, OrderRepo, type OrderRepoShape, productCounts, references, statsOf } from "../../domain/orders/OrderRepo.js"
 
 const newestFirst = (a: Order, b: Order) =>
   DateTime.toEpochMillis(b.createdAt) - DateTime.toEpochMillis(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)

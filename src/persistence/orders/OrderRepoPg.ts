@@ -8,7 +8,7 @@ import { Order, type OrderFields, TimelineEvent } from "../../domain/orders/Orde
 import { escapeLike } from "../kv/KvStore.js"
 import * as PgTable from "../pg/PgTable.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
-import { Entity, numberInUse, OrderRepo, type OrderFilter, type OrderRepoShape } from "./OrderRepo.js"
+import { Entity, numberInUse, OrderRepo, type OrderFilter, type OrderRepoShape } from "../../domain/orders/OrderRepo.js"
 
 const encodeTimeline = Schema.encodeSync(Schema.Array(TimelineEvent))
 

@@ -21,7 +21,7 @@ import {
   skuInUse,
   type StockLine,
   tooMuchStock
-} from "./ProductRepo.js"
+} from "../../domain/products/ProductRepo.js"
 
 const live = (product: Product) => product.deletedAt === null
 

@@ -22,7 +22,7 @@ import {
   skuInUse,
   type StockLine,
   tooMuchStock
-} from "./ProductRepo.js"
+} from "../../domain/products/ProductRepo.js"
 
 /** The table as the repository reads and writes it (also read by the data migration's verify). */
 export const table = (sql: SqlClient.SqlClient, environment: Environment) =>

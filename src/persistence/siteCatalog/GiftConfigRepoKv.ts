@@ -5,8 +5,8 @@ import { GiftConfig } from "../../domain/siteCatalog/GiftConfig.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import { codec } from "./GiftConfigLegacy.js"
-import { GiftConfigRepo, type GiftConfigRepoShape } from "./GiftConfigRepo.js"
-import type { Names } from "./SiteCatalogRepo.js"
+import { GiftConfigRepo, type GiftConfigRepoShape } from "../../domain/siteCatalog/GiftConfigRepo.js"
+import type { Names } from "../../domain/siteCatalog/SiteCatalogRepo.js"
 
 export const make = Effect.gen(function*() {
   const kv = yield* KvStore

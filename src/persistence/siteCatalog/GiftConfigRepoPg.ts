@@ -4,7 +4,7 @@ import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { AppConfig } from "../../Config.js"
 import { GiftConfig, PriceLevel } from "../../domain/siteCatalog/GiftConfig.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
-import { GiftConfigRepo, type GiftConfigRepoShape } from "./GiftConfigRepo.js"
+import { GiftConfigRepo, type GiftConfigRepoShape } from "../../domain/siteCatalog/GiftConfigRepo.js"
 
 const money = (v: unknown) => (v === null || v === undefined ? null : Number(v))
 const encodeLevels = Schema.encodeSync(Schema.Array(PriceLevel))

@@ -18,7 +18,7 @@ import {
   sameExclusion,
   SiteCatalogRepo,
   type SiteCatalogRepoShape
-} from "./SiteCatalogRepo.js"
+} from "../../domain/siteCatalog/SiteCatalogRepo.js"
 
 export const make = Effect.gen(function*() {
   const kv = yield* KvStore

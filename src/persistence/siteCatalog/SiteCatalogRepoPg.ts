@@ -27,7 +27,7 @@ import {
   noPriceOverride,
   SiteCatalogRepo,
   type SiteCatalogRepoShape
-} from "./SiteCatalogRepo.js"
+} from "../../domain/siteCatalog/SiteCatalogRepo.js"
 
 const AssignmentRow = Schema.Struct({
   siteId: Schema.String,

@@ -6,7 +6,7 @@ import { Site } from "../../domain/sites/Site.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import { codec } from "./SiteLegacy.js"
-import { Entity, SiteRepo, type SiteRepoShape, slugInUse } from "./SiteRepo.js"
+import { Entity, SiteRepo, type SiteRepoShape, slugInUse } from "../../domain/sites/SiteRepo.js"
 
 const matches = (site: Site, search: string | undefined) => {
   if (search === undefined || search === "") return true

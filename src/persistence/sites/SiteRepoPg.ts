@@ -11,7 +11,7 @@ import { DefaultSettings, Site } from "../../domain/sites/Site.js"
 import { escapeLike } from "../kv/KvStore.js"
 import * as PgTable from "../pg/PgTable.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
-import { Entity, SiteRepo, type SiteRepoShape, slugInUse } from "./SiteRepo.js"
+import { Entity, SiteRepo, type SiteRepoShape, slugInUse } from "../../domain/sites/SiteRepo.js"
 
 const settingKeys = Object.keys(DefaultSettings)
 

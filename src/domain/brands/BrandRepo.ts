@@ -2,12 +2,14 @@
  * How brands are stored: `BrandRepoKv` on the legacy key format (`brand:<env>:<id>`,
  * `brand:<uuid>`), `BrandRepoPg` on the `brands` table. Both keep a name unique, ignoring case,
  * among the brands of one client and among the global brands.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/brands/.
  */
 import { Context, type Effect } from "effect"
-import type { Brand, BrandFields, BrandStatus } from "../../domain/brands/Brand.js"
-import { Conflict } from "../../domain/Errors.js"
-import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
-import type { Page, PageRequest } from "../../domain/Page.js"
+import type { Brand, BrandFields, BrandStatus } from "./Brand.js"
+import { Conflict } from "../Errors.js"
+import type { NotFound, StorageUnavailable } from "../Errors.js"
+import type { Page, PageRequest } from "../Page.js"
 
 export interface BrandQuery extends PageRequest {
   /** Every id naming the client (its id and legacy id): a brand may reference either. */

@@ -2,9 +2,11 @@
  * Where the employee-facing flow keeps its credentials: sessions and magic links, by the SHA-256
  * of their token (the token itself is never stored). Always PostgreSQL, whichever store holds
  * employees and sites (`EmployeeAccessRepoPg`).
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/employeeAccess/.
  */
 import { Context, type DateTime, type Effect, type Either, type Option } from "effect"
-import type { StorageUnavailable } from "../../domain/Errors.js"
+import type { StorageUnavailable } from "../Errors.js"
 
 export interface StoredSession {
   readonly tokenHash: string

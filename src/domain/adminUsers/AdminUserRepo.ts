@@ -3,12 +3,14 @@
  * and the auth store `admin_users:<authId>`, one admin per lowercased e-mail), `AdminUserRepoPg`
  * on the `admin_users` table. Both keep e-mails unique and usernames unique ignoring case.
  * Passwords are not here: `AdminCredentials` keeps them on PostgreSQL whatever this store is.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/adminUsers/.
  */
 import { Context, type Effect, type Option } from "effect"
-import type { AdminRole, AdminStatus, AdminUser } from "../../domain/adminUsers/AdminUser.js"
-import { Conflict } from "../../domain/Errors.js"
-import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
-import type { Page, PageRequest } from "../../domain/Page.js"
+import type { AdminRole, AdminStatus, AdminUser } from "./AdminUser.js"
+import { Conflict } from "../Errors.js"
+import type { NotFound, StorageUnavailable } from "../Errors.js"
+import type { Page, PageRequest } from "../Page.js"
 
 export interface AdminUserQuery extends PageRequest {
   readonly role?: AdminRole | undefined

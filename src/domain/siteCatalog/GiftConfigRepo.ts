@@ -2,10 +2,12 @@
  * How site gift configurations are stored: `site_configs:<siteId>` in the legacy store (also
  * read: `site_gift_config:<siteId>`, snake_case), the `site_gift_configs` table in PostgreSQL.
  * They belong to the site catalogue, so `STORAGE_SITE_CATALOG` selects their backend too.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/siteCatalog/.
  */
 import { Context, type Effect, type Option } from "effect"
-import type { StorageUnavailable } from "../../domain/Errors.js"
-import type { GiftConfig } from "../../domain/siteCatalog/GiftConfig.js"
+import type { StorageUnavailable } from "../Errors.js"
+import type { GiftConfig } from "./GiftConfig.js"
 import type { Names } from "./SiteCatalogRepo.js"
 
 export interface GiftConfigRepoShape {

@@ -2,12 +2,14 @@
  * How clients are stored. One tag, two layers (`ClientRepoKv` on the legacy key format,
  * `ClientRepoPg` on the `clients` table) that behave identically; `test/clients/` holds the
  * contract both pass.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/clients/.
  */
 import { Context, type Effect } from "effect"
-import type { Client, ClientCreate, ClientStatus, ClientUpdate } from "../../domain/clients/Client.js"
-import { Conflict } from "../../domain/Errors.js"
-import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
-import type { Page, PageRequest } from "../../domain/Page.js"
+import type { Client, ClientCreate, ClientStatus, ClientUpdate } from "./Client.js"
+import { Conflict } from "../Errors.js"
+import type { NotFound, StorageUnavailable } from "../Errors.js"
+import type { Page, PageRequest } from "../Page.js"
 
 export interface ClientQuery extends PageRequest {
   /** Only the clients whose id or legacy id is one of these (a client admin's clients). */

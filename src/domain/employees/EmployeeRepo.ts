@@ -2,6 +2,8 @@
  * How employees are stored: `EmployeeRepoKv` on the legacy key format (four stores),
  * `EmployeeRepoPg` on the `employees` table. Both keep e-mail (without case), HR number and
  * serial card unique within a client, and both save an import's records in one atomic batch.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/employees/.
  */
 import { Context, type Effect } from "effect"
 import {
@@ -10,10 +12,10 @@ import {
   type EmployeeStatus,
   type IdentifyingField,
   sharedIdentifier
-} from "../../domain/employees/Employee.js"
-import { Conflict } from "../../domain/Errors.js"
-import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
-import type { Page, PageRequest } from "../../domain/Page.js"
+} from "./Employee.js"
+import { Conflict } from "../Errors.js"
+import type { NotFound, StorageUnavailable } from "../Errors.js"
+import type { Page, PageRequest } from "../Page.js"
 
 export interface EmployeeQuery extends PageRequest {
   /** Every id naming the client (its id and legacy id): an employee may reference either. */

@@ -2,12 +2,14 @@
  * How products are stored: `ProductRepoKv` on the legacy key format (`gift:<env>:<id>` and its
  * older copies), `ProductRepoPg` on the `products` table. Both keep SKUs unique within a
  * catalogue, hide soft-deleted legacy gifts, and move stock all-or-nothing without going below zero.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/products/.
  */
 import { Context, Effect } from "effect"
-import { Conflict } from "../../domain/Errors.js"
-import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
-import type { Page, PageRequest } from "../../domain/Page.js"
-import type { Product, ProductFields, ProductStatus } from "../../domain/products/Product.js"
+import { Conflict } from "../Errors.js"
+import type { NotFound, StorageUnavailable } from "../Errors.js"
+import type { Page, PageRequest } from "../Page.js"
+import type { Product, ProductFields, ProductStatus } from "./Product.js"
 
 export interface ProductQuery extends PageRequest {
   /** Every id naming the catalogue (its id and legacy id): a product may reference either. */

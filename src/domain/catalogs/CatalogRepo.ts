@@ -1,11 +1,13 @@
 /**
  * How catalogues are stored: `CatalogRepoKv` on the legacy key format (`catalogs:<id>`),
  * `CatalogRepoPg` on the `catalogs` table. Both pass the contract in test/catalogs/.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/catalogs/.
  */
 import { Context, type Effect } from "effect"
-import type { Catalog, CatalogFields, CatalogStatus, CatalogType } from "../../domain/catalogs/Catalog.js"
-import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
-import type { Page, PageRequest } from "../../domain/Page.js"
+import type { Catalog, CatalogFields, CatalogStatus, CatalogType } from "./Catalog.js"
+import type { NotFound, StorageUnavailable } from "../Errors.js"
+import type { Page, PageRequest } from "../Page.js"
 
 export interface CatalogQuery extends PageRequest {
   readonly type?: CatalogType | undefined

@@ -1,12 +1,14 @@
 /**
  * How orders are stored: `OrderRepoKv` on the legacy key format (three stores, three shapes) and
  * `OrderRepoPg` on the `orders` table. Soft-deleted legacy orders are kept but never returned.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/orders/.
  */
 import { Context, type DateTime, type Effect } from "effect"
-import { Conflict } from "../../domain/Errors.js"
-import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
-import type { Order, OrderFields, OrderStats, OrderStatus } from "../../domain/orders/Order.js"
-import type { Page, PageRequest } from "../../domain/Page.js"
+import { Conflict } from "../Errors.js"
+import type { NotFound, StorageUnavailable } from "../Errors.js"
+import type { Order, OrderFields, OrderStats, OrderStatus } from "./Order.js"
+import type { Page, PageRequest } from "../Page.js"
 
 export type Names = ReadonlyArray<string>
 

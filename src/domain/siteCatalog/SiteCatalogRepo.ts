@@ -5,10 +5,12 @@
  *
  * Site, catalogue and product references are stored as given (the caller passes canonical ids);
  * reads take every id naming the site, since older rows may use another form.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/siteCatalog/.
  */
 import { Context, type Effect } from "effect"
-import { Conflict, NotFound } from "../../domain/Errors.js"
-import type { StorageUnavailable } from "../../domain/Errors.js"
+import { Conflict, NotFound } from "../Errors.js"
+import type { StorageUnavailable } from "../Errors.js"
 import type {
   Assignment,
   AssignmentSettings,
@@ -16,7 +18,7 @@ import type {
   ExclusionKind,
   PriceOverride,
   SiteCatalog
-} from "../../domain/siteCatalog/SiteCatalog.js"
+} from "./SiteCatalog.js"
 
 /** Every id naming one record (its id and its legacy id). */
 export type Names = ReadonlyArray<string>

@@ -2,6 +2,8 @@
  * How e-mail templates are stored: `EmailTemplateRepoKv` on the four legacy template stores,
  * `EmailTemplateRepoPg` on the `email_templates` table. Both keep at most one default template
  * per scope and event, and list by name as the peer did.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/emailTemplates/.
  */
 import { Context, type Effect } from "effect"
 import type {
@@ -9,11 +11,11 @@ import type {
   EmailTemplateFields,
   TemplateStatus,
   TemplateType
-} from "../../domain/emailTemplates/EmailTemplate.js"
-import { Conflict } from "../../domain/Errors.js"
-import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
-import type { Page, PageRequest } from "../../domain/Page.js"
-import { compareKeys } from "../kv/KvStore.js"
+} from "./EmailTemplate.js"
+import { Conflict } from "../Errors.js"
+import type { NotFound, StorageUnavailable } from "../Errors.js"
+import type { Page, PageRequest } from "../Page.js"
+import { compareCodePoints } from "../CodePoints.js"
 
 export interface EmailTemplateFilter {
   readonly templateType?: TemplateType | undefined
@@ -70,4 +72,4 @@ const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase())
  * by id. Code-point order, so the PostgreSQL layer can give the same order under "C".
  */
 export const byName = (a: EmailTemplate, b: EmailTemplate) =>
-  compareKeys(asciiLower(a.name), asciiLower(b.name)) || compareKeys(a.name, b.name) || compareKeys(a.id, b.id)
+  compareCodePoints(asciiLower(a.name), asciiLower(b.name)) || compareCodePoints(a.name, b.name) || compareCodePoints(a.id, b.id)

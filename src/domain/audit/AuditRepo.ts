@@ -2,11 +2,13 @@
  * Where the audit trail is kept: the `audit_logs` table, always on PostgreSQL whichever store
  * holds the entities it speaks of (there is no legacy format for it). Rows are scoped to the
  * deployment's environment like every other record.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/audit/.
  */
 import { Context, type Effect } from "effect"
-import type { AuditEntry, AuditRecord } from "../../domain/audit/AuditRecord.js"
-import type { StorageUnavailable } from "../../domain/Errors.js"
-import type { Page, PageRequest } from "../../domain/Page.js"
+import type { AuditEntry, AuditRecord } from "./AuditRecord.js"
+import type { StorageUnavailable } from "../Errors.js"
+import type { Page, PageRequest } from "../Page.js"
 
 export interface AuditQuery extends PageRequest {
   readonly entityType?: string | undefined

@@ -1,12 +1,14 @@
 /**
  * How sites are stored: `SiteRepoKv` on the legacy key format (five key patterns), `SiteRepoPg`
  * on the `sites` table. Both enforce slug uniqueness within the environment.
+ * This file is the port (the tag and its types, which services use); the layers that implement
+ * it are in src/persistence/sites/.
  */
 import { Context, type Effect } from "effect"
-import { Conflict } from "../../domain/Errors.js"
-import type { NotFound, StorageUnavailable } from "../../domain/Errors.js"
-import type { Page, PageRequest } from "../../domain/Page.js"
-import type { Site, SiteFields, SiteStatus } from "../../domain/sites/Site.js"
+import { Conflict } from "../Errors.js"
+import type { NotFound, StorageUnavailable } from "../Errors.js"
+import type { Page, PageRequest } from "../Page.js"
+import type { Site, SiteFields, SiteStatus } from "./Site.js"
 
 export interface SiteQuery extends PageRequest {
   /** Every id naming the client (its id and legacy id): a site may reference either. */

@@ -1,58 +1,14 @@
 /**
- * Sending e-mail. Every message goes through the `Mailer` tag and is recorded in
- * `email_messages` first; the default transport stops there (development and tests read the
- * messages through `GET /admin/email-messages`), delivering transports (SMTP, Resend) come with
- * the integrations. Recording is what lets an admin see what employees were sent.
+ * The default e-mail transport: every message is recorded in `email_messages` and delivered
+ * nowhere (development and tests read the messages through `GET /admin/email-messages`).
+ * Delivering transports (SMTP, Resend) come beside it. The `Mailer` port is src/domain/mail.
  */
 import { SqlClient } from "@effect/sql"
-import { Context, DateTime, Effect, Layer, Schema } from "effect"
-import { AppConfig } from "../Config.js"
-import type { StorageUnavailable } from "../domain/Errors.js"
-import { Email } from "../domain/Fields.js"
-import type { Page, PageRequest } from "../domain/Page.js"
-import { orUnavailable } from "../persistence/pg/SqlErrors.js"
+import { DateTime, Effect, Layer } from "effect"
+import { AppConfig } from "../../Config.js"
+import { DefaultFrom, Mailer, type MessageQuery, RecordedMessage } from "../../domain/mail/Mailer.js"
+import { orUnavailable } from "../../persistence/pg/SqlErrors.js"
 
-/** The sender when a message names none. */
-export const DefaultFrom = "Confetti <no-reply@confetti.invalid>"
-
-export const MailMessage = Schema.Struct({
-  to: Email,
-  from: Schema.optional(Schema.String),
-  subject: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(998)),
-  text: Schema.String,
-  html: Schema.optional(Schema.String),
-  /** What the message is about (`{kind: "magic_link", siteId}`), for finding it again. */
-  tags: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
-})
-export type MailMessage = typeof MailMessage.Type
-
-export class RecordedMessage extends Schema.Class<RecordedMessage>("RecordedMessage")({
-  id: Schema.String,
-  to: Schema.String,
-  from: Schema.String,
-  subject: Schema.String,
-  text: Schema.String,
-  html: Schema.NullOr(Schema.String),
-  tags: Schema.Record({ key: Schema.String, value: Schema.String }),
-  transport: Schema.String,
-  status: Schema.Literal("recorded", "sent", "failed"),
-  error: Schema.NullOr(Schema.String),
-  createdAt: Schema.DateTimeUtc
-}) {}
-
-export interface MessageQuery extends PageRequest {
-  /** Only messages to this address (compared lowercased). */
-  readonly to?: string | undefined
-}
-
-export interface MailerShape {
-  /** Records the message and hands it to the transport. */
-  readonly send: (message: MailMessage) => Effect.Effect<RecordedMessage, StorageUnavailable>
-  /** Recorded messages, newest first, with the full count. */
-  readonly list: (query: MessageQuery) => Effect.Effect<Page<RecordedMessage>, StorageUnavailable>
-}
-
-export class Mailer extends Context.Tag("Mail/Mailer")<Mailer, MailerShape>() {}
 
 interface Row {
   readonly id: string

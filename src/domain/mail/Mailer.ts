@@ -1,0 +1,53 @@
+/**
+ * Sending e-mail, in the domain's terms (the port): a message, what was recorded of it, and the
+ * `Mailer` that records every message in `email_messages` before a transport delivers it.
+ * Transports are integrations (src/integrations/mail); recording is what lets an admin see what
+ * employees were sent.
+ */
+import type { Effect } from "effect"
+import { Context, Schema } from "effect"
+import type { StorageUnavailable } from "../Errors.js"
+import { Email } from "../Fields.js"
+import type { Page, PageRequest } from "../Page.js"
+
+/** The sender when a message names none. */
+export const DefaultFrom = "Confetti <no-reply@confetti.invalid>"
+
+export const MailMessage = Schema.Struct({
+  to: Email,
+  from: Schema.optional(Schema.String),
+  subject: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(998)),
+  text: Schema.String,
+  html: Schema.optional(Schema.String),
+  /** What the message is about (`{kind: "magic_link", siteId}`), for finding it again. */
+  tags: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+})
+export type MailMessage = typeof MailMessage.Type
+
+export class RecordedMessage extends Schema.Class<RecordedMessage>("RecordedMessage")({
+  id: Schema.String,
+  to: Schema.String,
+  from: Schema.String,
+  subject: Schema.String,
+  text: Schema.String,
+  html: Schema.NullOr(Schema.String),
+  tags: Schema.Record({ key: Schema.String, value: Schema.String }),
+  transport: Schema.String,
+  status: Schema.Literal("recorded", "sent", "failed"),
+  error: Schema.NullOr(Schema.String),
+  createdAt: Schema.DateTimeUtc
+}) {}
+
+export interface MessageQuery extends PageRequest {
+  /** Only messages to this address (compared lowercased). */
+  readonly to?: string | undefined
+}
+
+export interface MailerShape {
+  /** Records the message and hands it to the transport. */
+  readonly send: (message: MailMessage) => Effect.Effect<RecordedMessage, StorageUnavailable>
+  /** Recorded messages, newest first, with the full count. */
+  readonly list: (query: MessageQuery) => Effect.Effect<Page<RecordedMessage>, StorageUnavailable>
+}
+
+export class Mailer extends Context.Tag("Mail/Mailer")<Mailer, MailerShape>() {}
