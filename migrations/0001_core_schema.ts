@@ -13,8 +13,7 @@
  * - orders may lack a total (legacy CRUD orders had none); no status-timestamp CHECK on orders;
  * - brand names are unique per client including global brands (NULL client no longer distinct).
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { runStatements } from "./Statements.js"
 
 const environment = `environment text not null default 'development' check (environment in ('development', 'production'))`
 const email = (column: string) => `${column} ~ '^[^[:space:]@]+@[^[:space:]@]+\\.[^[:space:]@]+$'`
@@ -500,9 +499,4 @@ const statements = [
   )`
 ]
 
-export default Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  for (const statement of statements) {
-    yield* sql.unsafe(statement)
-  }
-})
+export default runStatements(statements)

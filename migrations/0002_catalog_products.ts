@@ -3,8 +3,7 @@
  * §2.3–2.4): a gift from before catalogues existed has no catalogue, SKUs are unique per catalogue
  * within an environment whatever their case, and a soft-deleted product's SKU is free again.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { runStatements } from "./Statements.js"
 
 const statements = [
   // The API still requires a catalogue; only migrated legacy gifts may lack one.
@@ -19,9 +18,4 @@ const statements = [
   `create unique index products_legacy_id_unique on products (environment, legacy_id) where legacy_id is not null`
 ]
 
-export default Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  for (const statement of statements) {
-    yield* sql.unsafe(statement)
-  }
-})
+export default runStatements(statements)

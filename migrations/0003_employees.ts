@@ -4,8 +4,7 @@
  * same legacy client id in development and production could not have the same employee), plus
  * the index that listing a client's employees and loading them for an import need.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { runStatements } from "./Statements.js"
 
 const statements = [
   `drop index employees_client_email_unique`,
@@ -20,9 +19,4 @@ const statements = [
   `create index employees_client_idx on employees (environment, client_id, created_at desc, id desc)`
 ]
 
-export default Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  for (const statement of statements) {
-    yield* sql.unsafe(statement)
-  }
-})
+export default runStatements(statements)

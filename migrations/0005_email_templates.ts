@@ -2,8 +2,7 @@
  * E-mail templates: at most one default per scope and event, the event as a snake_case
  * identifier, a valid sender address, and the index the by-name listing needs.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { runStatements } from "./Statements.js"
 
 const email = (column: string) => `${column} ~ '^[^[:space:]@]+@[^[:space:]@]+\\.[^[:space:]@]+$'`
 
@@ -22,9 +21,4 @@ const statements = [
   `create index email_templates_client_idx on email_templates (client_id, event_type) where client_id is not null`
 ]
 
-export default Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  for (const statement of statements) {
-    yield* sql.unsafe(statement)
-  }
-})
+export default runStatements(statements)

@@ -15,8 +15,7 @@
  * 0001's first drafts of the bookkeeping tables and of `admin_users` are replaced (nothing wrote
  * to them yet).
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { runStatements } from "./Statements.js"
 
 const environment = `environment text not null default 'development' check (environment in ('development', 'production'))`
 const stamps = `created_at timestamptz not null default now(), updated_at timestamptz not null default now()`
@@ -153,9 +152,4 @@ const statements = [
   )`
 ]
 
-export default Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  for (const statement of statements) {
-    yield* sql.unsafe(statement)
-  }
-})
+export default runStatements(statements)

@@ -2,8 +2,7 @@
  * Every e-mail Confetti sends, recorded before any transport delivers it: the default transport
  * only records (development, tests), others also deliver and note the outcome.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { runStatements } from "./Statements.js"
 
 const statements = [
   `create table email_messages (
@@ -24,9 +23,4 @@ const statements = [
   `create index email_messages_to_idx on email_messages (environment, to_address, created_at desc)`
 ]
 
-export default Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  for (const statement of statements) {
-    yield* sql.unsafe(statement)
-  }
-})
+export default runStatements(statements)

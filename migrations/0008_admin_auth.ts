@@ -8,8 +8,7 @@
  *   (shared by every instance);
  * - `audit_logs` gains the actor's role and the record before and after each admin write.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { runStatements } from "./Statements.js"
 
 const statements = [
   `create table admin_credentials (
@@ -36,9 +35,4 @@ const statements = [
   `create index audit_logs_user_idx on audit_logs (user_id, created_at desc) where user_id is not null`
 ]
 
-export default Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  for (const statement of statements) {
-    yield* sql.unsafe(statement)
-  }
-})
+export default runStatements(statements)

@@ -6,8 +6,7 @@
  * Tokens are random and only their SHA-256 (hex) is stored: a leaked table opens no session.
  * Expired rows are swept opportunistically by the writes, along the expiry indexes.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { runStatements } from "./Statements.js"
 
 const environment = `environment text not null default 'development' check (environment in ('development', 'production'))`
 const tokenHash = `token_hash text primary key check (token_hash ~ '^[0-9a-f]{64}$')`
@@ -37,9 +36,4 @@ const statements = [
   `create index magic_links_expiry_idx on magic_links (expires_at)`
 ]
 
-export default Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  for (const statement of statements) {
-    yield* sql.unsafe(statement)
-  }
-})
+export default runStatements(statements)

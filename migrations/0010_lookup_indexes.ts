@@ -10,17 +10,11 @@
  *   dashboard's recent orders) read it in order and count from the index alone, where they
  *   fetched every order of the site from the table (37 ms for a page at 1M orders).
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { runStatements } from "./Statements.js"
 
 const legacyIds = ["sites", "brands", "employees", "orders", "email_templates"]
 
-export default Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  for (const table of legacyIds) {
-    yield* sql.unsafe(`create index ${table}_legacy_id_idx on ${table} (environment, legacy_id) where legacy_id is not null`)
-  }
-  yield* sql.unsafe(
-    `create index orders_site_listing_idx on orders (environment, site_id, status, created_at desc, id desc) where deleted_at is null`
-  )
-})
+export default runStatements([
+  ...legacyIds.map((table) => `create index ${table}_legacy_id_idx on ${table} (environment, legacy_id) where legacy_id is not null`),
+  `create index orders_site_listing_idx on orders (environment, site_id, status, created_at desc, id desc) where deleted_at is null`
+])

@@ -5,9 +5,10 @@
 import { Migrator, SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { PgClient } from "@effect/sql-pg"
-import { Context, Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
+import { Context, Data, Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import * as Path from "node:path"
 import { loader } from "../../../migrations/index.js"
+import { StatementFailed } from "../../../migrations/Statements.js"
 import { AppConfig } from "../../Config.js"
 import * as EmbeddedPg from "./EmbeddedPg.js"
 import { camelToSnake, snakeToCamel } from "./Rows.js"
@@ -79,6 +80,68 @@ export const layer: Layer.Layer<
   })
 )
 
-/** Applies pending schema migrations; returns the ones applied, in order. */
-export const migrate: Effect.Effect<ReadonlyArray<readonly [number, string]>, Migrator.MigrationError | SqlError, SqlClient.SqlClient> =
-  Migrator.make({})({ loader }).pipe(Effect.withSpan("Database.migrate"))
+/** What PostgreSQL said about a failed statement: its message and SQLSTATE, and the detail, hint and object it names. */
+const databaseError = (error: unknown): string => {
+  const e = (error ?? {}) as Record<string, unknown>
+  const text = (key: string) => (typeof e[key] === "string" && e[key] !== "" ? (e[key] as string) : undefined)
+  const lines = [`${text("message") ?? String(error)}${text("code") ? ` (SQLSTATE ${text("code")})` : ""}`]
+  const object = ["schema", "table", "column", "constraint"].flatMap((key) => (text(key) ? [`${key} ${text(key)}`] : []))
+  if (object.length > 0) lines.push(`object: ${object.join(", ")}`)
+  if (text("detail")) lines.push(`detail: ${text("detail")}`)
+  if (text("hint")) lines.push(`hint: ${text("hint")}`)
+  return lines.join("\n")
+}
+
+/** A schema migration the database refused; nothing of the run was applied (it is one transaction). */
+export class SchemaMigrationFailed extends Data.TaggedError("SchemaMigrationFailed")<{
+  /** `0001_core_schema` */
+  readonly migration: string
+  readonly statement: string | undefined
+  /** The database's error: message, SQLSTATE, and the object, detail and hint it names. */
+  readonly error: string
+}> {
+  override get message() {
+    const statement = this.statement === undefined
+      ? []
+      : ["statement:", ...this.statement.trim().split("\n").map((line) => `  ${line.trim()}`)]
+    return [
+      `schema migration ${this.migration} failed, nothing was applied:`,
+      ...this.error.split("\n"),
+      ...statement
+    ].join("\n")
+  }
+}
+
+/** @effect/sql's Migrator reports a failed migration as a defect; this makes it a typed, readable failure. */
+const migrationFailure = (defect: unknown): Option.Option<SchemaMigrationFailed> => {
+  if (!(defect instanceof Migrator.MigrationError) || defect.reason !== "failed") return Option.none()
+  const [, id, name] = /Migration "(\d+)_([^"]*)" failed/.exec(defect.message) ?? []
+  const migration = id === undefined ? "?" : `${id.padStart(4, "0")}_${name}`
+  const cause = defect.cause
+  if (cause instanceof StatementFailed) {
+    return Option.some(new SchemaMigrationFailed({ migration, statement: cause.statement, error: databaseError(cause.cause.cause) }))
+  }
+  const sqlCause = (cause as { cause?: unknown } | undefined)?.cause
+  return Option.some(new SchemaMigrationFailed({ migration, statement: undefined, error: databaseError(sqlCause ?? cause) }))
+}
+
+/**
+ * Applies pending schema migrations in one transaction (the bookkeeping table included), so a
+ * failure leaves the database as it was; returns the ones applied, in order.
+ */
+export const migrate: Effect.Effect<
+  ReadonlyArray<readonly [number, string]>,
+  Migrator.MigrationError | SchemaMigrationFailed | SqlError,
+  SqlClient.SqlClient
+> = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  sql.withTransaction(
+    // The Migrator probes for its table with a query that fails when the table is missing, which
+    // would abort this transaction: create it first, as the Migrator would (same columns).
+    sql`create table if not exists effect_sql_migrations (
+      migration_id integer primary key,
+      created_at timestamp with time zone not null default now(),
+      name text not null
+    )`.pipe(Effect.zipRight(Migrator.make({})({ loader }))).pipe(
+      Effect.catchSomeDefect((defect) => Option.map(migrationFailure(defect), Effect.fail))
+    )
+  )).pipe(Effect.withSpan("Database.migrate"))
