@@ -87,14 +87,18 @@ const statusOf = (value: Json | undefined): OrderStatus | undefined => {
   return (OrderStatuses as ReadonlyArray<string>).includes(mapped) ? (mapped as OrderStatus) : undefined
 }
 
-/** The three address shapes: `name`/`addressLine1`/`postalCode`, `fullName`/`street`/`zipCode`, ours. */
-const addressOf = (value: Json | undefined): Address => {
+/**
+ * Every stored address shape, camelCase or snake_case: `name`/`addressLine1`/`postalCode` and
+ * `fullName`/`street`/`zipCode` (the KV store), `name`/`line1`/`postal_code` (the old platform's
+ * `orders.shipping_address` column), ours. Also read by the PostgreSQL layer.
+ */
+export const addressOf = (value: Json | undefined): Address => {
   const a = object(value) ?? {}
   const field = (...names: ReadonlyArray<string>) => text(pick(a, ...names)) ?? null
   return makeAddress({
     fullName: field("fullName", "name"),
-    addressLine1: field("addressLine1", "street", "address1"),
-    addressLine2: field("addressLine2", "address2"),
+    addressLine1: field("addressLine1", "street", "address1", "line1"),
+    addressLine2: field("addressLine2", "address2", "line2"),
     city: field("city"),
     state: field("state", "region"),
     postalCode: field("postalCode", "zipCode", "zip"),
@@ -103,23 +107,29 @@ const addressOf = (value: Json | undefined): Address => {
   })
 }
 
+/**
+ * Stored order lines, camelCase or snake_case: ours, the KV store's, and the old platform's
+ * `orders.items` column (`{product_id, product_name?, quantity, unit_price, total_price?}`; its
+ * seed wrote `{product_id, quantity, unit_price}`). Also read by the PostgreSQL layer.
+ */
+export const linesOf = (value: Json | undefined): ReadonlyArray<OrderItem> =>
+  (Array.isArray(value) ? value : []).flatMap((i) => {
+    const item = object(i)
+    if (!item) return []
+    const qty = quantity(pick(item, "quantity"))
+    const unit = money(pick(item, "unitPrice"))
+    return [makeOrderItem({
+      productId: text(pick(item, "productId")) ?? null,
+      productName: text(pick(item, "productName")) ?? null,
+      sku: text(pick(item, "sku")) ?? null,
+      quantity: qty,
+      unitPrice: unit,
+      totalPrice: money(pick(item, "totalPrice")) ?? (unit === null ? null : Math.round(unit * qty * 100) / 100)
+    })]
+  })
+
 const itemsOf = (record: JsonRecord): ReadonlyArray<OrderItem> => {
-  if (Array.isArray(record.items) && record.items.length > 0) {
-    return record.items.flatMap((i) => {
-      const item = object(i)
-      if (!item) return []
-      const qty = quantity(pick(item, "quantity"))
-      const unit = money(pick(item, "unitPrice"))
-      return [makeOrderItem({
-        productId: text(pick(item, "productId")) ?? null,
-        productName: text(pick(item, "productName")) ?? null,
-        sku: text(pick(item, "sku")) ?? null,
-        quantity: qty,
-        unitPrice: unit,
-        totalPrice: money(pick(item, "totalPrice")) ?? (unit === null ? null : Math.round(unit * qty * 100) / 100)
-      })]
-    })
-  }
+  if (Array.isArray(record.items) && record.items.length > 0) return linesOf(record.items)
   const gift = object(record.gift) ?? {}
   const qty = quantity(pick(record, "quantity"))
   const unit = money(pick(record, "itemValue")) ?? money(gift.price)

@@ -6,16 +6,23 @@ import { AppConfig, type Environment } from "../../Config.js"
 import { type Conflict, NotFound } from "../../domain/Errors.js"
 import { Order, type OrderFields, TimelineEvent } from "../../domain/orders/Order.js"
 import { escapeLike } from "../kv/KvStore.js"
+import type { Json } from "../legacy/Legacy.js"
+import { addressOf, linesOf } from "./OrderLegacy.js"
 import * as PgTable from "../pg/PgTable.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
 import { Entity, numberInUse, OrderRepo, type OrderFilter, type OrderRepoShape } from "../../domain/orders/OrderRepo.js"
 
 const encodeTimeline = Schema.encodeSync(Schema.Array(TimelineEvent))
 
-/** numeric comes back as text. */
+/**
+ * numeric comes back as text; lines and address are read in every shape they were stored in
+ * (the old platform wrote `{product_id, quantity, unit_price}` and `{name, line1, postal_code}`).
+ */
 const fromRow = (row: Record<string, unknown>) => ({
   ...row,
-  totalAmount: row.totalAmount === null ? null : Number(row.totalAmount)
+  totalAmount: row.totalAmount === null ? null : Number(row.totalAmount),
+  items: linesOf(row.items as Json),
+  shippingAddress: addressOf(row.shippingAddress as Json)
 })
 
 /** The denormalised columns (`quantity`) follow the lines; the timeline is stored encoded. */
