@@ -37,6 +37,9 @@ export const LongText = (max: number) =>
     Schema.filter((s) => characters(s) <= max || `must be at most ${max} characters`)
   )
 
+/** Stored free text of any length (history is not cut to the limits of new input). */
+export const StoredLongText = LongText(Number.POSITIVE_INFINITY)
+
 /** One of a fixed set of strings; the error message lists them. */
 export const Enum = <const A extends ReadonlyArray<string>>(...values: A) =>
   Schema.String.pipe(
@@ -127,6 +130,18 @@ export const Nullable = <S extends Schema.Schema.Any>(schema: S) =>
     json: Schema.NullOr(schema),
     jsonCreate: Schema.optionalWith(Schema.NullOr(schema), { default: () => null }),
     jsonUpdate: Schema.optionalWith(Schema.NullOr(schema), { exact: true })
+  })
+
+/**
+ * Nullable text whose limit holds for new input only: a stored value (migrated history, a 1.1 MB
+ * legacy description) is read and returned whole, while the API refuses a new one over `max`.
+ */
+export const InputLimitedText = (max: number) =>
+  Model.Field({
+    select: Schema.NullOr(StoredLongText),
+    json: Schema.NullOr(StoredLongText),
+    jsonCreate: Schema.optionalWith(Schema.NullOr(LongText(max)), { default: () => null }),
+    jsonUpdate: Schema.optionalWith(Schema.NullOr(LongText(max)), { exact: true })
   })
 
 /** A JSON object column, `{}` by default. */

@@ -6,7 +6,7 @@
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { OptionalInstant, Stamp } from "../catalogs/Catalog.js"
-import { Defaulted, EntityId, Enum, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, EntityId, Enum, InputLimitedText, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
 import { CurrencyCode } from "../sites/Site.js"
 
 export const ProductId = EntityId.pipe(Schema.brand("ProductId"))
@@ -86,8 +86,9 @@ export class Product extends Model.Class<Product>("Product")({
   externalId: Nullable(Text({ max: 200 })),
   externalSku: Nullable(Text({ max: 200 })),
   name: Required(Text({ min: 2, max: 200 })),
-  description: Nullable(LongText(20_000)),
-  longDescription: Nullable(LongText(20_000)),
+  // 20,000 characters for new input; stored descriptions (legacy gifts up to 1.1 MB) are kept whole.
+  description: InputLimitedText(20_000),
+  longDescription: InputLimitedText(20_000),
   category: Nullable(Text({ max: 100 })),
   brand: Nullable(Text({ max: 200 })),
   tags: Strings(100),

@@ -8,7 +8,7 @@
  */
 import { DateTime, Option, Schema } from "effect"
 import type { Environment } from "../../Config.js"
-import { EntityId, LongText, makerOf, Text } from "../../domain/Fields.js"
+import { EntityId, LongText, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
 import {
   MaxMoney,
   Product,
@@ -108,8 +108,9 @@ const quantity = (value: Json | undefined, warnings: Array<string>): number => {
 }
 
 const texts = {
-  description: LongText(20_000),
-  longDescription: LongText(20_000),
+  // Any length: the API's 20,000-character limit is for new input, not for history.
+  description: StoredLongText,
+  longDescription: StoredLongText,
   category: Text({ max: 100 }),
   siteId: EntityId
 } as const

@@ -1,0 +1,53 @@
+/**
+ * A limit meant for new input does not apply to history: a legacy gift whose long description is
+ * 1.1 MB (small-hard.jsonl, spot check SC-073) migrates with it whole, and the API serves it whole,
+ * while a new description over 20,000 characters is still refused.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as Path from "node:path"
+import { runApp } from "../support/cli.js"
+import { FixtureDir } from "../support/fixture.js"
+import { startServer } from "../support/server.js"
+import { queryDatabase, scratchDatabase } from "../support/TestDb.js"
+
+const HardDump = Path.join(FixtureDir, "small-hard.jsonl")
+const Gift = "gift-1791763200000-0"
+
+describe("long texts from history", () => {
+  it.scoped("a 1.1 MB legacy long description migrates whole", () =>
+    Effect.gen(function*() {
+      const database = yield* scratchDatabase({ migrated: true })
+      const result = yield* runApp(
+        ["migrate", "data", "--from", HardDump, "--entities", "catalog,product", "--now", "2026-11-01T00:00:00.000Z"],
+        { DATABASE_URL: database.url }
+      )
+      expect(result.code, result.stderr).toBe(0)
+      const rows = yield* queryDatabase(
+        database.name,
+        `select char_length(long_description) as length, left(long_description, 20) as head from products where legacy_id = '${Gift}'`
+      )
+      expect(rows).toHaveLength(1)
+      expect(rows[0]).toMatchObject({ length: 1_100_000 })
+    }), { timeout: 120_000 })
+
+  it.scopedLive("the API serves a stored 1.1 MB description whole and refuses a new one over 20,000 characters", () =>
+    Effect.gen(function*() {
+      const server = yield* startServer()
+      const catalog = yield* server.request("POST", "/v2/catalogs", { name: "Rewards", type: "manual" })
+      const product = { catalogId: catalog.body.data.id, sku: "ENC", name: "Encyclopedia", price: 349 }
+      const created = yield* server.request("POST", "/v2/products", product)
+      expect(created.status).toBe(201)
+      yield* server.query(`update products set long_description = repeat('x', 1100000) where id = $1`, [created.body.data.id])
+      const read = yield* server.request("GET", `/v2/products/${created.body.data.id}`)
+      expect(read.status).toBe(200)
+      expect(read.body.data.longDescription).toHaveLength(1_100_000)
+      const listed = yield* server.request("GET", `/v2/products?catalogId=${catalog.body.data.id}`)
+      expect(listed.body.data[0].longDescription).toHaveLength(1_100_000)
+
+      const tooLong = yield* server.request("POST", "/v2/products", { ...product, sku: "ENC2", longDescription: "x".repeat(20_001) })
+      expect(tooLong.status).toBe(400)
+      expect(JSON.stringify(tooLong.body)).toContain("longDescription")
+      expect(JSON.stringify(tooLong.body)).toContain("at most 20000 characters")
+    }))
+})
