@@ -19,7 +19,7 @@ const environment = `environment text not null default 'development' check (envi
 const email = (column: string) => `${column} ~ '^[^[:space:]@]+@[^[:space:]@]+\\.[^[:space:]@]+$'`
 const stamps = `created_at timestamptz not null default now(), updated_at timestamptz not null default now()`
 
-const statements = [
+export const statements = [
   // Every legacy id that ever named a record, resolved to the uuid of the surviving row.
   `create table id_map (
     entity text not null,

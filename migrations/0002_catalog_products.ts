@@ -5,7 +5,7 @@
  */
 import { runStatements } from "./Statements.js"
 
-const statements = [
+export const statements = [
   // The API still requires a catalogue; only migrated legacy gifts may lack one.
   `alter table products alter column catalog_id drop not null`,
   // 0001 made (catalog_id, sku) unique across environments and case; the legacy CRUD upper-cased

@@ -6,7 +6,7 @@
  */
 import { runStatements } from "./Statements.js"
 
-const statements = [
+export const statements = [
   `drop index employees_client_email_unique`,
   `drop index employees_client_employee_id_unique`,
   `create unique index employees_client_email_unique

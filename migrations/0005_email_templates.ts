@@ -6,7 +6,7 @@ import { runStatements } from "./Statements.js"
 
 const email = (column: string) => `${column} ~ '^[^[:space:]@]+@[^[:space:]@]+\\.[^[:space:]@]+$'`
 
-const statements = [
+export const statements = [
   // The scope is the site, else the client, else none (global); the scope CHECK of 0001 makes
   // that unambiguous within a template type.
   `create unique index email_templates_default_unique

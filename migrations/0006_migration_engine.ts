@@ -20,7 +20,7 @@ import { runStatements } from "./Statements.js"
 const environment = `environment text not null default 'development' check (environment in ('development', 'production'))`
 const stamps = `created_at timestamptz not null default now(), updated_at timestamptz not null default now()`
 
-const statements = [
+export const statements = [
   `drop table migration_rejects`,
   `drop table migration_checkpoints`,
   `drop table migration_runs`,

@@ -4,7 +4,7 @@
  */
 import { runStatements } from "./Statements.js"
 
-const statements = [
+export const statements = [
   `create table email_messages (
     id uuid primary key default gen_random_uuid(),
     environment text not null default 'development' check (environment in ('development', 'production')),

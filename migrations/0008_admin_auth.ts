@@ -10,7 +10,7 @@
  */
 import { runStatements } from "./Statements.js"
 
-const statements = [
+export const statements = [
   `create table admin_credentials (
     environment text not null default 'development' check (environment in ('development', 'production')),
     email text not null check (email = lower(email)),

@@ -11,7 +11,7 @@ import { runStatements } from "./Statements.js"
 const environment = `environment text not null default 'development' check (environment in ('development', 'production'))`
 const tokenHash = `token_hash text primary key check (token_hash ~ '^[0-9a-f]{64}$')`
 
-const statements = [
+export const statements = [
   `create table employee_sessions (
     ${tokenHash},
     ${environment},

@@ -14,7 +14,9 @@ import { runStatements } from "./Statements.js"
 
 const legacyIds = ["sites", "brands", "employees", "orders", "email_templates"]
 
-export default runStatements([
+export const statements = [
   ...legacyIds.map((table) => `create index ${table}_legacy_id_idx on ${table} (environment, legacy_id) where legacy_id is not null`),
   `create index orders_site_listing_idx on orders (environment, site_id, status, created_at desc, id desc) where deleted_at is null`
-])
+]
+
+export default runStatements(statements)

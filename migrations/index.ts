@@ -1,26 +1,36 @@
 /**
  * Every schema migration, imported statically so the same list works under tsx, vitest and a
- * bundle. Add new files here in number order.
+ * bundle. Add new files here in number order. Each exports its statements (what
+ * `app migrate --dry-run` prints) and, as default, the effect that runs them.
  */
 import { Migrator } from "@effect/sql"
-import coreSchema from "./0001_core_schema.js"
-import catalogProducts from "./0002_catalog_products.js"
-import employees from "./0003_employees.js"
-import emailTemplates from "./0005_email_templates.js"
-import migrationEngine from "./0006_migration_engine.js"
-import emailMessages from "./0007_email_messages.js"
-import adminAuth from "./0008_admin_auth.js"
-import publicFlow from "./0009_public_flow.js"
-import lookupIndexes from "./0010_lookup_indexes.js"
+import type { Effect } from "effect"
+import * as coreSchema from "./0001_core_schema.js"
+import * as catalogProducts from "./0002_catalog_products.js"
+import * as employees from "./0003_employees.js"
+import * as emailTemplates from "./0005_email_templates.js"
+import * as migrationEngine from "./0006_migration_engine.js"
+import * as emailMessages from "./0007_email_messages.js"
+import * as adminAuth from "./0008_admin_auth.js"
+import * as publicFlow from "./0009_public_flow.js"
+import * as lookupIndexes from "./0010_lookup_indexes.js"
 
-export const loader = Migrator.fromRecord({
-  "0001_core_schema": coreSchema,
-  "0002_catalog_products": catalogProducts,
-  "0003_employees": employees,
-  "0005_email_templates": emailTemplates,
-  "0006_migration_engine": migrationEngine,
-  "0007_email_messages": emailMessages,
-  "0008_admin_auth": adminAuth,
-  "0009_public_flow": publicFlow,
-  "0010_lookup_indexes": lookupIndexes
-})
+interface SchemaMigration {
+  readonly statements: ReadonlyArray<string>
+  readonly default: Effect.Effect<void, unknown, any>
+}
+
+/** `0001_core_schema` → its module, in number order. */
+export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
+  ["0001_core_schema", coreSchema],
+  ["0002_catalog_products", catalogProducts],
+  ["0003_employees", employees],
+  ["0005_email_templates", emailTemplates],
+  ["0006_migration_engine", migrationEngine],
+  ["0007_email_messages", emailMessages],
+  ["0008_admin_auth", adminAuth],
+  ["0009_public_flow", publicFlow],
+  ["0010_lookup_indexes", lookupIndexes]
+]
+
+export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))

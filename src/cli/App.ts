@@ -8,7 +8,7 @@ import { Cause, ConfigError, Console, Effect, Exit, Layer, Logger, Option } from
 import * as AppConfigModule from "../Config.js"
 import { AppConfig } from "../Config.js"
 import { listen } from "../http/Server.js"
-import { Database, layer as DatabaseLive, migrate } from "../persistence/pg/Database.js"
+import { Database, layer as DatabaseLive, migrate, pendingMigrations } from "../persistence/pg/Database.js"
 import * as Storage from "../persistence/Storage.js"
 import * as MigrationCli from "../migration/Cli.js"
 import { seed } from "../seed/Seed.js"
@@ -93,9 +93,28 @@ const migrateStatus = Command.make("status", {}, () => withApp(Effect.zipRight(r
   Command.withDescription("Migration runs, their state and per-entity progress")
 )
 
-const migrateCommand = Command.make("migrate", {}, () =>
+const dryRunOption = Options.boolean("dry-run").pipe(
+  Options.withDescription("Print the statements of the pending schema migrations instead of running them")
+)
+
+/** `app migrate --dry-run`: the DDL that would run, as one SQL script; the database is not changed. */
+const printPending = Effect.gen(function*() {
+  const pending = yield* pendingMigrations
+  yield* Console.log(
+    pending.length === 0
+      ? "-- No pending migrations: the schema is up to date."
+      : `-- Would apply ${pending.length} migration${pending.length === 1 ? "" : "s"}: ${pending.map((m) => m.name).join(", ")}`
+  )
+  for (const migration of pending) {
+    yield* Console.log(`\n-- ${migration.name}`)
+    for (const statement of migration.statements) yield* Console.log(`${statement.trim()};`)
+  }
+})
+
+const migrateCommand = Command.make("migrate", { dryRun: dryRunOption }, ({ dryRun }) =>
   withApp(
     Effect.gen(function*() {
+      if (dryRun) return yield* printPending
       const applied = yield* runMigrations
       yield* Console.log(
         applied.length === 0

@@ -7,7 +7,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { PgClient } from "@effect/sql-pg"
 import { Context, Data, Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import * as Path from "node:path"
-import { loader } from "../../../migrations/index.js"
+import { loader, migrations } from "../../../migrations/index.js"
 import { StatementFailed } from "../../../migrations/Statements.js"
 import { AppConfig } from "../../Config.js"
 import * as EmbeddedPg from "./EmbeddedPg.js"
@@ -145,3 +145,20 @@ export const migrate: Effect.Effect<
       Effect.catchSomeDefect((defect) => Option.map(migrationFailure(defect), Effect.fail))
     )
   )).pipe(Effect.withSpan("Database.migrate"))
+
+/** The schema migrations `migrate` would apply now, with their statements, in order (nothing is run). */
+export const pendingMigrations: Effect.Effect<
+  ReadonlyArray<{ readonly name: string; readonly statements: ReadonlyArray<string> }>,
+  SqlError,
+  SqlClient.SqlClient
+> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const [found] = yield* sql<{ table: string | null }>`select to_regclass('effect_sql_migrations')::text as table`
+  const applied = found?.table == null
+    ? 0
+    : ((yield* sql<{ latest: number | null }>`select max(migration_id) as latest from effect_sql_migrations`)[0]?.latest ?? 0)
+  return migrations
+    .filter(([name]) => Number(name.slice(0, name.indexOf("_"))) > applied)
+    .map(([name, module]) => ({ name, statements: module.statements }))
+})
+
