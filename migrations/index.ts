@@ -14,6 +14,7 @@ import * as emailMessages from "./0007_email_messages.js"
 import * as adminAuth from "./0008_admin_auth.js"
 import * as publicFlow from "./0009_public_flow.js"
 import * as lookupIndexes from "./0010_lookup_indexes.js"
+import * as employeeClientFromSite from "./0011_employee_client_from_site.js"
 
 interface SchemaMigration {
   readonly statements: ReadonlyArray<string>
@@ -30,7 +31,8 @@ export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ["0007_email_messages", emailMessages],
   ["0008_admin_auth", adminAuth],
   ["0009_public_flow", publicFlow],
-  ["0010_lookup_indexes", lookupIndexes]
+  ["0010_lookup_indexes", lookupIndexes],
+  ["0011_employee_client_from_site", employeeClientFromSite]
 ]
 
 export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))
