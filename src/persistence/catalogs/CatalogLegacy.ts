@@ -15,7 +15,7 @@ import {
   DefaultSettings,
   SettingsFields
 } from "../../domain/catalogs/Catalog.js"
-import { EntityId, LongText, makerOf, Text } from "../../domain/Fields.js"
+import { EntityId, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
 import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import {
   aliasKeys,
@@ -47,16 +47,22 @@ export const CatalogPrefixes = ["catalogs:"] as const
 export const canonicalKey = (environment: Environment, id: string) =>
   environment === "development" ? `catalogs:${id}` : `catalogs:${environment}:${id}`
 
-const texts = { description: LongText(5000), managedBy: Text({ max: 200 }), ownerId: EntityId } as const
+// The description's 5,000-character limit is for new input; history is kept whole.
+const texts = { description: StoredLongText, managedBy: Text({ max: 200 }), ownerId: EntityId } as const
 
 const settingKeys = Object.keys(SettingsFields) as ReadonlyArray<keyof typeof SettingsFields>
 
-/** Documented settings take their legacy value when valid, else the default (with a warning); other keys stay. */
-const settingsOf = (settings: JsonRecord, warnings: Array<string>): CatalogSettings => {
+/**
+ * Documented settings take their stored value (camelCase or snake_case, as the old platform's
+ * `catalogs.settings` column may hold them) when valid, else the default (with a warning); every
+ * other key stays as it is. Also read by the PostgreSQL layer: the old platform's rows hold `{}`.
+ */
+export const settingsOf = (settings: JsonRecord, warnings: Array<string>): CatalogSettings => {
   const values: Record<string, unknown> = { ...DefaultSettings, ...settings }
   for (const key of settingKeys) {
-    if (settings[key] === undefined) continue
-    const decoded = Schema.decodeUnknownOption(SettingsFields[key] as Schema.Schema<unknown, unknown>)(settings[key])
+    const given = pick(settings, key)
+    if (given === undefined) continue
+    const decoded = Schema.decodeUnknownOption(SettingsFields[key] as Schema.Schema<unknown, unknown>)(given)
     if (Option.isSome(decoded)) values[key] = decoded.value
     else {
       values[key] = DefaultSettings[key]

@@ -4,13 +4,21 @@ import { DateTime, Effect, Layer } from "effect"
 import { AppConfig, type Environment } from "../../Config.js"
 import { Catalog } from "../../domain/catalogs/Catalog.js"
 import { escapeLike } from "../kv/KvStore.js"
+import type { JsonRecord } from "../legacy/Legacy.js"
+import { settingsOf } from "./CatalogLegacy.js"
+
+/** Settings in every stored shape: the old platform's rows hold `{}` or snake_case keys. */
+const fromRow = (row: Record<string, unknown>) => ({
+  ...row,
+  settings: settingsOf((row.settings ?? {}) as JsonRecord, [])
+})
 import * as PgTable from "../pg/PgTable.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
 import { CatalogRepo, type CatalogRepoShape, Entity } from "../../domain/catalogs/CatalogRepo.js"
 
 /** The table as the repository reads and writes it (also read by the data migration's verify). */
 export const table = (sql: SqlClient.SqlClient, environment: Environment) =>
-  PgTable.make({ sql, table: "catalogs", entity: Entity, idMapEntity: "catalog", schema: Catalog, environment })
+  PgTable.make({ sql, table: "catalogs", entity: Entity, idMapEntity: "catalog", schema: Catalog, environment, fromRow })
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
