@@ -50,4 +50,22 @@ describe("long texts from history", () => {
       expect(JSON.stringify(tooLong.body)).toContain("longDescription")
       expect(JSON.stringify(tooLong.body)).toContain("at most 20000 characters")
     }))
+
+  it.scopedLive("clients, brands and sites: a stored description over the input limit is served whole", () =>
+    Effect.gen(function*() {
+      const server = yield* startServer()
+      const client = yield* server.request("POST", "/v2/clients", { name: "Contoso", contactEmail: "hr@contoso.example" })
+      const brand = yield* server.request("POST", "/v2/brands", { name: "Contoso Gear", clientId: client.body.data.id })
+      const site = yield* server.request("POST", "/v2/sites", { clientId: client.body.data.id, name: "Contoso Awards", slug: "contoso-long" })
+      for (const [table, id] of [["clients", client.body.data.id], ["brands", brand.body.data.id], ["sites", site.body.data.id]] as const) {
+        yield* server.query(`update ${table} set description = repeat('h', 3000) where id = $1`, [id])
+        const read = yield* server.request("GET", `/v2/${table}/${id}`)
+        expect(read.status, `${table}: ${JSON.stringify(read.body).slice(0, 200)}`).toBe(200)
+        expect(read.body.data.description).toHaveLength(3000)
+      }
+      const tooLong = yield* server.request("PUT", `/v2/clients/${client.body.data.id}`, { description: "h".repeat(2001) })
+      expect(tooLong.status).toBe(400)
+      expect(tooLong.body).toMatchObject({ field: "description" })
+    }))
 })
+

@@ -5,7 +5,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import { Defaulted, Email, EntityId, Enum, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, Email, EntityId, Enum, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text } from "../Fields.js"
 
 export const BrandId = EntityId.pipe(Schema.brand("BrandId"))
 export type BrandId = typeof BrandId.Type
@@ -47,7 +47,7 @@ export class Brand extends Model.Class<Brand>("Brand")({
   /** null: a global brand, offered to every client. */
   clientId: Nullable(EntityId),
   name: Required(BrandName),
-  description: Nullable(LongText(2000)),
+  description: InputLimitedText(2000), // the limit is for new input; stored descriptions are read whole
   logoUrl: Nullable(Url),
   faviconUrl: Nullable(Url),
   primaryColor: Color,

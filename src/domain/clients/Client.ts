@@ -5,7 +5,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import { Defaulted, Email, Enum, EntityId, Flag, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text } from "../Fields.js"
 
 export const ClientId = EntityId.pipe(Schema.brand("ClientId"))
 export type ClientId = typeof ClientId.Type
@@ -23,7 +23,7 @@ export class Client extends Model.Class<Client>("Client")({
   id: Model.Generated(ClientId),
   legacyId: ReadOnly(Schema.NullOr(Schema.String)),
   name: Required(ClientName),
-  description: Nullable(LongText(2000)),
+  description: InputLimitedText(2000), // the limit is for new input; stored descriptions are read whole
   contactEmail: Model.Field({
     select: Schema.NullOr(Email),
     json: Schema.NullOr(Email),

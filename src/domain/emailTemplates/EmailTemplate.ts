@@ -4,7 +4,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import { Defaulted, Email, EntityId, Enum, Flag, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
 
 export const EmailTemplateId = EntityId.pipe(Schema.brand("EmailTemplateId"))
 export type EmailTemplateId = typeof EmailTemplateId.Type
@@ -45,7 +45,7 @@ export class EmailTemplate extends Model.Class<EmailTemplate>("EmailTemplate")({
   id: Model.Generated(EmailTemplateId),
   legacyId: ReadOnly(Schema.NullOr(Schema.String)),
   name: Required(Text({ min: 2, max: 200 })),
-  description: Nullable(LongText(2000)),
+  description: InputLimitedText(2000), // the limit is for new input; stored descriptions are read whole
   templateType: Required(TemplateType),
   /** Required for client templates; for site templates it is the site's client, set by the service. */
   clientId: Nullable(EntityId),

@@ -6,7 +6,7 @@
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { OptionalInstant, Stamp } from "../catalogs/Catalog.js"
-import { Defaulted, EntityId, Enum, InputLimitedText, JsonField, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, EntityId, Enum, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text } from "../Fields.js"
 import { CurrencyCode } from "../sites/Site.js"
 
 export const ProductId = EntityId.pipe(Schema.brand("ProductId"))
@@ -104,7 +104,7 @@ export class Product extends Model.Class<Product>("Product")({
   trackInventory: Defaulted(Schema.Boolean, () => true),
   status: Defaulted(ProductStatus, () => "active" as const),
   syncStatus: Defaulted(SyncStatus, () => "manual" as const),
-  syncNotes: Nullable(LongText(2000)),
+  syncNotes: InputLimitedText(2000),
   lastSyncedAt: OptionalInstant,
   /** The site a legacy bulk-imported gift was uploaded for; new products have none. */
   siteId: ReadOnly(Schema.NullOr(EntityId)),

@@ -11,6 +11,7 @@ import {
   EntityId,
   Enum,
   Flag,
+  InputLimitedText,
   JsonField,
   JsonObject,
   LongText,
@@ -131,7 +132,7 @@ export class Site extends Model.Class<Site>("Site")({
   catalogId: Nullable(EntityId),
   brandId: Nullable(EntityId),
   name: Required(Text({ min: 2, max: 200 })),
-  description: Nullable(LongText(2000)),
+  description: InputLimitedText(2000), // the limit is for new input; stored descriptions are read whole
   slug: Model.Field({
     select: Slug,
     jsonCreate: Schema.optionalWith(Slug, { exact: true }),

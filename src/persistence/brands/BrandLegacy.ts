@@ -7,7 +7,7 @@
 import { Either } from "effect"
 import type { Environment } from "../../Config.js"
 import { Brand, BrandStatuses, type BrandStatus, ColorFields, HexColor } from "../../domain/brands/Brand.js"
-import { Email, LongText, makerOf, Text } from "../../domain/Fields.js"
+import { Email, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
 import type { Codec, Copy } from "../kv/KvCollection.js"
 import {
   aliasKeys,
@@ -41,7 +41,7 @@ export const canonicalKey = (environment: Environment, id: string) => `brand:${e
 
 // Optional fields read with their domain schemas: a value that does not fit is nulled (rule R9).
 const texts = {
-  description: LongText(2000),
+  description: StoredLongText,
   logoUrl: Text({ max: 500 }),
   faviconUrl: Text({ max: 500 }),
   ...Object.fromEntries(ColorFields.map((field) => [field, HexColor])) as Record<(typeof ColorFields)[number], typeof HexColor>,

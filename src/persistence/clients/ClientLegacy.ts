@@ -8,7 +8,7 @@ import { DateTime, Option } from "effect"
 import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import type { Environment } from "../../Config.js"
 import { Client, ClientStatuses, type ClientStatus } from "../../domain/clients/Client.js"
-import { Email, LongText, makerOf, Text } from "../../domain/Fields.js"
+import { Email, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
 import {
   aliasKeys,
   bool,
@@ -125,7 +125,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Client>> | und
       id: legacyId as Client["id"],
       legacyId: null,
       name,
-      description: optionalField(LongText(2000), pick(record, "description"), nulledWarning("description"), warnings),
+      description: optionalField(StoredLongText, pick(record, "description"), nulledWarning("description"), warnings),
       contactEmail: contact?.valid ? contact.value : null,
       status: status(record),
       createdAt,

@@ -16,7 +16,7 @@ import {
   type TemplateType,
   VariablePattern
 } from "../../domain/emailTemplates/EmailTemplate.js"
-import { Email, EntityId, LongText, makerOf, Text } from "../../domain/Fields.js"
+import { Email, EntityId, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
 import { type Codec, type Copy, decodedCopy } from "../kv/KvCollection.js"
 import {
   aliasKeys,
@@ -155,7 +155,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
       id: id as EmailTemplate["id"],
       legacyId: null,
       name: named.name,
-      description: optionalField(LongText(2000), pick(record, "description"), "DESCRIPTION_INVALID_NULLED", warnings),
+      description: optionalField(StoredLongText, pick(record, "description"), "DESCRIPTION_INVALID_NULLED", warnings),
       templateType,
       clientId,
       siteId,

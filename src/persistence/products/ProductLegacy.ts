@@ -8,7 +8,7 @@
  */
 import { DateTime, Option, Schema } from "effect"
 import type { Environment } from "../../Config.js"
-import { EntityId, LongText, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
+import { EntityId, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
 import {
   MaxMoney,
   Product,
@@ -161,7 +161,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
       trackInventory: bool(pick(record, "trackInventory", "inventoryTracking")) ?? true,
       status: oneOf<ProductStatus>(pick(record, "status"), ProductStatuses, "active"),
       syncStatus: oneOf<SyncStatus>(fromSource("syncStatus"), SyncStatuses, "manual"),
-      syncNotes: optionalField(LongText(2000), fromSource("syncNotes"), nulledWarning("syncNotes"), warnings),
+      syncNotes: optionalField(StoredLongText, fromSource("syncNotes"), nulledWarning("syncNotes"), warnings),
       lastSyncedAt: Option.getOrNull(date(fromSource("lastSyncedAt"))),
       deletedAt: deleted ? Option.getOrElse(date(pick(record, "deletedAt")), () => stamps.updatedAt) : null,
       ...stamps

@@ -7,7 +7,7 @@
  */
 import { Option, Schema } from "effect"
 import type { Environment } from "../../Config.js"
-import { Email, EntityId, LongText, makerOf, Text } from "../../domain/Fields.js"
+import { Email, EntityId, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
 import {
   DefaultSettings,
   Site,
@@ -166,7 +166,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Site>> | undef
       legacyId: null,
       clientId,
       name,
-      description: optionalField(LongText(2000), pick(record, "description"), "DESCRIPTION_INVALID_NULLED", warnings),
+      description: optionalField(StoredLongText, pick(record, "description"), "DESCRIPTION_INVALID_NULLED", warnings),
       slug,
       status: statusOf(record, warnings),
       validationMethods: validationMethods(record, settings),
