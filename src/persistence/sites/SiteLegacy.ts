@@ -92,11 +92,25 @@ const methodAliases: Record<string, ValidationMethod> = {
   magic_link: "magicLink"
 }
 
+/**
+ * The enabled methods of a stored list, in every shape: names (`"email"`, `"magic_link"`, the KV
+ * store's and ours) or the old platform's SQL objects `{type, enabled}` (a disabled one is not a
+ * method of the site). Unknown names are left out. Also read by the PostgreSQL layer.
+ */
+export const methodsOf = (listed: ReadonlyArray<Json>): ReadonlyArray<ValidationMethod> => {
+  const names = listed.flatMap((m) => {
+    if (typeof m === "string") return [m]
+    const entry = object(m)
+    const type = entry === undefined ? undefined : text(pick(entry, "type", "method"))
+    return type === undefined || entry?.enabled === false ? [] : [type]
+  })
+  return [...new Set(names.flatMap((m) => (methodAliases[m.trim()] ? [methodAliases[m.trim()]!] : [])))]
+}
+
 const validationMethods = (record: JsonRecord, settings: JsonRecord): ReadonlyArray<ValidationMethod> => {
   const listed = pick(record, "validationMethods")
-  const raw = Array.isArray(listed) ? listed : [pick(settings, "validationMethod")]
-  const methods = raw.flatMap((m) => (typeof m === "string" && methodAliases[m.trim()] ? [methodAliases[m.trim()]!] : []))
-  return methods.length > 0 ? [...new Set(methods)] : ["email"]
+  const methods = methodsOf(Array.isArray(listed) ? listed : [pick(settings, "validationMethod") ?? null])
+  return methods.length > 0 ? methods : ["email"]
 }
 
 /** Known settings take their legacy value when it is valid, else the default (with a warning). */

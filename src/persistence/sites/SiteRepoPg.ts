@@ -9,16 +9,22 @@ import { AppConfig, type Environment } from "../../Config.js"
 import { type Conflict, NotFound } from "../../domain/Errors.js"
 import { DefaultSettings, Site } from "../../domain/sites/Site.js"
 import { escapeLike } from "../kv/KvStore.js"
+import type { Json } from "../legacy/Legacy.js"
+import { methodsOf } from "./SiteLegacy.js"
 import * as PgTable from "../pg/PgTable.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
 import { Entity, SiteRepo, type SiteRepoShape, slugInUse } from "../../domain/sites/SiteRepo.js"
 
 const settingKeys = Object.keys(DefaultSettings)
 
-/** Row → domain shape: the settings columns become the `settings` object. */
+/**
+ * Row → domain shape: the settings columns become the `settings` object; validation methods are
+ * read in every stored shape (the old platform's rows hold `[{type, enabled}]`).
+ */
 const fromRow = (row: Record<string, unknown>) => ({
   ...row,
-  settings: Object.fromEntries(settingKeys.map((key) => [key, row[key]]))
+  settings: Object.fromEntries(settingKeys.map((key) => [key, row[key]])),
+  validationMethods: Array.isArray(row.validationMethods) ? methodsOf(row.validationMethods as ReadonlyArray<Json>) : row.validationMethods
 })
 
 /** Domain fields → columns: the `settings` object spreads over its columns. */
