@@ -1,7 +1,7 @@
 /**
  * Orders as the old platform stored them in its own `orders` table (peer-schema.md §12): lines as
  * `{product_id, quantity, unit_price}`, the address as `{name, line1, city, state, postal_code,
- * country}`, beside the KV store's shapes and ours. The lists and the order itself answer 200
+ * country}`, the timeline and the carrier inside `metadata`, beside the KV store's shapes and ours. The lists and the order itself answer 200
  * with every one of them, in one API shape.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -44,6 +44,12 @@ describe("orders in every stored shape", () => {
         )
       }
 
+      const oldMetadata = {
+        timeline: [{ status: "pending", label: "Order Placed", timestamp: "2026-11-01T10:00:00.000Z", description: "Received" }],
+        carrier: "UPS"
+      }
+      yield* server.query(`update orders set metadata = $1::jsonb where order_number = 'ORD-20261101-OLD001'`, [JSON.stringify(oldMetadata)])
+
       const recent = yield* server.request("GET", `/dashboard/recent-orders/${siteId}`)
       expect(recent.status, JSON.stringify(recent.body)).toBe(200)
       const list = yield* server.request("GET", `/v2/orders?siteId=${siteId}`)
@@ -57,6 +63,11 @@ describe("orders in every stored shape", () => {
         fullName: "Ana Lopez", addressLine1: "1 Main St", addressLine2: null, city: "Springfield", state: "IL",
         postalCode: "62701", country: "US", phone: null
       })
+      expect(old.timeline).toEqual([
+        { status: "pending", label: "Order Placed", timestamp: "2026-11-01T10:00:00.000Z", location: null, description: "Received" }
+      ])
+      expect(old.carrier).toBe("UPS")
+      expect(old.metadata).toEqual(oldMetadata)
       const kv = byNumber.get("ORD-20261101-KV0002")
       expect(kv.items).toEqual([{ productId: "p-2", productName: "Mug", sku: null, quantity: 1, unitPrice: 12.5, totalPrice: 12.5 }])
       expect(kv.shippingAddress).toMatchObject({ fullName: "Ben Ode", addressLine1: "2 High St", postalCode: "LS1 1AA" })

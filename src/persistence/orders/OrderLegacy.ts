@@ -153,7 +153,11 @@ const totalOf = (record: JsonRecord, items: ReadonlyArray<OrderItem>) =>
       ? Math.round(items.reduce((sum, i) => sum + i.totalPrice!, 0) * 100) / 100
       : null)
 
-const timelineOf = (value: Json | undefined, fallback: DateTime.Utc): ReadonlyArray<TimelineEvent> =>
+/**
+ * Timeline events `{status, label?, timestamp?, location?, description?}` (the KV store's, and the
+ * old platform's `orders.metadata.timeline`); an event without a time takes `fallback`.
+ */
+export const timelineOf = (value: Json | undefined, fallback: DateTime.Utc): ReadonlyArray<TimelineEvent> =>
   (Array.isArray(value) ? value : []).flatMap((e) => {
     const event = object(e)
     const status = text(event?.status)

@@ -7,7 +7,7 @@ import { type Conflict, NotFound } from "../../domain/Errors.js"
 import { Order, type OrderFields, TimelineEvent } from "../../domain/orders/Order.js"
 import { escapeLike } from "../kv/KvStore.js"
 import type { Json } from "../legacy/Legacy.js"
-import { addressOf, linesOf } from "./OrderLegacy.js"
+import { addressOf, linesOf, timelineOf } from "./OrderLegacy.js"
 import * as PgTable from "../pg/PgTable.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
 import { Entity, numberInUse, OrderRepo, type OrderFilter, type OrderRepoShape } from "../../domain/orders/OrderRepo.js"
@@ -18,12 +18,24 @@ const encodeTimeline = Schema.encodeSync(Schema.Array(TimelineEvent))
  * numeric comes back as text; lines and address are read in every shape they were stored in
  * (the old platform wrote `{product_id, quantity, unit_price}` and `{name, line1, postal_code}`).
  */
-const fromRow = (row: Record<string, unknown>) => ({
-  ...row,
-  totalAmount: row.totalAmount === null ? null : Number(row.totalAmount),
-  items: linesOf(row.items as Json),
-  shippingAddress: addressOf(row.shippingAddress as Json)
-})
+const fromRow = (row: Record<string, unknown>) => {
+  // The old platform kept the timeline and the carrier in `metadata` (peer-schema.md §12); the
+  // metadata itself is returned as stored.
+  const metadata = (row.metadata ?? {}) as Record<string, Json>
+  const stored = Array.isArray(row.timeline) ? row.timeline : []
+  const timeline = stored.length === 0 && Array.isArray(metadata.timeline)
+    ? encodeTimeline(timelineOf(metadata.timeline, DateTime.unsafeFromDate(row.createdAt as Date)))
+    : row.timeline
+  const carrier = row.carrier ?? (typeof metadata.carrier === "string" && metadata.carrier !== "" ? metadata.carrier : null)
+  return {
+    ...row,
+    totalAmount: row.totalAmount === null ? null : Number(row.totalAmount),
+    items: linesOf(row.items as Json),
+    shippingAddress: addressOf(row.shippingAddress as Json),
+    timeline,
+    carrier
+  }
+}
 
 /** The denormalised columns (`quantity`) follow the lines; the timeline is stored encoded. */
 const toColumns = (fields: Record<string, unknown>) => {
