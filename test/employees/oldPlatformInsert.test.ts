@@ -6,23 +6,22 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Option } from "effect"
-import { startServer } from "../support/server.js"
+import { clientWithSite, startServer } from "../support/server.js"
 
 describe("the old platform's employee insert", () => {
   it.scopedLive("succeeds on Confetti's schema, and Confetti serves the employee", () =>
     Effect.gen(function*() {
       const server = yield* startServer()
-      const client = yield* server.request("POST", "/v2/clients", { name: "Contoso", contactEmail: "hr@contoso.example" })
-      const site = yield* server.request("POST", "/v2/sites", { clientId: client.body.data.id, name: "Contoso Awards", slug: "contoso-old" })
+      const { clientId, siteId } = yield* clientWithSite(server, { name: "Contoso Awards", slug: "contoso-old" })
       // The columns the old platform's code sets.
       yield* server.query(
         `insert into employees (site_id, employee_id, email, serial_card_number, first_name, last_name, status)
          values ($1, 'E-700', 'old.platform@contoso.example', null, 'Olga', 'Platt', 'active')`,
-        [site.body.data.id]
+        [siteId]
       )
       const rows = yield* server.query(`select client_id from employees where employee_id = 'E-700'`)
-      expect(rows).toEqual([{ clientId: client.body.data.id }])
-      const listed = yield* server.request("GET", `/v2/employees?clientId=${client.body.data.id}`)
+      expect(rows).toEqual([{ clientId: clientId }])
+      const listed = yield* server.request("GET", `/v2/employees?clientId=${clientId}`)
       expect(listed.status).toBe(200)
       expect(listed.body.data.map((e: { email: string }) => e.email)).toContain("old.platform@contoso.example")
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { startServer } from "../support/server.js"
+import { clientWithSite, startServer } from "../support/server.js"
 
 const shapes = [
   {
@@ -33,14 +33,12 @@ describe("orders in every stored shape", () => {
   it.scopedLive("recent orders, the order list and each order answer 200, one shape out", () =>
     Effect.gen(function*() {
       const server = yield* startServer()
-      const client = yield* server.request("POST", "/v2/clients", { name: "Contoso", contactEmail: "hr@contoso.example" })
-      const site = yield* server.request("POST", "/v2/sites", { clientId: client.body.data.id, name: "Contoso Awards", slug: "contoso-shapes" })
-      const siteId = site.body.data.id as string
+      const { clientId, siteId } = yield* clientWithSite(server, { name: "Contoso Awards", slug: "contoso-shapes" })
       for (const [i, shape] of shapes.entries()) {
         yield* server.query(
           `insert into orders (site_id, client_id, order_number, status, items, shipping_address, created_at)
            values ($1, $2, $3, 'pending', $4::jsonb, $5::jsonb, now() - make_interval(mins => $6))`,
-          [siteId, client.body.data.id, shape.number, JSON.stringify(shape.items), JSON.stringify(shape.address), i]
+          [siteId, clientId, shape.number, JSON.stringify(shape.items), JSON.stringify(shape.address), i]
         )
       }
 

@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import * as Path from "node:path"
 import { runApp } from "../support/cli.js"
 import { FixtureDir } from "../support/fixture.js"
-import { startServer } from "../support/server.js"
+import { clientWithSite, startServer } from "../support/server.js"
 import { queryDatabase, scratchDatabase } from "../support/TestDb.js"
 
 const HardDump = Path.join(FixtureDir, "small-hard.jsonl")
@@ -54,16 +54,15 @@ describe("long texts from history", () => {
   it.scopedLive("clients, brands and sites: a stored description over the input limit is served whole", () =>
     Effect.gen(function*() {
       const server = yield* startServer()
-      const client = yield* server.request("POST", "/v2/clients", { name: "Contoso", contactEmail: "hr@contoso.example" })
-      const brand = yield* server.request("POST", "/v2/brands", { name: "Contoso Gear", clientId: client.body.data.id })
-      const site = yield* server.request("POST", "/v2/sites", { clientId: client.body.data.id, name: "Contoso Awards", slug: "contoso-long" })
-      for (const [table, id] of [["clients", client.body.data.id], ["brands", brand.body.data.id], ["sites", site.body.data.id]] as const) {
+      const { clientId, siteId } = yield* clientWithSite(server, { name: "Contoso Awards", slug: "contoso-long" })
+      const brand = yield* server.request("POST", "/v2/brands", { name: "Contoso Gear", clientId })
+      for (const [table, id] of [["clients", clientId], ["brands", brand.body.data.id], ["sites", siteId]] as const) {
         yield* server.query(`update ${table} set description = repeat('h', 3000) where id = $1`, [id])
         const read = yield* server.request("GET", `/v2/${table}/${id}`)
         expect(read.status, `${table}: ${JSON.stringify(read.body).slice(0, 200)}`).toBe(200)
         expect(read.body.data.description).toHaveLength(3000)
       }
-      const tooLong = yield* server.request("PUT", `/v2/clients/${client.body.data.id}`, { description: "h".repeat(2001) })
+      const tooLong = yield* server.request("PUT", `/v2/clients/${clientId}`, { description: "h".repeat(2001) })
       expect(tooLong.status).toBe(400)
       expect(tooLong.body).toMatchObject({ field: "description" })
     }))

@@ -5,25 +5,24 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { startServer } from "../support/server.js"
+import { clientWithSite, startServer } from "../support/server.js"
 
 describe("sites in every stored shape", () => {
   it.scopedLive("validation methods stored as objects or empty are read", () =>
     Effect.gen(function*() {
       const server = yield* startServer()
-      const client = yield* server.request("POST", "/v2/clients", { name: "Contoso", contactEmail: "hr@contoso.example" })
-      const objects = yield* server.request("POST", "/v2/sites", { clientId: client.body.data.id, name: "Objects", slug: "objects" })
-      const empty = yield* server.request("POST", "/v2/sites", { clientId: client.body.data.id, name: "Empty", slug: "empty" })
+      const { clientId, siteId: objectsId } = yield* clientWithSite(server, { name: "Objects", slug: "objects" })
+      const emptyId = (yield* server.request("POST", "/v2/sites", { clientId, name: "Empty", slug: "empty" })).body.data.id
       yield* server.query(`update sites set validation_methods = $1::jsonb where id = $2`, [
         JSON.stringify([{ type: "email", enabled: true }, { type: "magic_link", enabled: false }, { type: "employeeId", enabled: true }]),
-        objects.body.data.id
+        objectsId
       ])
-      yield* server.query(`update sites set validation_methods = '[]' where id = $1`, [empty.body.data.id])
+      yield* server.query(`update sites set validation_methods = '[]' where id = $1`, [emptyId])
 
-      const one = yield* server.request("GET", `/v2/sites/${objects.body.data.id}`)
+      const one = yield* server.request("GET", `/v2/sites/${objectsId}`)
       expect(one.status, JSON.stringify(one.body)).toBe(200)
       expect(one.body.data.validationMethods).toEqual(["email", "employeeId"])
-      const list = yield* server.request("GET", `/v2/sites?clientId=${client.body.data.id}`)
+      const list = yield* server.request("GET", `/v2/sites?clientId=${clientId}`)
       expect(list.status).toBe(200)
       const byName = new Map<string, any>(list.body.data.map((s: any) => [s.name, s]))
       expect(byName.get("Empty").validationMethods).toEqual([])

@@ -51,6 +51,17 @@ const makeClient = (url: string, token: string) =>
 export const startClockNow = Effect.suspend(() => TestClock.setTime(Date.now()))
 
 /** Starts a server for the scope; `prepare` runs against its database before the server starts. */
+/**
+ * A client (Contoso) and one site of it, created through the API: the parents most tests of
+ * stored rows need. Returns their ids.
+ */
+export const clientWithSite = (server: TestServer, site: { readonly name: string; readonly slug: string }) =>
+  Effect.gen(function*() {
+    const client = yield* server.request("POST", "/v2/clients", { name: "Contoso", contactEmail: "hr@contoso.example" })
+    const created = yield* server.request("POST", "/v2/sites", { clientId: client.body.data.id, ...site })
+    return { clientId: client.body.data.id as string, siteId: created.body.data.id as string }
+  })
+
 export const startServer = <E = never>(
   overrides: Partial<AppConfigShape> = {},
   prepare: Effect.Effect<void, E, SqlClient.SqlClient> = Effect.void
