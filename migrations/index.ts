@@ -15,6 +15,7 @@ import * as adminAuth from "./0008_admin_auth.js"
 import * as publicFlow from "./0009_public_flow.js"
 import * as lookupIndexes from "./0010_lookup_indexes.js"
 import * as employeeClientFromSite from "./0011_employee_client_from_site.js"
+import * as brandNamesSharedByHistory from "./0012_brand_names_shared_by_history.js"
 
 interface SchemaMigration {
   readonly statements: ReadonlyArray<string>
@@ -32,7 +33,8 @@ export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ["0008_admin_auth", adminAuth],
   ["0009_public_flow", publicFlow],
   ["0010_lookup_indexes", lookupIndexes],
-  ["0011_employee_client_from_site", employeeClientFromSite]
+  ["0011_employee_client_from_site", employeeClientFromSite],
+  ["0012_brand_names_shared_by_history", brandNamesSharedByHistory]
 ]
 
 export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))

@@ -652,6 +652,32 @@ export const make = Effect.gen(function*() {
           where excluded.own and not migration_names.own`
     )
 
+  /** The shared-name keys of the records judged valid in earlier batches of this run (resumed runs included). */
+  const namesTaken = (runId: string, spec: EntitySpec) =>
+    Effect.map(
+      sql<{ record: Staged | string }>`select record from migration_outcomes
+        where run_id = ${runId} and entity = ${spec.name} and status = 'valid' and record is not null`,
+      (rows) => {
+        const taken = new Set<string>()
+        for (const row of rows) {
+          const key = spec.sharedName!.key(typeof row.record === "string" ? JSON.parse(row.record) : row.record)
+          if (key !== null) taken.add(key)
+        }
+        return taken
+      }
+    )
+
+  /** Each valid record whose shared name an earlier one holds keeps its name and gets the entity's warning. */
+  const markSharedNames = (spec: EntitySpec, outcomes: ReadonlyArray<Outcome>, taken: Set<string>) => {
+    for (const o of outcomes) {
+      if (o.status !== "valid" || o.record === null) continue
+      const key = spec.sharedName!.key(o.record)
+      if (key === null) continue
+      if (taken.has(key)) o.warnings = [...o.warnings, spec.sharedName!.warning]
+      else taken.add(key)
+    }
+  }
+
   const writeStep = (
     run: { id: string; environment: Environment; batchSize: number; targets: Context.Context<Targets> },
     spec: EntitySpec,
@@ -666,6 +692,7 @@ export const make = Effect.gen(function*() {
       let position = step.position
       let processed = Number(step.processed)
       const startedAt = Date.now()
+      const sharedNames = spec.sharedName === undefined ? undefined : yield* namesTaken(run.id, spec)
       while (true) {
         const batch = yield* winners(run.id, spec.name, position, run.batchSize)
         const done = batch.length < run.batchSize
@@ -674,6 +701,7 @@ export const make = Effect.gen(function*() {
         yield* sql.withTransaction(
           Effect.gen(function*() {
             const outcomes = yield* judge(run.id, spec, batch)
+            if (sharedNames !== undefined) markSharedNames(spec, outcomes, sharedNames)
             if (action._tag === "write") yield* writeChanged(run, spec, outcomes)
             if (action._tag === "verify") yield* compare(run, spec, outcomes, action.result)
             yield* saveOutcomes(run.id, spec.name, outcomes)

@@ -13,7 +13,7 @@ import type { NotFound, StorageUnavailable } from "../domain/Errors.js"
 import { ifFound, namesOf } from "../domain/References.js"
 import { DefaultSettings, Site } from "../domain/sites/Site.js"
 import { applyUpdate } from "../domain/sites/SiteService.js"
-import { BrandRepo } from "../domain/brands/BrandRepo.js"
+import { BrandRepo, nameKey } from "../domain/brands/BrandRepo.js"
 import { ClientRepo } from "../domain/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../domain/emailTemplates/EmailTemplateRepo.js"
 import { EmployeeRepo } from "../domain/employees/EmployeeRepo.js"
@@ -96,12 +96,13 @@ export const seed = Effect.gen(function*() {
     }
     const brand = Brand.make({ ...demo.fields, id: demo.legacyId as Brand["id"], legacyId: null, createdAt: now, updatedAt: now })
     // A global brand of that name made by an admin stands in for the demo one.
-    const added = yield* brands.importLegacy([{ legacyId: demo.legacyId, aliases: [], brand }]).pipe(
-      Effect.as(true),
-      Effect.catchTag("Conflict", () => Effect.succeed(false))
-    )
-    if (added) created.brands++
-    else existing.brands++
+    const named = yield* brands.list({ search: demo.fields.name, limit: 100, offset: 0 })
+    if (named.items.some((b) => b.clientId === null && nameKey(b.name) === nameKey(demo.fields.name))) {
+      existing.brands++
+      continue
+    }
+    yield* brands.importLegacy([{ legacyId: demo.legacyId, aliases: [], brand }])
+    created.brands++
   }
   for (const demo of demoEmailTemplates) {
     // A store that already has a global default for the event (a legacy one, say) keeps it.

@@ -108,6 +108,22 @@ export const brandRepoContract = (name: string, repoLayer: Layer.Layer<BrandRepo
         expect((yield* repo.update(global.id, { primaryColor: "#000000" })).primaryColor).toBe("#000000")
       }))
 
+    it.effect("of two concurrent creates of one name, exactly one succeeds", () =>
+      Effect.gen(function*() {
+        const repo = yield* BrandRepo
+        const client = `client-race-${run}`
+        const results = yield* Effect.all(
+          Array.from({ length: 4 }, () => Effect.either(repo.create(newBrand({ name: tag("Race Brand"), clientId: client })))),
+          { concurrency: "unbounded" }
+        )
+        expect(results.filter((r) => r._tag === "Right")).toHaveLength(1)
+        expect(results.filter((r) => r._tag === "Left").map((r) => (r as { left: { _tag: string } }).left._tag)).toEqual([
+          "Conflict",
+          "Conflict",
+          "Conflict"
+        ])
+      }))
+
     it.effect("checks the name against every id form of the client", () =>
       Effect.gen(function*() {
         const repo = yield* BrandRepo
@@ -159,9 +175,14 @@ export const brandRepoContract = (name: string, repoLayer: Layer.Layer<BrandRepo
         const again = yield* repo.list({ search: tag("Legacy"), limit: 10, offset: 0 })
         expect(again.items.map((b) => [b.id, b.name])).toEqual([[found.id, tag("Legacy Renamed")]])
         expect((yield* repo.update(legacyId, { bodyFont: "Inter" })).id).toBe(found.id)
-        // Another record may not bring in a name the scope already holds.
-        const clash = Brand.make({ ...brand, id: `${legacyId}-2` as Brand["id"], name: tag("LEGACY RENAMED") })
-        const refused = yield* Effect.flip(repo.importLegacy([{ legacyId: `${legacyId}-2`, aliases: [], brand: clash }]))
+        // History may hold another brand of the same name in the scope: both are kept, and a new
+        // brand of that name is still refused.
+        const twin = Brand.make({ ...brand, id: `${legacyId}-2` as Brand["id"], name: tag("LEGACY RENAMED") })
+        yield* repo.importLegacy([{ legacyId: `${legacyId}-2`, aliases: [], brand: twin }])
+        const both = yield* repo.list({ search: tag("Legacy"), limit: 10, offset: 0 })
+        expect(both.items.map((b) => b.name).sort()).toEqual([tag("LEGACY RENAMED"), tag("Legacy Renamed")])
+        expect((yield* repo.findById(`${legacyId}-2`)).name).toBe(tag("LEGACY RENAMED"))
+        const refused = yield* Effect.flip(repo.create(newBrand({ name: tag("legacy renamed"), clientId: `client-legacy-${run}` })))
         expect(refused).toMatchObject({ _tag: "Conflict", field: "name" })
       }))
   })

@@ -46,6 +46,7 @@ const rawFields = (check: SpotCheck): Effect.Effect<Fields | null, unknown, SqlC
           where environment = ${env} and legacy_id = ${legacyId}`)
       case "product": {
         const row = first(yield* sql<Fields>`select legacy_id, name, sku, price, status, deleted_at is not null as deleted,
+            length(long_description) as long_description_length,
             catalog_id as catalog_legacy_id, site_id as site_legacy_id from products
           where environment = ${env} and legacy_id = ${legacyId}`)
         return row === null ? null : { ...row, price: money(row.price) }
@@ -62,7 +63,7 @@ const rawFields = (check: SpotCheck): Effect.Effect<Fields | null, unknown, SqlC
           where environment = ${env} and site_id = ${String(f.site_legacy_id)} and product_id = ${String(f.product_legacy_id)}`)
       case "employee": {
         const row = first(yield* sql<Fields & { id: string }>`select id, client_id as client_legacy_id, site_id as site_legacy_id,
-            email, employee_id as employee_number, serial_card_number as serial_card,
+            email, employee_id as employee_number, serial_card_number as serial_card, department,
             concat_ws(' ', first_name, last_name) as full_name, status from employees
           where environment = ${env} and client_id = ${String(f.client_legacy_id)}
             and id in (select target_id from id_map where entity = 'employee' and legacy_id = ${legacyId})`)
@@ -140,10 +141,10 @@ export const rowCounts = Effect.gen(function*() {
 })
 
 /** The fixture dump as a live legacy KV table `table` in the database `database` (NULs dropped: jsonb cannot hold them). */
-export const loadKvTable = (database: string, table: string) =>
+export const loadKvTable = (database: string, table: string, fixture = "small") =>
   Effect.gen(function*() {
     yield* queryDatabase(database, `create table ${table} (key text primary key, value jsonb not null)`)
-    const rows = loadDump()
+    const rows = loadDump(fixture)
     const literal = (s: string) => `'${s.replaceAll("'", "''")}'`
     for (let i = 0; i < rows.length; i += 100) {
       const values = rows.slice(i, i + 100).map((r) =>

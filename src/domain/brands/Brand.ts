@@ -5,7 +5,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import { Defaulted, Email, EntityId, Enum, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, Email, EntityId, Enum, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
 
 export const BrandId = EntityId.pipe(Schema.brand("BrandId"))
 export type BrandId = typeof BrandId.Type
@@ -67,7 +67,9 @@ export class Brand extends Model.Class<Brand>("Brand")({
   settings: JsonField,
   status: Defaulted(BrandStatus, () => "active" as const),
   createdAt: Timestamp,
-  updatedAt: Timestamp
+  updatedAt: Timestamp,
+  /** Stored values no known shape decodes, by field (responses only). */
+  undecoded: Undecoded
 }) {}
 
 /** The body of `POST /v2/brands`, after defaults. */

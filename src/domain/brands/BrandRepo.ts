@@ -47,8 +47,11 @@ export interface BrandRepoShape {
     clientNames?: ClientNames
   ) => Effect.Effect<Brand, NotFound | Conflict | StorageUnavailable>
   readonly delete: (id: string) => Effect.Effect<void, NotFound | StorageUnavailable>
-  /** Writes legacy records keeping their ids and timestamps; existing ones are replaced. */
-  readonly importLegacy: (records: ReadonlyArray<LegacyBrand>) => Effect.Effect<void, Conflict | StorageUnavailable>
+  /**
+   * Writes legacy records keeping their ids and timestamps; existing ones are replaced. Names are
+   * not checked: legacy brands share names within a client, and history is kept whole.
+   */
+  readonly importLegacy: (records: ReadonlyArray<LegacyBrand>) => Effect.Effect<void, StorageUnavailable>
 }
 
 export class BrandRepo extends Context.Tag("Persistence/BrandRepo")<BrandRepo, BrandRepoShape>() {}

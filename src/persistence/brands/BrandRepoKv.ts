@@ -105,12 +105,7 @@ export const make = Effect.gen(function*() {
             record: Brand.make({ ...r.brand, id: r.legacyId as Brand["id"], legacyId: null }),
             merged: snapshot.byName.get(r.legacyId)
           }))
-          const kept = snapshot.records.filter((r) => !entries.some((e) => e.merged === r)).map((r) => r.winner.record)
-          const written: Array<Brand> = []
-          for (const { record } of entries) {
-            yield* ensureNameFree([...kept, ...written], record, undefined)
-            written.push(record)
-          }
+          // History keeps every brand, names shared within a client included (the migration warns).
           yield* brands.writeMany(entries)
         })
       ).pipe(span("importLegacy"))

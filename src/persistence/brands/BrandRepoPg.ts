@@ -1,15 +1,15 @@
 /**
- * Brands on the `brands` table. The unique index `brands_name_unique` keeps a name unique per
- * client (global brands share one scope); a client named by its other id form is checked first.
+ * Brands on the `brands` table. A new or renamed brand's name must be free within its client
+ * under every id form the client has (global brands share one scope). History may repeat a name
+ * (migration 0012), so there is no unique index: the check runs in the write's transaction under
+ * an advisory lock on the scope and name, so two concurrent writes of one name cannot both pass.
  */
 import { SqlClient } from "@effect/sql"
-import type { SqlError } from "@effect/sql/SqlError"
 import { DateTime, Effect, Layer } from "effect"
 import { AppConfig, type Environment } from "../../Config.js"
 import { Brand } from "../../domain/brands/Brand.js"
-import type { Conflict } from "../../domain/Errors.js"
 import * as PgTable from "../pg/PgTable.js"
-import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
+import { orUnavailable } from "../pg/SqlErrors.js"
 import { BrandRepo, type BrandRepoShape, type ClientNames, Entity, nameInUse, nameKey, scopeOf } from "../../domain/brands/BrandRepo.js"
 
 /** The table as the repository reads and writes it (also read by the data migration's verify). */
@@ -24,12 +24,15 @@ export const make = Effect.gen(function*() {
   // `collate "C"` makes lower() fold ASCII only, as `nameKey` does, whatever the database locale.
   const folded = sql`lower(name collate "C")`
 
-  const nameConflict = (brand: Pick<Brand, "clientId" | "name">) => (error: SqlError): Effect.Effect<never, Conflict | SqlError> =>
-    isConstraint(error, "brands_name_unique") ? Effect.fail(nameInUse(brand.name, brand.clientId)) : Effect.fail(error)
+  /** Holds, until the transaction ends, the lock on a name in a scope. */
+  const lockName = (scope: ReadonlyArray<string> | null, name: string) =>
+    sql`select pg_advisory_xact_lock(hashtextextended(${
+      JSON.stringify(["brand-name", environment, scope === null ? null : [...scope].sort(), nameKey(name)])
+    }, 0))`
 
   const ensureNameFree = (brand: Pick<Brand, "clientId" | "name">, clientNames: ClientNames, self?: string) => {
     const scope = scopeOf(brand.clientId, clientNames)
-    return sql<{ id: string }>`select id from brands where ${
+    return lockName(scope, brand.name).pipe(Effect.zipRight(sql<{ id: string }>`select id from brands where ${
       brands.where([
         sql`${folded} = ${nameKey(brand.name)}`,
         scope === null ? sql`client_id is null` : sql`client_id = any(${[...scope]}::text[])`,
@@ -37,7 +40,7 @@ export const make = Effect.gen(function*() {
       ])
     } limit 1`.pipe(
       Effect.flatMap((found) => found.length > 0 ? Effect.fail(nameInUse(brand.name, brand.clientId)) : Effect.void)
-    )
+    )))
   }
 
   const span = (name: string) => Effect.withSpan(`BrandRepo.${name}`, { attributes: { backend: "pg" } })
@@ -64,23 +67,21 @@ export const make = Effect.gen(function*() {
 
     create: (fields, clientNames) =>
       orUnavailable(
-        Effect.gen(function*() {
+        sql.withTransaction(Effect.gen(function*() {
           yield* ensureNameFree(fields, clientNames)
           const now = yield* DateTime.now
-          return yield* brands.insert({ ...fields, createdAt: now, updatedAt: now }).pipe(Effect.catchAll(nameConflict(fields)))
-        })
+          return yield* brands.insert({ ...fields, createdAt: now, updatedAt: now })
+        }))
       ).pipe(span("create")),
 
     update: (id, fields, clientNames) =>
       orUnavailable(
-        Effect.gen(function*() {
+        sql.withTransaction(Effect.gen(function*() {
           const current = yield* brands.find(id)
           const next = { ...current, ...fields }
           if (fields.name !== undefined || fields.clientId !== undefined) yield* ensureNameFree(next, clientNames, current.id)
-          return yield* brands.update(current.id, { ...fields, updatedAt: yield* DateTime.now }).pipe(
-            Effect.catchAll(nameConflict(next))
-          )
-        })
+          return yield* brands.update(current.id, { ...fields, updatedAt: yield* DateTime.now })
+        }))
       ).pipe(span("update")),
 
     delete: (id) => orUnavailable(Effect.flatMap(brands.find(id), (current) => brands.remove(current.id))).pipe(span("delete")),
@@ -90,9 +91,8 @@ export const make = Effect.gen(function*() {
         sql.withTransaction(
           Effect.forEach(records, (record) => {
             const { id: _id, legacyId: _legacyId, ...fields } = record.brand
-            return brands.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, row: fields }]).pipe(
-              Effect.catchAll(nameConflict(record.brand))
-            )
+            // History keeps every brand, names shared within a client included (the migration warns).
+            return brands.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, row: fields }])
           }, { discard: true })
         )
       ).pipe(span("importLegacy"))
