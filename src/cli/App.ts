@@ -8,9 +8,11 @@ import { Cause, ConfigError, Console, Effect, Exit, Layer, Logger, Option } from
 import * as AppConfigModule from "../Config.js"
 import { AppConfig } from "../Config.js"
 import { listen } from "../http/Server.js"
-import { Database, layer as DatabaseLive, migrate, pendingMigrations } from "../persistence/pg/Database.js"
+import { adoptionPlan, Database, layer as DatabaseLive, migrateIn, pendingMigrations } from "../persistence/pg/Database.js"
 import * as Storage from "../persistence/Storage.js"
 import * as MigrationCli from "../migration/Cli.js"
+import { migrations } from "../../migrations/index.js"
+import { TriedMarker } from "../persistence/pg/Adoption.js"
 import { seed } from "../seed/Seed.js"
 import * as Bootstrap from "../domain/auth/Bootstrap.js"
 import * as AdminCredentials from "../persistence/auth/AdminCredentials.js"
@@ -43,7 +45,9 @@ const loggers = {
 } as const
 
 const runMigrations = Effect.gen(function*() {
-  const applied = yield* migrate
+  const config = yield* AppConfig
+  // An adopted old-platform database's rows belong to the environment this deployment serves.
+  const applied = yield* migrateIn(config.environment)
   return applied.map(([id, name]) => `${String(id).padStart(4, "0")}_${name}`)
 })
 
@@ -97,8 +101,31 @@ const dryRunOption = Options.boolean("dry-run").pipe(
   Options.withDescription("Print the statements of the pending schema migrations instead of running them")
 )
 
+const migrationNames = migrations.map(([name]) => name)
+
 /** `app migrate --dry-run`: the DDL that would run, as one SQL script; the database is not changed. */
 const printPending = Effect.gen(function*() {
+  const config = yield* AppConfig
+  const adoption = yield* adoptionPlan(config.environment)
+  if (adoption !== undefined) {
+    yield* Console.log(
+      `-- Would adopt the old platform's tables in place (${adoption.tables.map((t) => `${t.table}: ${t.rows} rows`).join(", ")}),`
+    )
+    yield* Console.log(`-- create ${adoption.created.join(", ") || "no other tables"},`)
+    yield* Console.log(`-- then record ${migrationNames.join(", ")} as applied. Rows of the old platform belong to ${adoption.environment}.`)
+    for (const table of adoption.tables) {
+      for (const replaced of table.replaced) yield* Console.log(`-- ${table.table}: replaces ${replaced.name}: ${replaced.reason}`)
+    }
+    for (const statement of adoption.statements) {
+      if (statement !== TriedMarker) {
+        yield* Console.log(`${statement.trim()};`)
+        continue
+      }
+      yield* Console.log(statement)
+      for (const rule of adoption.tried) yield* Console.log(`${rule.statement.trim()};`)
+    }
+    return
+  }
   const pending = yield* pendingMigrations
   yield* Console.log(
     pending.length === 0

@@ -150,6 +150,15 @@ export const JsonField = Defaulted(JsonObject, () => ({}))
 /** A flag, false by default. */
 export const Flag = Defaulted(Schema.Boolean, () => false)
 
+/**
+ * `undecoded`, in responses only: the stored values of fields that no shape Confetti knows
+ * decodes, as stored, by field name (a row the old platform or a bug wrote); those fields then
+ * hold their empty value. Absent on every record that decodes. See src/persistence/pg/StoredRows.ts.
+ */
+export const UndecodedValues = Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Unknown }), { exact: true })
+
+export const Undecoded = Model.FieldOnly("json")(UndecodedValues)
+
 /** Read-only: present in rows and responses, never accepted from a client. */
 export const ReadOnly = <S extends Schema.Schema.Any>(schema: S) => Model.FieldOnly("select", "json")(schema)
 

@@ -7,10 +7,12 @@ import { Options } from "@effect/cli"
 import { SqlClient } from "@effect/sql"
 import { Cause, Config, Console, Data, DateTime, Effect, Option, Redacted } from "effect"
 import * as Fs from "node:fs"
-import type { Environment } from "../Config.js"
+import { AppConfig, type Environment } from "../Config.js"
+import type * as StoredRows from "../persistence/pg/StoredRows.js"
+import { Specs } from "./Entities.js"
 import * as Engine from "./Engine.js"
 import { isMigrated, MigratedEntities, type MigratedEntity, PendingEntities } from "./Keys.js"
-import { formatReport, formatRollback, formatVerify, progressHooks, rejectsFile, writeJson } from "./Output.js"
+import { formatReport, formatRollback, formatUndecodable, formatVerify, progressHooks, rejectsFile, writeJson } from "./Output.js"
 import * as Rollback from "./Rollback.js"
 import * as Source from "./Source.js"
 
@@ -186,9 +188,26 @@ export const verify = (args: {
       const source = yield* openSource(args.from, args.table)
       const report = yield* engine.verify(source, { environment: args.env, entities, batchSize: args.batchSize, now }, progressHooks())
       yield* Effect.sync(() => process.stdout.write(`${formatVerify(report)}\n`))
+      const undecodable = yield* storedUndecodable(entities, args.env)
+      yield* Effect.sync(() => process.stdout.write(`${formatUndecodable(undecodable)}\n`))
       if (!report.ok) return yield* new CliExit({ code: 1, message: "verify: some migrated records differ from their source" })
+      if (undecodable.length > 0) {
+        return yield* new CliExit({ code: 1, message: `verify: ${undecodable.length} stored rows do not decode (listed above)` })
+      }
     }).pipe(Effect.scoped)
   )
+
+/** Every stored row of the entities' tables, in the environment, that does not decode as it is. */
+const storedUndecodable = (entities: ReadonlyArray<MigratedEntity>, environment: Environment) =>
+  Effect.gen(function*() {
+    const config = yield* AppConfig
+    const found: Array<StoredRows.Undecodable> = []
+    for (const entity of entities) {
+      const scan = Specs[entity].pgUndecodable
+      if (scan !== undefined) found.push(...(yield* Effect.provideService(scan, AppConfig, { ...config, environment })))
+    }
+    return found
+  })
 
 export const rollbackOptions = {
   entities: Options.text("entities").pipe(Options.withDescription("Comma-separated entities to move back to the KV store")),
@@ -206,8 +225,44 @@ export const rollback = (args: { readonly entities: string; readonly env: Enviro
     })
   )
 
+interface AdoptionReportTable {
+  readonly table: string
+  readonly rows: number
+  readonly addedColumns: ReadonlyArray<string>
+  readonly retypedColumns: ReadonlyArray<string>
+  readonly replaced: ReadonlyArray<{ readonly name: string; readonly reason: string }>
+  readonly notEnforced?: ReadonlyArray<{ readonly name: string; readonly reason: string }>
+}
+
+/** What `app migrate` found when it adopted the old platform's database, with today's row counts. */
+export const adoptionStatus = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const [table] = yield* sql<{ found: string | null }>`select to_regclass('confetti_adoption')::text as found`
+  if (table?.found == null) return []
+  const adoptions = yield* sql<{ adoptedAt: Date; environment: string; report: unknown }>`
+    select adopted_at, environment, report from confetti_adoption order by adopted_at`
+  const lines: Array<string> = []
+  for (const adoption of adoptions) {
+    const report = (typeof adoption.report === "string" ? JSON.parse(adoption.report) : adoption.report) as ReadonlyArray<AdoptionReportTable>
+    lines.push(
+      `Adopted the old platform's database ${adoption.adoptedAt.toISOString()} (its rows belong to ${adoption.environment}): ${report.length} tables`
+    )
+    for (const entry of report) {
+      const [now] = yield* sql<{ rows: number }>`select count(*)::int as rows from ${sql(entry.table)}`
+      lines.push(`    ${entry.table.padEnd(28)} ${entry.rows} rows when adopted, ${now?.rows ?? 0} now`)
+      if (entry.addedColumns.length > 0) lines.push(`        added columns: ${entry.addedColumns.join(", ")}`)
+      if (entry.retypedColumns.length > 0) lines.push(`        retyped: ${entry.retypedColumns.join(", ")}`)
+      for (const replaced of entry.replaced) lines.push(`        replaced ${replaced.name}: ${replaced.reason}`)
+      for (const waiting of entry.notEnforced ?? []) lines.push(`        not created ${waiting.name}: ${waiting.reason}`)
+    }
+  }
+  return lines
+})
+
 export const status = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
+  const adopted = yield* adoptionStatus
+  if (adopted.length > 0) yield* Effect.sync(() => process.stdout.write(`${adopted.join("\n")}\n\n`))
   const runs = yield* sql<{
     id: string
     command: string

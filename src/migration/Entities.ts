@@ -23,6 +23,7 @@ import * as AdminUserLegacy from "../persistence/adminUsers/AdminUserLegacy.js"
 import * as AdminUserRepoPg from "../persistence/adminUsers/AdminUserRepoPg.js"
 import * as BrandLegacy from "../persistence/brands/BrandLegacy.js"
 import { BrandRepo } from "../domain/brands/BrandRepo.js"
+import * as BrandRepoModule from "../domain/brands/BrandRepo.js"
 import * as BrandRepoPg from "../persistence/brands/BrandRepoPg.js"
 import * as CatalogLegacy from "../persistence/catalogs/CatalogLegacy.js"
 import { CatalogRepo } from "../domain/catalogs/CatalogRepo.js"
@@ -38,6 +39,7 @@ import type { Json } from "../persistence/legacy/Legacy.js"
 import * as OrderLegacy from "../persistence/orders/OrderLegacy.js"
 import { OrderRepo } from "../domain/orders/OrderRepo.js"
 import * as OrderRepoPg from "../persistence/orders/OrderRepoPg.js"
+import type * as StoredRows from "../persistence/pg/StoredRows.js"
 import * as PgTable from "../persistence/pg/PgTable.js"
 import { orUnavailable } from "../persistence/pg/SqlErrors.js"
 import * as ProductLegacy from "../persistence/products/ProductLegacy.js"
@@ -133,6 +135,8 @@ export interface EntitySpec<A = any> {
    * each with the name the KV layer gives it: its legacy id, else its own id (created after the switch).
    */
   readonly pgPage: (after: string | null, limit: number) => Effect.Effect<PgPage<A>, StorageUnavailable, Targets>
+  /** The entity's stored rows (of the environment) that do not decode as they are (`app migrate verify` lists them). */
+  readonly pgUndecodable?: Effect.Effect<ReadonlyArray<StoredRows.Undecodable>, StorageUnavailable, SqlClient.SqlClient | AppConfig>
   /** Removes the rows migration runs created (ledger entries), by legacy id within scope. */
   readonly pgRemove: (keys: ReadonlyArray<Key>) => Effect.Effect<void, StorageUnavailable, Targets>
   /**
@@ -144,6 +148,11 @@ export interface EntitySpec<A = any> {
   readonly kvName: (record: A) => string
   /** What makes KV copies this record (rule R3): ids alone are not unique for employees. */
   readonly kvIdentity?: (record: A) => string
+  /**
+   * A name the API keeps unique for new records but history may repeat (brand names within a
+   * client): every record is migrated, and each after the first with the same key gets `warning`.
+   */
+  readonly sharedName?: { readonly warning: string; readonly key: (record: Staged) => string | null }
   /** Writes records through the entity's PostgreSQL layer; existing ones are replaced. */
   readonly write: (records: ReadonlyArray<Migrated<A>>) => Effect.Effect<void, Conflict | StorageUnavailable, Targets>
 }
@@ -209,9 +218,18 @@ const tablePage = <A extends { readonly id: string }>(tableOf: (sql: SqlClient.S
     const sql = yield* SqlClient.SqlClient
     const { environment } = yield* AppConfig
     const table = tableOf(sql, environment)
-    const records = yield* orUnavailable(table.rows(sql`select * from ${table.table} where environment = ${environment}
-      ${after === null ? sql`` : sql`and id > ${after}::uuid`} order by id limit ${limit}`))
-    return { records, next: records.length < limit ? null : records[records.length - 1]!.id } satisfies PgPage<A>
+    const raw = yield* orUnavailable(sql<{ id: string }>`select * from ${table.table} where environment = ${environment}
+      ${after === null ? sql`` : sql`and id > ${after}::uuid`} order by id limit ${limit}`)
+    // The position comes from the rows read, not those decoded: one that cannot be shown does not end the pages.
+    const records = yield* orUnavailable(table.rows(Effect.succeed(raw)))
+    return { records, next: raw.length < limit ? null : String(raw[raw.length - 1]!.id) } satisfies PgPage<A>
+  })
+
+const tableUndecodable = (tableOf: (sql: SqlClient.SqlClient, environment: Environment) => PgTable.PgTable<any, any>) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const { environment } = yield* AppConfig
+    return yield* orUnavailable(tableOf(sql, environment).undecodable())
   })
 
 /** Removes rows of a table by legacy id (within scope, for employees), and their id-map entries. */
@@ -265,6 +283,7 @@ const onTable = <A extends { readonly id: string; readonly legacyId: string | nu
 ) => ({
   readPg: fromTable(tableOf),
   pgPage: tablePage(tableOf),
+  pgUndecodable: tableUndecodable(tableOf),
   pgRemove: tableRemove(table, idMapEntity),
   toKv: legacyNamed(make),
   kvName: (r: A) => r.id
@@ -290,6 +309,14 @@ export const brand: EntitySpec<Brand> = {
   needsSiteClients: false,
   refs: (record) => field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
   scope: noScope,
+  // Distinct legacy brands share names within a client (both referenced): both are kept.
+  sharedName: {
+    warning: "DUPLICATE_NAME",
+    key: (record) => {
+      const name = str(record.name)
+      return name === null ? null : `${str(record.clientId) ?? ""}\u001f${BrandRepoModule.nameKey(name)}`
+    }
+  },
   write: (records) =>
     Effect.flatMap(BrandRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, brand: r.record }))))
 }
@@ -489,6 +516,7 @@ export const employee: EntitySpec<Employee> = {
   codec: EmployeeLegacy.codec,
   readPg: fromTable(EmployeeRepoPg.table, (e) => e.clientId),
   pgPage: tablePage(EmployeeRepoPg.table),
+  pgUndecodable: tableUndecodable(EmployeeRepoPg.table),
   pgRemove: tableRemove("employees", "employee", "client_id"),
   // Imported employees keep the legacy id that named them (the KV layer writes it as legacyId).
   toKv: (r, own = false) => own ? r : Employee.make({ ...r, id: (r.legacyId ?? r.id) as Employee["id"], legacyId: r.legacyId }),

@@ -2,6 +2,7 @@
  * How a migration shows itself: a progress line per step with rate and ETA (rewritten in place
  * on a terminal, plain log lines otherwise), the report as a table, and the JSON files.
  */
+import type * as StoredRows from "../persistence/pg/StoredRows.js"
 import { Effect } from "effect"
 import * as Fs from "node:fs"
 import { type EntityReport, type Hooks, MigrationError, type Progress, type RejectLine, type Report, type VerifyReport } from "./Engine.js"
@@ -120,6 +121,19 @@ export const formatVerify = (report: VerifyReport) => {
     for (const m of e.missing) lines.push(`${name} ${m.key} (${m.legacyId}): missing in PostgreSQL`)
   }
   lines.push("", report.ok ? "PASS: every migrated record matches its source." : "FAIL: some records differ from their source.")
+  return lines.join("\n")
+}
+
+/** The stored rows `verify` found that do not decode: table, id, legacy id, and why, field by field. */
+export const formatUndecodable = (rows: ReadonlyArray<StoredRows.Undecodable>) => {
+  if (rows.length === 0) return "Every stored row decodes."
+  const lines = [`${rows.length} stored row${rows.length === 1 ? " does" : "s do"} not decode (served with the stored values under "undecoded"):`]
+  for (const row of rows) {
+    const fields = Object.values(row.fields)
+    lines.push(`  ${row.table} ${row.id}${row.legacyId === null ? "" : ` (${row.legacyId})`}: ${
+      fields.length === 0 ? "no field can be read; the row is left out of every list" : fields.join("; ")
+    }`)
+  }
   return lines.join("\n")
 }
 

@@ -16,7 +16,8 @@ import {
   optionalFields,
   ReadOnly,
   Required,
-  Text
+  Text,
+  Undecoded
 } from "../Fields.js"
 import { CurrencyCode } from "../sites/Site.js"
 
@@ -108,7 +109,9 @@ export class Catalog extends Model.Class<Catalog>("Catalog")({
   lastSyncedAt: OptionalInstant,
   nextSyncAt: OptionalInstant,
   createdAt: Stamp,
-  updatedAt: Stamp
+  updatedAt: Stamp,
+  /** Stored values no known shape decodes, by field (responses only). */
+  undecoded: Undecoded
 }) {}
 
 /** The body of `POST /v2/catalogs`, after defaults. */

@@ -5,7 +5,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
 
 export const ClientId = EntityId.pipe(Schema.brand("ClientId"))
 export type ClientId = typeof ClientId.Type
@@ -70,7 +70,9 @@ export class Client extends Model.Class<Client>("Client")({
   ),
   updatedAt: ReadOnly(Model.DateTimeFromDate).pipe(
     Model.fieldEvolve({ json: () => Schema.DateTimeUtc })
-  )
+  ),
+  /** Stored values no known shape decodes, by field (responses only). */
+  undecoded: Undecoded
 }) {}
 
 /** The body of `POST /v2/clients`, after defaults. */

@@ -4,7 +4,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, LongText, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, LongText, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
 
 export const EmailTemplateId = EntityId.pipe(Schema.brand("EmailTemplateId"))
 export type EmailTemplateId = typeof EmailTemplateId.Type
@@ -62,7 +62,9 @@ export class EmailTemplate extends Model.Class<EmailTemplate>("EmailTemplate")({
   status: Defaulted(TemplateStatus, () => "active" as const),
   isDefault: Flag,
   createdAt: ReadOnly(Model.DateTimeFromDate).pipe(Model.fieldEvolve({ json: () => Schema.DateTimeUtc })),
-  updatedAt: ReadOnly(Model.DateTimeFromDate).pipe(Model.fieldEvolve({ json: () => Schema.DateTimeUtc }))
+  updatedAt: ReadOnly(Model.DateTimeFromDate).pipe(Model.fieldEvolve({ json: () => Schema.DateTimeUtc })),
+  /** Stored values no known shape decodes, by field (responses only). */
+  undecoded: Undecoded
 }) {}
 
 /** The body of `POST /v2/email-templates`, after defaults. */

@@ -6,7 +6,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import { Defaulted, Email, EntityId, Enum, JsonField, makerOf, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, Email, EntityId, Enum, JsonField, makerOf, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
 
 export const EmployeeId = EntityId.pipe(Schema.brand("EmployeeId"))
 export type EmployeeId = typeof EmployeeId.Type
@@ -70,7 +70,9 @@ export class Employee extends Model.Class<Employee>("Employee")({
   ),
   updatedAt: ReadOnly(Model.DateTimeFromDate).pipe(
     Model.fieldEvolve({ json: () => Schema.DateTimeUtc })
-  )
+  ),
+  /** Stored values no known shape decodes, by field (responses only). */
+  undecoded: Undecoded
 }) {}
 
 /** `Employee.make` with its validator built once (see `makerOf`): imports and KV loads make thousands. */

@@ -6,7 +6,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { DateTime, Schema } from "effect"
-import { Email, EntityId, Enum, JsonField, JsonObject, LongText, ReadOnly, Text } from "../Fields.js"
+import { Email, EntityId, Enum, JsonField, JsonObject, LongText, ReadOnly, Text, Undecoded, UndecodedValues } from "../Fields.js"
 import { Money } from "../products/Product.js"
 
 export const OrderId = EntityId.pipe(Schema.brand("OrderId"))
@@ -125,7 +125,9 @@ export class Order extends Model.Class<Order>("Order")({
   /** Soft-deleted legacy orders (rule R10) are kept with their time of deletion and never listed. */
   deletedAt: ReadOnly(Instant),
   createdAt: ReadOnly(Model.DateTimeFromDate),
-  updatedAt: ReadOnly(Model.DateTimeFromDate)
+  updatedAt: ReadOnly(Model.DateTimeFromDate),
+  /** Stored values no known shape decodes, by field (responses only). */
+  undecoded: Undecoded
 }) {}
 
 /** Every stored field of an order but its identity and timestamps. */
@@ -200,7 +202,8 @@ export const OrderView = Schema.Struct({
   deliveredAt: OutInstant,
   cancelledAt: OutInstant,
   createdAt: Schema.DateTimeUtc,
-  updatedAt: Schema.DateTimeUtc
+  updatedAt: Schema.DateTimeUtc,
+  undecoded: UndecodedValues
 }).annotations({ identifier: "Order" })
 
 export const OrderStats = Schema.Struct({

@@ -6,7 +6,7 @@
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { OptionalInstant, Stamp } from "../catalogs/Catalog.js"
-import { Defaulted, EntityId, Enum, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text } from "../Fields.js"
+import { Defaulted, EntityId, Enum, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
 import { CurrencyCode } from "../sites/Site.js"
 
 export const ProductId = EntityId.pipe(Schema.brand("ProductId"))
@@ -111,7 +111,9 @@ export class Product extends Model.Class<Product>("Product")({
   /** Set on legacy soft-deleted gifts (rule R10): kept in storage, hidden from every read. */
   deletedAt: Model.FieldOnly("select")(Schema.NullOr(Model.DateTimeFromDate)),
   createdAt: Stamp,
-  updatedAt: Stamp
+  updatedAt: Stamp,
+  /** Stored values no known shape decodes, by field (responses only). */
+  undecoded: Undecoded
 }) {}
 
 /** The body of `POST /v2/products`, after defaults. */

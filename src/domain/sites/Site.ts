@@ -19,7 +19,9 @@ import {
   optionalFields,
   ReadOnly,
   Required,
-  Text
+  Text,
+  Undecoded,
+  UndecodedValues
 } from "../Fields.js"
 
 export const SiteId = EntityId.pipe(Schema.brand("SiteId"))
@@ -166,7 +168,9 @@ export class Site extends Model.Class<Site>("Site")({
   /** Unpublished changes: a partial update body, applied by publish. */
   draftSettings: ReadOnly(Schema.NullOr(JsonObject)),
   createdAt: ReadOnly(Model.DateTimeFromDate),
-  updatedAt: ReadOnly(Model.DateTimeFromDate)
+  updatedAt: ReadOnly(Model.DateTimeFromDate),
+  /** Stored values no known shape decodes, by field (responses only). */
+  undecoded: Undecoded
 }) {}
 
 /** The body of `POST /v2/sites`, after defaults. */
@@ -196,5 +200,6 @@ export const SiteLive = Schema.Struct(viewFields).annotations({ identifier: "Sit
 export const SiteView = Schema.Struct({
   ...viewFields,
   draftSettings: Schema.NullOr(JsonObject),
-  _hasUnpublishedChanges: Schema.Boolean
+  _hasUnpublishedChanges: Schema.Boolean,
+  undecoded: UndecodedValues
 }).annotations({ identifier: "Site" })

@@ -12,7 +12,8 @@ export const Echoed = {
   id: Schema.optional(Schema.Unknown),
   legacyId: Schema.optional(Schema.Unknown),
   createdAt: Schema.optional(Schema.Unknown),
-  updatedAt: Schema.optional(Schema.Unknown)
+  updatedAt: Schema.optional(Schema.Unknown),
+  undecoded: Schema.optional(Schema.Unknown)
 }
 
 export const ClientCreateBody = strict(Schema.Struct({ ...Client.jsonCreate.fields, ...Echoed })).annotations({

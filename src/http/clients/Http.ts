@@ -5,10 +5,12 @@ import { ClientService } from "../../domain/clients/ClientService.js"
 import { Api } from "../Api.js"
 
 /** Drops read-only fields a caller echoed back in a body. */
-export const withoutEchoed = <A extends { id?: unknown; legacyId?: unknown; createdAt?: unknown; updatedAt?: unknown }>(
+export const withoutEchoed = <
+  A extends { id?: unknown; legacyId?: unknown; createdAt?: unknown; updatedAt?: unknown; undecoded?: unknown }
+>(
   body: A
-): Omit<A, "id" | "legacyId" | "createdAt" | "updatedAt"> => {
-  const { createdAt: _c, id: _i, legacyId: _l, updatedAt: _u, ...rest } = body
+): Omit<A, "id" | "legacyId" | "createdAt" | "updatedAt" | "undecoded"> => {
+  const { createdAt: _c, id: _i, legacyId: _l, undecoded: _d, updatedAt: _u, ...rest } = body
   return rest
 }
 

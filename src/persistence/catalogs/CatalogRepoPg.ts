@@ -7,12 +7,22 @@ import { escapeLike } from "../kv/KvStore.js"
 import type { JsonRecord } from "../legacy/Legacy.js"
 import { settingsOf } from "./CatalogLegacy.js"
 
-/** Settings in every stored shape: the old platform's rows hold `{}` or snake_case keys. */
-const fromRow = (row: Record<string, unknown>) => ({
-  ...row,
-  settings: settingsOf((row.settings ?? {}) as JsonRecord, [])
-})
+/**
+ * Settings in every stored shape: the old platform's rows hold `{}` or snake_case keys. Settings
+ * that are not an object, or hold a value no setting accepts, are served as the defaults with the
+ * stored value under `undecoded`, never silently replaced.
+ */
+const fromRow = (row: Record<string, unknown>) => {
+  const unknown: Record<string, unknown> = {}
+  const stored = row.settings ?? {}
+  const isObject = typeof stored === "object" && stored !== null && !Array.isArray(stored)
+  const warnings: Array<string> = []
+  const read = isObject ? settingsOf(stored as JsonRecord, warnings) : settingsOf({}, [])
+  const settings = StoredRows.knownOr(unknown, "settings", stored, isObject && warnings.length === 0, () => read, settingsOf({}, []))
+  return { ...row, settings, [StoredRows.UnknownShapes]: unknown }
+}
 import * as PgTable from "../pg/PgTable.js"
+import * as StoredRows from "../pg/StoredRows.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
 import { CatalogRepo, type CatalogRepoShape, Entity } from "../../domain/catalogs/CatalogRepo.js"
 

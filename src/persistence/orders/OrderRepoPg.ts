@@ -9,6 +9,7 @@ import { escapeLike } from "../kv/KvStore.js"
 import type { Json } from "../legacy/Legacy.js"
 import { addressOf, linesOf, timelineOf } from "./OrderLegacy.js"
 import * as PgTable from "../pg/PgTable.js"
+import * as StoredRows from "../pg/StoredRows.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
 import { Entity, numberInUse, OrderRepo, type OrderFilter, type OrderRepoShape } from "../../domain/orders/OrderRepo.js"
 
@@ -27,13 +28,26 @@ const fromRow = (row: Record<string, unknown>) => {
     ? encodeTimeline(timelineOf(metadata.timeline, DateTime.unsafeFromDate(row.createdAt as Date)))
     : row.timeline
   const carrier = row.carrier ?? (typeof metadata.carrier === "string" && metadata.carrier !== "" ? metadata.carrier : null)
+  // A value in a shape no reader knows is set aside (served under `undecoded`), never read as empty.
+  const unknown: Record<string, unknown> = {}
+  const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v)
+  const items = StoredRows.knownOr(
+    unknown, "items", row.items,
+    row.items == null || (Array.isArray(row.items) && row.items.every(isObject)),
+    () => linesOf(row.items as Json), []
+  )
+  const shippingAddress = StoredRows.knownOr(
+    unknown, "shippingAddress", row.shippingAddress, row.shippingAddress == null || isObject(row.shippingAddress),
+    () => addressOf(row.shippingAddress as Json), addressOf(null)
+  )
   return {
     ...row,
     totalAmount: row.totalAmount === null ? null : Number(row.totalAmount),
-    items: linesOf(row.items as Json),
-    shippingAddress: addressOf(row.shippingAddress as Json),
+    items,
+    shippingAddress,
     timeline,
-    carrier
+    carrier,
+    [StoredRows.UnknownShapes]: unknown
   }
 }
 

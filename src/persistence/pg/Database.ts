@@ -10,6 +10,7 @@ import * as Path from "node:path"
 import { loader, migrations } from "../../../migrations/index.js"
 import { StatementFailed } from "../../../migrations/Statements.js"
 import { AppConfig } from "../../Config.js"
+import * as Adoption from "./Adoption.js"
 import * as EmbeddedPg from "./EmbeddedPg.js"
 import { camelToSnake, snakeToCamel } from "./Rows.js"
 
@@ -125,26 +126,80 @@ const migrationFailure = (defect: unknown): Option.Option<SchemaMigrationFailed>
   return Option.some(new SchemaMigrationFailed({ migration, statement: undefined, error: databaseError(sqlCause ?? cause) }))
 }
 
+/** Names the adoption of the old platform's database in a SchemaMigrationFailed. */
+export const AdoptionStep = "adoption of the old platform's schema"
+
+const adoptionFailure = (error: StatementFailed | Adoption.AdoptionRefused) =>
+  error._tag === "StatementFailed"
+    ? new SchemaMigrationFailed({ migration: AdoptionStep, statement: error.statement, error: databaseError(error.cause.cause) })
+    : new SchemaMigrationFailed({ migration: AdoptionStep, statement: undefined, error: error.reason })
+
+/** The bookkeeping table of the Migrator, created as it would (same columns). */
+const migrationsTable = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  sql`create table if not exists effect_sql_migrations (
+    migration_id integer primary key,
+    created_at timestamp with time zone not null default now(),
+    name text not null
+  )`)
+
+const nothingApplied = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  sql<{ latest: number | null }>`select max(migration_id) as latest from effect_sql_migrations`.pipe(
+    Effect.map((rows) => (rows[0]?.latest ?? null) === null)
+  ))
+
 /**
  * Applies pending schema migrations in one transaction (the bookkeeping table included), so a
- * failure leaves the database as it was; returns the ones applied, in order.
+ * failure leaves the database as it was; returns the ones applied, in order. On a database holding
+ * the old platform's tables and nothing of Confetti's, they are adopted in place first
+ * (./Adoption.ts; `environment` is where the old platform's rows and later inserts belong), and
+ * every migration is then recorded as applied.
  */
-export const migrate: Effect.Effect<
+export const migrateIn = (environment: string): Effect.Effect<
   ReadonlyArray<readonly [number, string]>,
   Migrator.MigrationError | SchemaMigrationFailed | SqlError,
   SqlClient.SqlClient
-> = Effect.flatMap(SqlClient.SqlClient, (sql) =>
-  sql.withTransaction(
-    // The Migrator probes for its table with a query that fails when the table is missing, which
-    // would abort this transaction: create it first, as the Migrator would (same columns).
-    sql`create table if not exists effect_sql_migrations (
-      migration_id integer primary key,
-      created_at timestamp with time zone not null default now(),
-      name text not null
-    )`.pipe(Effect.zipRight(Migrator.make({})({ loader }))).pipe(
-      Effect.catchSomeDefect((defect) => Option.map(migrationFailure(defect), Effect.fail))
-    )
-  )).pipe(Effect.withSpan("Database.migrate"))
+> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql.withTransaction(
+      Effect.gen(function*() {
+        // The Migrator probes for its table with a query that fails when the table is missing, which
+        // would abort this transaction: create it first.
+        yield* migrationsTable
+        if (yield* nothingApplied) {
+          const adopted = yield* Adoption.adopt(environment).pipe(Effect.mapError((e) => e._tag === "SqlError" ? e : adoptionFailure(e)))
+          if (adopted !== undefined) {
+            yield* Effect.logInfo(`Adopted the old platform's tables: ${adopted.tables.map((t) => t.table).join(", ")}`)
+            return migrations.map(([name]) => [Number(name.slice(0, name.indexOf("_"))), name.slice(name.indexOf("_") + 1)] as const)
+          }
+        }
+        return yield* Migrator.make({})({ loader }).pipe(
+          Effect.catchSomeDefect((defect) => Option.map(migrationFailure(defect), Effect.fail))
+        )
+      })
+    )).pipe(Effect.withSpan("Database.migrate"))
+
+/** {@link migrateIn} the development environment. */
+export const migrate = migrateIn("development")
+
+/**
+ * `app migrate --dry-run` on a database to adopt: the adoption's plan, computed in a transaction
+ * that is rolled back (the scratch schema it builds is gone after); `undefined` when there is
+ * nothing to adopt.
+ */
+export const adoptionPlan = (environment: string): Effect.Effect<Adoption.AdoptionPlan | undefined, SchemaMigrationFailed | SqlError, SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql.withTransaction(
+      Effect.gen(function*() {
+        const found = yield* sql<{ table: string | null }>`select to_regclass('effect_sql_migrations')::text as table`
+        if (found[0]?.table != null && !(yield* nothingApplied)) return yield* new RolledBack({ plan: undefined })
+        const planned = yield* Adoption.plan(environment).pipe(Effect.mapError((e) => e._tag === "SqlError" ? e : adoptionFailure(e)))
+        return yield* new RolledBack({ plan: planned })
+      })
+    )).pipe(
+    Effect.catchTag("RolledBack", (r) => Effect.succeed(r.plan))
+  )
+
+class RolledBack extends Data.TaggedError("RolledBack")<{ readonly plan: Adoption.AdoptionPlan | undefined }> {}
 
 /** The schema migrations `migrate` would apply now, with their statements, in order (nothing is run). */
 export const pendingMigrations: Effect.Effect<

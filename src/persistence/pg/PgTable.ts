@@ -6,12 +6,13 @@
 import type { SqlClient } from "@effect/sql"
 import type { Fragment } from "@effect/sql/Statement"
 import type { SqlError } from "@effect/sql/SqlError"
-import { DateTime, Effect, Schema } from "effect"
+import { DateTime, Effect, Either, type Schema } from "effect"
 import type { Environment } from "../../Config.js"
 import { NotFound } from "../../domain/Errors.js"
 import type { Page } from "../../domain/Page.js"
 import * as IdMap from "./IdMap.js"
 import { toRow } from "./Rows.js"
+import * as StoredRows from "./StoredRows.js"
 
 export interface Options<A, I> {
   readonly sql: SqlClient.SqlClient
@@ -50,19 +51,78 @@ export interface Imported {
 export const oneOf = (sql: SqlClient.SqlClient, column: string, values: ReadonlyArray<string>) =>
   values.length === 1 ? sql`${sql(column)} = ${values[0]!}` : sql`${sql(column)} = any(${[...values]}::text[])`
 
+/** A stored value in a message: its JSON, cut at 80 characters (the whole value stays in the row). */
+const preview = (value: unknown) => {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
 export const make = <A, I>(options: Options<A, I>) => {
   const { environment, sql } = options
   const table = sql(options.table)
-  const decodeRows = Schema.decodeUnknown(Schema.Array(options.schema))
+  const decodeRow = StoredRows.decodeLeniently(options.schema)
   const fromRow = options.fromRow ?? ((row: Record<string, unknown>) => row)
   const toColumns = options.toColumns ?? ((fields: Record<string, unknown>) => fields)
   /** The column values (camelCase keys) of domain fields, as every write sends them; also the bench's bulk loader. */
   const columns = (fields: Record<string, unknown>) => toRow(toColumns(fields), options.arrayColumns)
 
-  // Rows come from our own schema: one that does not decode is a bug, not a client error.
+  /**
+   * Rows decoded into the model. A stored value no known shape decodes does not fail the request:
+   * the row comes with that field empty and the value under `undecoded` (./StoredRows.ts).
+   */
   const rows = <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
     Effect.flatMap(statement, (found) =>
-      Effect.orDie(decodeRows(found.map((row) => fromRow(row as Record<string, unknown>)))))
+      Effect.gen(function*() {
+        const decoded: Array<A> = []
+        for (const raw of found) {
+          const row = fromRow(raw as Record<string, unknown>) as Record<string, unknown>
+          const result = decodeRow(row)
+          if (Either.isRight(result)) {
+            const unknown = StoredRows.takeUnknownShapes(row)
+            if (unknown !== undefined) {
+              yield* StoredRows.warnOnce(options.table, row.id, {
+                value: result.right,
+                fields: Object.fromEntries(Object.keys(unknown).map((f) => [f, { stored: unknown[f], error: `${f}: a stored shape no reader knows` }]))
+              })
+              StoredRows.attach(result.right, unknown)
+            }
+            decoded.push(result.right)
+            continue
+          }
+          yield* StoredRows.warnOnce(options.table, row.id, result.left)
+          if (result.left !== undefined) decoded.push(result.left.value)
+        }
+        return decoded as ReadonlyArray<A>
+      }))
+
+  /** Every stored row of the environment that does not decode as it is (`app migrate verify`), in pages. */
+  const undecodable = (pageSize = 1000): Effect.Effect<ReadonlyArray<StoredRows.Undecodable>, SqlError> =>
+    Effect.gen(function*() {
+      const found: Array<StoredRows.Undecodable> = []
+      let after = "00000000-0000-0000-0000-000000000000"
+      while (true) {
+        const page = yield* sql<Record<string, unknown>>`select * from ${table} where environment = ${environment} and id > ${after}::uuid
+          order by id limit ${pageSize}`
+        for (const raw of page) {
+          const row = fromRow(raw) as Record<string, unknown>
+          const result = decodeRow(row)
+          if (Either.isLeft(result)) found.push(StoredRows.undecodable(options.table, row, result.left))
+          else {
+            const unknown = StoredRows.takeUnknownShapes(row)
+            if (unknown !== undefined) {
+              found.push({
+                table: options.table,
+                id: String(row.id),
+                legacyId: typeof row.legacyId === "string" ? row.legacyId : null,
+                fields: Object.fromEntries(Object.keys(unknown).map((f) => [f, `${f}: a stored shape no reader knows (${preview(unknown[f])})`]))
+              })
+            }
+          }
+        }
+        if (page.length < pageSize) return found
+        after = String(page[page.length - 1]!.id)
+      }
+    })
 
   const first = <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
     Effect.map(rows(statement), (found) => found[0]!)
@@ -164,7 +224,7 @@ export const make = <A, I>(options: Options<A, I>) => {
       return prepared.map((p) => p.id)
     })
 
-  return { sql, table, environment, columns, rows, first, find, where, page, count, insert, update, modify, remove, removeById, importRecords }
+  return { sql, table, environment, columns, rows, undecodable, first, find, where, page, count, insert, update, modify, remove, removeById, importRecords }
 }
 
 export type PgTable<A, I> = ReturnType<typeof make<A, I>>
