@@ -8,6 +8,8 @@ import { SqlClient } from "@effect/sql"
 import { Cause, Config, Console, Data, DateTime, Effect, Option, Redacted } from "effect"
 import * as Fs from "node:fs"
 import { AppConfig, type Environment } from "../Config.js"
+import type { SqlError } from "@effect/sql/SqlError"
+import { databaseError } from "../persistence/pg/Database.js"
 import type * as StoredRows from "../persistence/pg/StoredRows.js"
 import { Specs } from "./Entities.js"
 import * as Engine from "./Engine.js"
@@ -108,11 +110,17 @@ const incomplete = <A, R>(effect: Effect.Effect<A, unknown, R>): Effect.Effect<A
     const failure = Cause.failureOption(cause)
     if (Option.isSome(failure) && failure.value instanceof CliExit) return Effect.fail(failure.value)
     if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
-    const detail = Option.match(failure, {
-      onNone: () => Cause.pretty(cause),
-      onSome: (error) =>
-        typeof error === "object" && error !== null && "message" in error ? String((error as { message: unknown }).message) : String(error)
-    })
+    // A database error says what the database said (message, SQLSTATE, object), not a stack.
+    const sqlError = [...Cause.failures(cause), ...Cause.defects(cause)].find((e): e is SqlError =>
+      typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "SqlError"
+    )
+    const detail = sqlError !== undefined
+      ? `${sqlError.message}: ${databaseError(sqlError.cause)}`
+      : Option.match(failure, {
+        onNone: () => Cause.pretty(cause),
+        onSome: (error) =>
+          typeof error === "object" && error !== null && "message" in error ? String((error as { message: unknown }).message) : String(error)
+      })
     return Effect.fail(new CliExit({ code: 2, message: `The migration did not complete: ${detail}` }))
   })
 

@@ -20,7 +20,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { type Context, Data, DateTime, Effect, Either, Layer, Option, Schema } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { AppConfig, type Environment } from "../Config.js"
-import type { StorageUnavailable } from "../domain/Errors.js"
+import { Conflict, type StorageUnavailable } from "../domain/Errors.js"
 import { asRecord, mergeTimestamp, stripNuls, text } from "../persistence/legacy/Legacy.js"
 import { differingFields } from "./Compare.js"
 import { type EntitySpec, type Migrated, type Ref, type SiteClients, Specs, type Staged, type Targets, targetsLayer } from "./Entities.js"
@@ -572,7 +572,11 @@ export const make = Effect.gen(function*() {
         record: decode(fromStaged(o.record))
       })
       // One write for the batch; if a record conflicts with another (a unique field), each alone.
-      const write = (records: ReadonlyArray<Migrated<unknown>>) => Effect.provide(spec.write(records), run.targets)
+      const write = (records: ReadonlyArray<Migrated<unknown>>) =>
+        Effect.provide(spec.write(records), run.targets).pipe(
+          // A unique rule the layer does not name (one an adopted database keeps) refuses the record, not the run.
+          Effect.catchSomeDefect((defect) => Option.map(uniqueViolation(defect), (detail) => new Conflict({ entity: spec.name, error: detail })))
+        )
       const together = yield* Effect.either(write(changed.map(migrated)))
       if (Either.isLeft(together)) {
         if (together.left._tag === "StorageUnavailable") return yield* together.left
@@ -597,6 +601,14 @@ export const make = Effect.gen(function*() {
         on conflict (entity, environment, identity) do update set legacy_id = excluded.legacy_id, scope = excluded.scope,
           hash = excluded.hash, updated_by = excluded.updated_by, updated_at = now()`
     })
+
+  /** The database's words for a unique violation a write died of, if it was one. */
+  const uniqueViolation = (defect: unknown): Option.Option<string> => {
+    if (typeof defect !== "object" || defect === null || (defect as { _tag?: unknown })._tag !== "SqlError") return Option.none()
+    const cause = (defect as { cause?: { code?: string; detail?: string; constraint?: string; table?: string } }).cause
+    if (cause?.code !== "23505") return Option.none()
+    return Option.some(`${cause.detail ?? "a unique value is already taken"} (unique rule ${cause.constraint ?? "?"} of ${cause.table ?? "?"})`)
+  }
 
   /** Compares each valid record with what its PostgreSQL layer reads back (verify). */
   const compare = (

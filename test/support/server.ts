@@ -6,6 +6,7 @@ import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest, HttpServ
 import type { AdminRole } from "../../src/domain/adminUsers/AdminUser.js"
 import * as AdminCredentials from "../../src/persistence/auth/AdminCredentials.js"
 import { SqlClient } from "@effect/sql"
+import type { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Logger, LogLevel, TestClock } from "effect"
 import type { AppConfigShape } from "../../src/Config.js"
 import { Api } from "../../src/http/Api.js"
@@ -64,12 +65,14 @@ export const clientWithSite = (server: TestServer, site: { readonly name: string
 
 export const startServer = <E = never>(
   overrides: Partial<AppConfigShape> = {},
-  prepare: Effect.Effect<void, E, SqlClient.SqlClient> = Effect.void
+  prepare: Effect.Effect<void, E, SqlClient.SqlClient> = Effect.void,
+  /** The database to serve; by default a fresh one cloned from the migrated template. */
+  databaseLayer: Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, unknown> = TestDatabase
 ) =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
     const config = testConfig(overrides)
-    const database = yield* Layer.buildWithScope(TestDatabase, scope)
+    const database = yield* Layer.buildWithScope(databaseLayer, scope).pipe(Effect.orDie)
     yield* Effect.provide(prepare, database)
     const server = listen({ host: "127.0.0.1", port: 0 }).pipe(
       Layer.provide(Storage.layer),

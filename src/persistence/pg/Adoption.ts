@@ -54,6 +54,12 @@ export const Contradictions: Readonly<Record<string, { readonly reason: string; 
     reason: "legacy order numbers collide (several generators); Confetti keeps numbers unique for new orders (orders_number_unique)"
   },
   sites_slug_key: { reason: "slugs are unique per environment (sites_slug_unique)" },
+  clients_client_code_key: { reason: "client codes are unique per environment, ignoring case (clients_code_unique)" },
+  employees_site_employee_unique: {
+    reason: "employee ids are unique per client and environment (employees_client_employee_id_unique)"
+  },
+  admin_users_email_key: { reason: "administrators' e-mails are unique per environment, ignoring case (admin_users_email_unique)" },
+  admin_users_username_key: { reason: "usernames are unique per environment, ignoring case (admin_users_username_unique)" },
   brands_name_unique: { reason: "brand names are unique per client, not across all clients (brands_name_lookup)" },
   brands_name_client_unique: {
     reason: "legacy brands share names within a client; Confetti refuses a new duplicate name itself (brands_name_lookup)"

@@ -82,7 +82,7 @@ export const layer: Layer.Layer<
 )
 
 /** What PostgreSQL said about a failed statement: its message and SQLSTATE, and the detail, hint and object it names. */
-const databaseError = (error: unknown): string => {
+export const databaseError = (error: unknown): string => {
   const e = (error ?? {}) as Record<string, unknown>
   const text = (key: string) => (typeof e[key] === "string" && e[key] !== "" ? (e[key] as string) : undefined)
   const lines = [`${text("message") ?? String(error)}${text("code") ? ` (SQLSTATE ${text("code")})` : ""}`]

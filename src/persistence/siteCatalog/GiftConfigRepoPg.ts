@@ -1,23 +1,45 @@
 /** Site gift configurations on the `site_gift_configs` table, one row per site and environment. */
 import { SqlClient } from "@effect/sql"
-import { DateTime, Effect, Layer, Option, Schema } from "effect"
+import { DateTime, Effect, Either, Layer, Option, Schema } from "effect"
 import { AppConfig } from "../../Config.js"
-import { GiftConfig, PriceLevel } from "../../domain/siteCatalog/GiftConfig.js"
+import { defaultFor, GiftConfig, PriceLevel } from "../../domain/siteCatalog/GiftConfig.js"
+import * as StoredRows from "../pg/StoredRows.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
 import { GiftConfigRepo, type GiftConfigRepoShape } from "../../domain/siteCatalog/GiftConfigRepo.js"
 
 const money = (v: unknown) => (v === null || v === undefined ? null : Number(v))
 const encodeLevels = Schema.encodeSync(Schema.Array(PriceLevel))
 
-// Rows come from our own table: one that does not decode is a bug, not a client error.
-const fromRow = (row: Record<string, unknown>) =>
-  Schema.decodeUnknownSync(GiftConfig)({
+const decodeConfig = StoredRows.decodeLeniently(GiftConfig)
+const list = (v: unknown) => (v === null || v === undefined ? [] : v)
+
+/**
+ * A row in every stored shape: the old platform's `selected`/`excluded` strategies are `explicit`
+ * and `exclusions`, its NULL lists are empty, its uuid site id is text. A value no shape fits (its
+ * `custom` strategy, say) is read as the default (`all`, empty) and logged once per row.
+ */
+const read = (row: Record<string, unknown>) => {
+  const strategy = row.assignmentStrategy === "selected" ? "explicit" : row.assignmentStrategy === "excluded" ? "exclusions" : row.assignmentStrategy
+  const result = decodeConfig({
     ...row,
+    siteId: String(row.siteId),
+    assignmentStrategy: strategy,
+    selectedProductIds: list(row.selectedProductIds),
+    excludedProductIds: list(row.excludedProductIds),
+    includedCategories: list(row.includedCategories),
+    excludedCategories: list(row.excludedCategories),
+    excludedSkus: list(row.excludedSkus),
+    priceLevels: list(row.priceLevels),
+    filters: row.filters ?? {},
     minPrice: money(row.minPrice),
     maxPrice: money(row.maxPrice),
     createdAt: row.createdAt instanceof Date ? row.createdAt.toISOString() : null,
     updatedAt: row.updatedAt instanceof Date ? row.updatedAt.toISOString() : null
   })
+  if (Either.isRight(result)) return Effect.succeed(result.right)
+  const fallback = result.left?.value ?? defaultFor(String(row.siteId))
+  return Effect.as(StoredRows.warnOnce("site_gift_configs", row.id, result.left), fallback)
+}
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -50,7 +72,7 @@ export const make = Effect.gen(function*() {
     const changed = Object.keys(row).filter((c) => c !== "environment" && c !== "siteId" && (now === null || c !== "createdAt"))
     return sql`insert into site_gift_configs ${sql.insert(row)}
       on conflict (environment, site_id) do update set ${sql.csv(changed.map((c) => sql`${sql(c)} = excluded.${sql(c)}`))}
-      returning *`.pipe(Effect.map((rows) => fromRow(rows[0] as Record<string, unknown>)))
+      returning *`.pipe(Effect.flatMap((rows) => read(rows[0] as Record<string, unknown>)))
   }
 
   const ofSite = (site: ReadonlyArray<string>) => sql`environment = ${environment} and site_id = any(${[...site]}::text[])`
@@ -60,7 +82,9 @@ export const make = Effect.gen(function*() {
     get: (site) =>
       orUnavailable(
         sql`select * from site_gift_configs where ${ofSite(site)} limit 1`.pipe(
-          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => fromRow(row as Record<string, unknown>)))
+          Effect.flatMap((rows) =>
+            rows[0] === undefined ? Effect.succeed(Option.none()) : Effect.map(read(rows[0] as Record<string, unknown>), Option.some)
+          )
         )
       ).pipe(span("get")),
 
