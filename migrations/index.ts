@@ -16,6 +16,7 @@ import * as publicFlow from "./0009_public_flow.js"
 import * as lookupIndexes from "./0010_lookup_indexes.js"
 import * as employeeClientFromSite from "./0011_employee_client_from_site.js"
 import * as brandNamesSharedByHistory from "./0012_brand_names_shared_by_history.js"
+import * as legacyFields from "./0013_legacy_fields.js"
 
 interface SchemaMigration {
   readonly statements: ReadonlyArray<string>
@@ -34,7 +35,8 @@ export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ["0009_public_flow", publicFlow],
   ["0010_lookup_indexes", lookupIndexes],
   ["0011_employee_client_from_site", employeeClientFromSite],
-  ["0012_brand_names_shared_by_history", brandNamesSharedByHistory]
+  ["0012_brand_names_shared_by_history", brandNamesSharedByHistory],
+  ["0013_legacy_fields", legacyFields]
 ]
 
 export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))

@@ -21,8 +21,9 @@ import { type Context, Data, DateTime, Effect, Either, Layer, Option, Schema } f
 import { createHash, randomUUID } from "node:crypto"
 import { AppConfig, type Environment } from "../Config.js"
 import { Conflict, type StorageUnavailable } from "../domain/Errors.js"
-import { asRecord, mergeTimestamp, stripNuls, text } from "../persistence/legacy/Legacy.js"
+import { asRecord, type Json, mergeTimestamp, stripNuls, text } from "../persistence/legacy/Legacy.js"
 import { differingFields } from "./Compare.js"
+import * as Kept from "./Kept.js"
 import { type EntitySpec, type Migrated, type Ref, type SiteClients, Specs, type Staged, type Targets, targetsLayer } from "./Entities.js"
 import { classify, type EntityName, isMigrated, type MigratedEntity, MigratedEntities, type SkipReason } from "./Keys.js"
 import type { Source } from "./Source.js"
@@ -400,6 +401,10 @@ export const make = Effect.gen(function*() {
             }
           }
           const copy = decoded.value
+          const record = toStaged(encode(copy.record)) as Staged
+          // What the copy holds that the record does not, kept beside its columns (./Kept.ts).
+          const kept = Kept.unheld(asRecord(row.value) ?? {}, record, [copy.id, copy.keyId])
+          if (Object.keys(kept).length > 0) record[Kept.KeptKey] = kept
           return {
             key: row.key,
             identity: storedIdentity(copy.identity),
@@ -407,7 +412,7 @@ export const make = Effect.gen(function*() {
             canonical: row.key === spec.codec.canonicalKey(copy.record, run.environment),
             reason: null,
             detail: null,
-            record: toStaged(encode(copy.record)),
+            record,
             names: [...new Set([copy.id, copy.keyId])],
             warnings: [...new Set(copy.warnings)]
           }
@@ -545,6 +550,10 @@ export const make = Effect.gen(function*() {
           ref.set(record, null)
           if (!base.dangling.includes(ref.column)) base.dangling.push(ref.column)
         }
+        // A reference rewritten to its canonical id or cleared as dangling: the legacy value is kept.
+        const kept = { ...((record[Kept.KeptKey] ?? {}) as Record<string, Json>) }
+        Kept.keepChanged(kept, w.record!, record)
+        if (Object.keys(kept).length > 0) record[Kept.KeptKey] = kept
         return { ...base, status: "valid", reason: null, detail: null, orphan: null, scope: spec.scope(record), record }
       })
     })
@@ -593,6 +602,10 @@ export const make = Effect.gen(function*() {
       const written = changed.filter((o) => o.status === "valid")
       for (const o of written) o.written = true
       if (written.length === 0) return
+      yield* Effect.provide(
+        spec.keep(written.map((o) => ({ legacyId: o.legacyId, scope: o.scope, fields: (o.record?.[Kept.KeptKey] ?? {}) as Record<string, Json> }))),
+        run.targets
+      )
       yield* sql`insert into migration_ledger (entity, environment, identity, legacy_id, scope, hash, created_by, updated_by)
         select ${spec.name}, ${run.environment}, x.identity, x.legacy_id, x.scope, x.hash, ${run.id}::uuid, ${run.id}::uuid
         from jsonb_to_recordset(${

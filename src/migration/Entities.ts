@@ -153,9 +153,58 @@ export interface EntitySpec<A = any> {
    * client): every record is migrated, and each after the first with the same key gets `warning`.
    */
   readonly sharedName?: { readonly warning: string; readonly key: (record: Staged) => string | null }
+  /**
+   * Stores, beside each written record's row, the legacy fields its columns do not hold
+   * (`legacy_fields`, ./Kept.ts); an empty object clears what an earlier run kept.
+   */
+  readonly keep: (records: ReadonlyArray<KeptFields>) => Effect.Effect<void, StorageUnavailable, Targets>
   /** Writes records through the entity's PostgreSQL layer; existing ones are replaced. */
   readonly write: (records: ReadonlyArray<Migrated<A>>) => Effect.Effect<void, Conflict | StorageUnavailable, Targets>
 }
+
+/** A written record's kept legacy fields, by its legacy id within scope. */
+export interface KeptFields {
+  readonly legacyId: string
+  readonly scope: string
+  readonly fields: Record<string, Json>
+}
+
+const keptJson = (records: ReadonlyArray<KeptFields>) =>
+  JSON.stringify(records.map((r) => ({ legacy_id: r.legacyId, scope: r.scope, fields: r.fields })))
+
+/** Kept fields on the rows the id map names (every table the engine imports through `PgTable`). */
+const keptById = (table: string, idMapEntity: string) => (records: ReadonlyArray<KeptFields>) =>
+  Effect.gen(function*() {
+    if (records.length === 0) return
+    const sql = yield* SqlClient.SqlClient
+    const { environment } = yield* AppConfig
+    yield* orUnavailable(sql`update ${sql(table)} t set legacy_fields = x.fields
+      from jsonb_to_recordset(${keptJson(records)}::jsonb) as x(legacy_id text, scope text, fields jsonb), id_map m
+      where m.entity = ${idMapEntity} and m.environment = ${environment} and m.scope = x.scope and m.legacy_id = x.legacy_id
+        and t.id = m.target_id`)
+  })
+
+/** Kept fields of per-site configurations, by site. */
+const keptBySite = (table: string) => (records: ReadonlyArray<KeptFields>) =>
+  Effect.gen(function*() {
+    if (records.length === 0) return
+    const sql = yield* SqlClient.SqlClient
+    const { environment } = yield* AppConfig
+    yield* orUnavailable(sql`update ${sql(table)} t set legacy_fields = x.fields
+      from jsonb_to_recordset(${keptJson(records)}::jsonb) as x(legacy_id text, scope text, fields jsonb)
+      where t.environment = ${environment} and t.site_id = x.legacy_id`)
+  })
+
+/** Kept fields of site catalogue configurations, which span several tables: a table of their own. */
+const keptCatalogConfigs = (records: ReadonlyArray<KeptFields>) =>
+  Effect.gen(function*() {
+    if (records.length === 0) return
+    const sql = yield* SqlClient.SqlClient
+    const { environment } = yield* AppConfig
+    yield* orUnavailable(sql`insert into site_catalog_legacy_fields (environment, site_id, legacy_fields)
+      select ${environment}, x.legacy_id, x.fields from jsonb_to_recordset(${keptJson(records)}::jsonb) as x(legacy_id text, fields jsonb)
+      on conflict (environment, site_id) do update set legacy_fields = excluded.legacy_fields`)
+  })
 
 const str = (value: Json | undefined): string | null => (typeof value === "string" && value !== "" ? value : null)
 
@@ -285,6 +334,7 @@ const onTable = <A extends { readonly id: string; readonly legacyId: string | nu
   pgPage: tablePage(tableOf),
   pgUndecodable: tableUndecodable(tableOf),
   pgRemove: tableRemove(table, idMapEntity),
+  keep: keptById(table, idMapEntity),
   toKv: legacyNamed(make),
   kvName: (r: A) => r.id
 })
@@ -383,7 +433,16 @@ export const siteCatalogConfig: EntitySpec<SiteCatalog> = {
       const records = yield* Effect.forEach(sites, (site) => repo.get([site]))
       return { records, next: sites.length < limit ? null : sites[sites.length - 1]! }
     }),
-  pgRemove: (keys) => Effect.flatMap(SiteCatalogRepo, (repo) => Effect.forEach(keys, (k) => repo.deleteForSite([k.legacyId]), { discard: true })),
+  pgRemove: (keys) =>
+    Effect.gen(function*() {
+      const repo = yield* SiteCatalogRepo
+      yield* Effect.forEach(keys, (k) => repo.deleteForSite([k.legacyId]), { discard: true })
+      const sql = yield* SqlClient.SqlClient
+      const { environment } = yield* AppConfig
+      yield* orUnavailable(sql`delete from site_catalog_legacy_fields
+        where environment = ${environment} and site_id = any(${keys.map((k) => k.legacyId)}::text[])`)
+    }),
+  keep: keptCatalogConfigs,
   toKv: (r) => r,
   kvName: (r) => r.siteId,
   needsSiteClients: false,
@@ -424,6 +483,7 @@ export const siteGiftConfig: EntitySpec<GiftConfig> = {
       return { records: records.flatMap(Option.toArray), next: sites.length < limit ? null : sites[sites.length - 1]! }
     }),
   pgRemove: (keys) => Effect.flatMap(GiftConfigRepo, (repo) => Effect.forEach(keys, (k) => repo.deleteForSite([k.legacyId]), { discard: true })),
+  keep: keptBySite("site_gift_configs"),
   toKv: (r) => r,
   kvName: (r) => r.siteId,
   needsSiteClients: false,
@@ -479,6 +539,7 @@ export const siteGiftAssignment: EntitySpec<GiftAssignment> = {
       return { records, next: rows.length < limit ? null : rows[rows.length - 1]!.legacyId }
     }),
   pgRemove: tableRemove("site_gift_assignments", "site_gift_assignment"),
+  keep: keptById("site_gift_assignments", "site_gift_assignment"),
   toKv: (r) => r,
   kvName: (r) => `${r.siteId}:${r.productId}`,
   kvIdentity: (r) => GiftAssignmentLegacy.identityOf(r.siteId, r.productId),
@@ -518,6 +579,7 @@ export const employee: EntitySpec<Employee> = {
   pgPage: tablePage(EmployeeRepoPg.table),
   pgUndecodable: tableUndecodable(EmployeeRepoPg.table),
   pgRemove: tableRemove("employees", "employee", "client_id"),
+  keep: keptById("employees", "employee"),
   // Imported employees keep the legacy id that named them (the KV layer writes it as legacyId).
   toKv: (r, own = false) => own ? r : Employee.make({ ...r, id: (r.legacyId ?? r.id) as Employee["id"], legacyId: r.legacyId }),
   kvName: (r) => r.id,
