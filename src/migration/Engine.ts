@@ -394,7 +394,8 @@ export const make = Effect.gen(function*() {
               ts: Option.getOrNull(Option.map(record ? mergeTimestamp(record) : Option.none(), DateTime.formatIso)),
               canonical: false,
               reason: decoded?._tag === "Rejected" ? decoded.reason : "UNRECOGNISED",
-              detail: decoded?._tag === "Rejected" ? decoded.detail : "the entity's decoder does not read this key",
+              // The table, then the decoder's field, rule and value: `employees.email: not an e-mail address ("bob@")`.
+              detail: `${spec.table}.${decoded?._tag === "Rejected" ? decoded.detail : `key: not a key the ${spec.name} decoder reads (${JSON.stringify(row.key)})`}`,
               record: null,
               names: [identity],
               warnings: []
@@ -540,8 +541,8 @@ export const make = Effect.gen(function*() {
               status: "rejected",
               reason: ref.orphan,
               detail: parent === undefined
-                ? `${ref.entity} ${JSON.stringify(ref.name)} does not exist`
-                : `${ref.entity} ${JSON.stringify(ref.name)} was rejected`,
+                ? `${spec.table}.${ref.column}: the ${ref.entity} it names does not exist (${JSON.stringify(ref.name)})`
+                : `${spec.table}.${ref.column}: the ${ref.entity} it names was rejected (${JSON.stringify(ref.name)})`,
               orphan: parent === undefined ? "missingParent" : "rejectedParent",
               scope: spec.scope(record),
               record
@@ -595,7 +596,7 @@ export const make = Effect.gen(function*() {
             if (alone.left._tag === "StorageUnavailable") return yield* alone.left
             o.status = "rejected"
             o.reason = "CONFLICT"
-            o.detail = alone.left.message
+            o.detail = `${spec.table}: ${alone.left.message}`
           }
         }
       }

@@ -117,6 +117,8 @@ export type Targets =
 
 export interface EntitySpec<A = any> {
   readonly name: MigratedEntity
+  /** The table its records land in, as rejects name it (`employees.email: …`). */
+  readonly table: string
   /** The domain model; staged records are its JSON encoding. */
   readonly schema: Schema.Schema<A, any>
   readonly codec: Codec<A, any>
@@ -330,6 +332,7 @@ const onTable = <A extends { readonly id: string; readonly legacyId: string | nu
   idMapEntity: string,
   make: (record: A) => A
 ) => ({
+  table,
   readPg: fromTable(tableOf),
   pgPage: tablePage(tableOf),
   pgUndecodable: tableUndecodable(tableOf),
@@ -420,6 +423,7 @@ const siteOfConfigKey = (key: string) => {
 
 export const siteCatalogConfig: EntitySpec<SiteCatalog> = {
   name: "site_catalog_config",
+  table: "site_catalog_assignments",
   schema: SiteCatalog,
   codec: SiteCatalogLegacy.codec,
   readPg: perSite((site) =>
@@ -472,6 +476,7 @@ export const siteCatalogConfig: EntitySpec<SiteCatalog> = {
 
 export const siteGiftConfig: EntitySpec<GiftConfig> = {
   name: "site_gift_config",
+  table: "site_gift_configs",
   schema: GiftConfig,
   codec: GiftConfigLegacy.codec,
   readPg: perSite((site) => Effect.flatMap(GiftConfigRepo, (repo) => repo.get(site))),
@@ -524,6 +529,7 @@ const importInto = <A extends { readonly createdAt: unknown }, I>(
 
 export const siteGiftAssignment: EntitySpec<GiftAssignment> = {
   name: "site_gift_assignment",
+  table: "site_gift_assignments",
   schema: GiftAssignment,
   codec: GiftAssignmentLegacy.codec,
   readPg: fromTable(assignmentsTable, noScope, (a) => `${a.siteId}:${a.productId}`),
@@ -573,6 +579,7 @@ const inSiteStore = (key: string) => key.startsWith("employee:")
 
 export const employee: EntitySpec<Employee> = {
   name: "employee",
+  table: "employees",
   schema: Employee,
   codec: EmployeeLegacy.codec,
   readPg: fromTable(EmployeeRepoPg.table, (e) => e.clientId),

@@ -43,9 +43,16 @@ const migrate = (
     const engine = yield* Engine.make
     const source = yield* open
     const rejects = new Map<string, string>()
+    const details: Array<string> = []
     const report = yield* engine.start(source, options(environment), undefined, (report) =>
-      engine.rejects(report.runId, (lines) => Effect.sync(() => lines.forEach((l) => rejects.set(l.key, l.reason)))).pipe(Effect.orDie))
-    return { report, rejects }
+      engine.rejects(report.runId, (lines) =>
+        Effect.sync(() =>
+          lines.forEach((l) => {
+            rejects.set(l.key, l.reason)
+            details.push(l.detail)
+          })
+        )).pipe(Effect.orDie))
+    return { report, rejects, details }
   }).pipe(Effect.scoped)
 
 const Live = Layer.mergeAll(TestDatabase, testConfig())
@@ -68,8 +75,17 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })(`migrating the ${fi
   it.scoped("reproduces the manifest's counts and spot checks", () =>
     Effect.gen(function*() {
       const open = yield* prepare
-      const { rejects: devRejects, report: development } = yield* migrate("development", open)
-      const { rejects: prodRejects, report: production } = yield* migrate("production", open)
+      const { details: devDetails, rejects: devRejects, report: development } = yield* migrate("development", open)
+      const { details: prodDetails, rejects: prodRejects, report: production } = yield* migrate("production", open)
+
+      // Every reject names the table and field, the rule, and (when there is one) the value.
+      const unnamed = [...devDetails, ...prodDetails].filter((d) => !/^[a-z_]+\.[a-z_0-9.]+: \S/.test(d))
+      expect(unnamed).toEqual([])
+      if (fixture === "small") {
+        expect(devDetails).toContain(`admin_users.email: not an e-mail address ("michelle.larsen@wecelebrate")`)
+        expect(devDetails).toContain(`products.price: not an amount of at least 0 ("12,34")`)
+        expect(devDetails).toContain(`employees.site_id: the site it names does not exist ("demo-birthday")`)
+      }
 
       // Every row is accounted for exactly once (R12), in each run.
       for (const report of [development, production]) expect(report.totals.rows).toBe(manifest.totals.rows)

@@ -122,7 +122,7 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })("migration engine p
         key: "employee:demo-birthday:emp-008",
         entity: "employee",
         reason: "ORPHAN_SITE",
-        detail: "site \"demo-birthday\" does not exist"
+        detail: "employees.site_id: the site it names does not exist (\"demo-birthday\")"
       })
     }))
 

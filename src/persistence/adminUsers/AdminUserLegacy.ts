@@ -23,10 +23,12 @@ import {
   date,
   type Decoded,
   email,
+  fieldRejected,
   isoString,
   type Json,
   type JsonRecord,
   keptFields,
+  notAnObject,
   nulledWarning,
   pick,
   readTexts,
@@ -131,16 +133,16 @@ export const decode = (key: string, value: unknown): Decoded<Copy<AdminUser>> | 
   const location = adminUserKey(key)
   if (location === undefined) return undefined
   const decoded = asRecord(value)
-  if (decoded === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  if (decoded === undefined) return notAnObject(value)
   // Plaintext passwords go no further than this line, not even in the copy's kept fields.
   const record = withoutSecrets(decoded)
   const id = text(record.id) ?? location.id
   const warnings: Array<string> = []
 
   const address = email(pick(record, "email"))
-  if (address === undefined) return rejected("INVALID_EMAIL", "email is absent or empty")
+  if (address === undefined) return fieldRejected("INVALID_EMAIL", "email", "required, absent or empty")
   if (!address.valid) {
-    return rejected("INVALID_EMAIL", `email ${JSON.stringify(address.value)} is not a valid e-mail address`)
+    return fieldRejected("INVALID_EMAIL", "email", "not an e-mail address", address.value)
   }
   const identity = identityOf({ email: address.value })
 

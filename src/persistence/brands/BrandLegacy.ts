@@ -18,6 +18,8 @@ import {
   type JsonRecord,
   keptFields,
   mergeTimestamp,
+  modelRejected,
+  notAnObject,
   pick,
   readObjects,
   readTexts,
@@ -67,7 +69,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Brand>> | unde
   const location = brandKey(key)
   if (location === undefined) return undefined
   const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  if (record === undefined) return notAnObject(value)
   const id = text(record.id) ?? location.id
   const warnings: Array<string> = []
 
@@ -86,7 +88,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Brand>> | unde
       ...timestamps(record)
     })
   )
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
+  if (Either.isLeft(built)) return modelRejected(built.left, record)
   return valid(
     {
       key,

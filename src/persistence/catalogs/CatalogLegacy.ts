@@ -21,6 +21,7 @@ import {
   aliasKeys,
   date,
   type Decoded,
+  fieldRejected,
   isoString,
   type Json,
   type JsonRecord,
@@ -84,7 +85,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Catalog>> | un
   const { id, location, name, record, warnings } = row
   const type = text(pick(record, "type"))?.toLowerCase()
   if (type === undefined || !(CatalogTypes as ReadonlyArray<string>).includes(type)) {
-    return rejected("INVALID_TYPE", `type ${JSON.stringify(type ?? null)} is not one of ${CatalogTypes.join(", ")}`)
+    return fieldRejected("INVALID_TYPE", "type", `not one of ${CatalogTypes.join(", ")}`, type ?? null)
   }
 
   return copyOf(key, location, id, record, warnings, () =>

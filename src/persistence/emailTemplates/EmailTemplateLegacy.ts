@@ -23,11 +23,13 @@ import {
   asRecord,
   bool,
   type Decoded,
+  fieldRejected,
   isEnvironment,
   isoString,
   type Json,
   type JsonRecord,
   keptFields,
+  notAnObject,
   optionalField,
   pick,
   rejected,
@@ -132,7 +134,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
   const location = templateKey(key)
   if (location === undefined) return undefined
   const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  if (record === undefined) return notAnObject(value)
   const id = text(record.id) ?? location.id
   const warnings: Array<string> = []
 
@@ -141,9 +143,9 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
   const named = requiredName(unnamed ? { ...record, name: id } : record)
   if ("reason" in named) return rejected(named.reason, named.detail)
   const subject = text(pick(record, ...anyStore("subject")))
-  if (subject === undefined) return rejected("MISSING_SUBJECT", "the template has no subject")
+  if (subject === undefined) return fieldRejected("MISSING_SUBJECT", "subject", "required, absent or empty")
   const bodyHtml = body(pick(record, ...anyStore("bodyHtml")))
-  if (bodyHtml === undefined && location.store === "crud") return rejected("MISSING_BODY", "the template has no body")
+  if (bodyHtml === undefined && location.store === "crud") return fieldRejected("MISSING_BODY", "body_html", "required, absent or empty")
 
   // A missing or unknown site is an orphan: the migration engine reports it, the decoder keeps it.
   const siteId = optionalField(EntityId, pick(record, "siteId"), "SITE_ID_INVALID_NULLED", warnings)

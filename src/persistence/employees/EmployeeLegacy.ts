@@ -25,11 +25,13 @@ import {
   date,
   type Decoded,
   email,
+  fieldRejected,
   isEnvironment,
   isoString,
   type Json,
   type JsonRecord,
   keptFields,
+  notAnObject,
   object,
   optionalField,
   pick,
@@ -134,7 +136,7 @@ export const decode = (key: string, value: unknown, sites: SiteClients): Decoded
   const location = employeeKey(key)
   if (location === undefined) return undefined
   const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  if (record === undefined) return notAnObject(value)
   const id = text(record.id) ?? location.id
   const warnings: Array<string> = []
 
@@ -142,10 +144,10 @@ export const decode = (key: string, value: unknown, sites: SiteClients): Decoded
   const employeeId = text(pick(record, "employeeId", "employeeNumber"))
   const serialCard = text(pick(record, "serialCardNumber", "serialCard"))
   if (address === undefined && employeeId === undefined && serialCard === undefined) {
-    return rejected("MISSING_IDENTIFIER", "the employee has no email, employeeId or serialCard")
+    return fieldRejected("MISSING_IDENTIFIER", "email", "an employee needs an email, employeeId or serialCard; all are absent or empty")
   }
   if (address !== undefined && !address.valid) {
-    return rejected("INVALID_EMAIL", `email ${JSON.stringify(address.value)} is not a valid e-mail address`)
+    return fieldRejected("INVALID_EMAIL", "email", "not an e-mail address", address.value)
   }
   // A later edit may have moved the employee: the value's site wins over the key's.
   const siteId = text(pick(record, "siteId")) ?? location.siteId ?? null

@@ -3,7 +3,7 @@
  * snake_case aliases), the date formats the old platform wrote, and the newest-copy-wins merge.
  * Each entity's decoder (one per entity) is built from these pieces.
  */
-import { DateTime, Option, Schema } from "effect"
+import { DateTime, Option, ParseResult, Schema } from "effect"
 import type { Environment } from "../../Config.js"
 import { EmailPattern } from "../../domain/Fields.js"
 import { camelToSnake } from "../pg/Rows.js"
@@ -199,6 +199,39 @@ export const valid = <A>(value: A, warnings: ReadonlyArray<string> = []): Decode
 })
 export const rejected = <A = never>(reason: string, detail: string): Decoded<A> => ({ _tag: "Rejected", reason, detail })
 
+/** A stored value in a reject: its JSON, cut at 80 characters (the whole value stays in the source). */
+export const previewValue = (value: unknown): string => {
+  const json = value === undefined ? "absent" : JSON.stringify(value) ?? String(value)
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json
+}
+
+/**
+ * A record refused for one field: the field, the rule it breaks and the value it holds, as
+ * `email: not an e-mail address ("bob@")` (the engine puts the table in front). `value` is
+ * left out for a field that is absent.
+ */
+export const fieldRejected = <A = never>(reason: string, field: string, rule: string, ...value: [] | [unknown]): Decoded<A> =>
+  rejected(reason, `${field}: ${rule}${value.length === 0 ? "" : ` (${previewValue(value[0])})`}`)
+
+/** A record the domain model refuses: the first field it names, the model's message and the value there. */
+export const modelRejected = <A = never>(thrown: unknown, input: unknown): Decoded<A> => {
+  const error = ParseResult.isParseError(thrown)
+    ? thrown
+    : typeof thrown === "object" && thrown !== null && ParseResult.isParseError((thrown as { error?: unknown }).error)
+    ? (thrown as { error: ParseResult.ParseError }).error
+    : undefined
+  if (error === undefined) return rejected("INVALID_RECORD", `value: ${String(thrown)}`)
+  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
+  if (issue === undefined) return rejected("INVALID_RECORD", `value: ${String(error)}`)
+  let at: unknown = input
+  for (const step of issue.path) at = typeof at === "object" && at !== null ? (at as Record<PropertyKey, unknown>)[step] : undefined
+  const field = issue.path.length === 0 ? "value" : issue.path.map(String).join(".")
+  return fieldRejected("INVALID_RECORD", snakeCase(field), issue.message.replace(/\s+/g, " "), at)
+}
+
+/** The value is no JSON object: nothing of it can be read. */
+export const notAnObject = <A = never>(value: unknown): Decoded<A> => fieldRejected("INVALID_VALUE", "value", "not a JSON object", value)
+
 /**
  * Checks an optional legacy field against the domain schema: a value that does not fit is
  * nulled and reported as a warning (rule R9) rather than rejecting the record.
@@ -239,9 +272,10 @@ export const readObjects = (record: JsonRecord, fields: ReadonlyArray<string>): 
 /** A required name (rules MISSING_NAME / NAME_TOO_LONG). */
 export const requiredName = (record: JsonRecord): { readonly name: string } | { readonly reason: string; readonly detail: string } => {
   const name = text(pick(record, "name"))
-  if (name === undefined) return { reason: "MISSING_NAME", detail: "name is absent or empty" }
-  if (name.length > 200) return { reason: "NAME_TOO_LONG", detail: `name has ${name.length} characters; at most 200` }
-  if (name.length < 2) return { reason: "MISSING_NAME", detail: "name has fewer than 2 characters" }
+  const stored = pick(record, "name")
+  if (name === undefined) return { reason: "MISSING_NAME", detail: `name: required, absent or empty${stored === undefined ? "" : ` (${previewValue(stored)})`}` }
+  if (name.length > 200) return { reason: "NAME_TOO_LONG", detail: `name: at most 200 characters, has ${name.length} (${previewValue(name)})` }
+  if (name.length < 2) return { reason: "MISSING_NAME", detail: `name: at least 2 characters (${previewValue(name)})` }
   return { name }
 }
 
@@ -268,7 +302,7 @@ export const namedRow = <L extends { readonly id: string }>(
 ): NamedRow<L> | Decoded<never> | undefined => {
   if (location === undefined) return undefined
   const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  if (record === undefined) return notAnObject(value)
   const named = requiredName(record)
   if ("reason" in named) return rejected(named.reason, named.detail)
   return { _tag: "Row", location, record, id: text(record.id) ?? location.id, name: named.name, warnings: [] }

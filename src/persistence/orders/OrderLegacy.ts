@@ -22,12 +22,15 @@ import {
   date,
   type Decoded,
   email,
+  fieldRejected,
   isEnvironment,
   isoString,
   type Json,
   type JsonRecord,
   keptFields,
   mergeTimestamp,
+  modelRejected,
+  notAnObject,
   object,
   pick,
   rejected,
@@ -178,18 +181,18 @@ export const decode = (key: string, value: unknown, siteClients: SiteClients): D
   const location = orderKey(key)
   if (location === undefined) return undefined
   const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  if (record === undefined) return notAnObject(value)
   const id = text(record.id) ?? location.id
   const siteId = text(pick(record, "siteId")) ?? location.siteId
-  if (siteId === undefined) return rejected("MISSING_SITE_ID", "the order has no siteId")
+  if (siteId === undefined) return fieldRejected("MISSING_SITE_ID", "site_id", "required, absent or empty")
   const status = statusOf(pick(record, "status"))
-  if (status === undefined) return rejected("INVALID_STATUS", `status ${JSON.stringify(pick(record, "status"))} is not an order status`)
+  if (status === undefined) return fieldRejected("INVALID_STATUS", "status", `not an order status (${OrderStatuses.join(", ")})`, pick(record, "status") ?? null)
   const warnings: Array<string> = []
 
   // The customer's e-mail is how an order finds its person: without a valid one the order is rejected.
   const customer = email(pick(record, "customerEmail", "employeeEmail", "userEmail"))
   if (customer === undefined || !customer.valid) {
-    return rejected("INVALID_EMAIL", `customer e-mail ${JSON.stringify(customer?.value ?? null)} is not a valid address`)
+    return fieldRejected("INVALID_EMAIL", "employee_email", "not an e-mail address", customer?.value ?? null)
   }
   const address = addressOf(pick(record, "shippingAddress"))
   const items = itemsOf(record)
@@ -231,7 +234,7 @@ export const decode = (key: string, value: unknown, siteClients: SiteClients): D
       updatedAt
     })
   )
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
+  if (Either.isLeft(built)) return modelRejected(built.left, record)
   return valid(
     {
       key,

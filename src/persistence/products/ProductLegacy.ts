@@ -26,6 +26,7 @@ import {
   bool,
   date,
   type Decoded,
+  fieldRejected,
   isoString,
   type Json,
   type JsonRecord,
@@ -123,9 +124,9 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
   if (row?._tag !== "Row") return row
   const { id, location, name, record, warnings } = row
   const price = money(pick(record, "price"))
-  if (price === undefined) return rejected("MISSING_PRICE", "price is absent")
+  if (price === undefined) return fieldRejected("MISSING_PRICE", "price", "required, absent")
   if (price === "invalid") {
-    return rejected("INVALID_PRICE", `price ${JSON.stringify(pick(record, "price"))} is not an amount of at least 0`)
+    return fieldRejected("INVALID_PRICE", "price", "not an amount of at least 0", pick(record, "price"))
   }
 
   const source = object(pick(record, "source")) ?? {}

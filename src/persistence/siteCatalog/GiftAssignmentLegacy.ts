@@ -17,6 +17,7 @@ import {
   type Json,
   type JsonRecord,
   keptFields,
+  notAnObject,
   nulledWarning,
   pick,
   rejected,
@@ -84,7 +85,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<GiftAssignment
   const location = assignmentKey(key)
   if (location === undefined) return undefined
   const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  if (record === undefined) return notAnObject(value)
   const warnings: Array<string> = []
   // The key wins over the value (rule R3); a value naming another site or gift is reported.
   const siteId = text(pick(record, "siteId"))

@@ -12,12 +12,15 @@ import {
   asRecord,
   date,
   type Decoded,
+  fieldRejected,
   isEnvironment,
   isoString,
   type Json,
   type JsonRecord,
   keptFields,
   mergeTimestamp,
+  modelRejected,
+  notAnObject,
   object,
   pick,
   rejected,
@@ -59,11 +62,11 @@ export const decode = (key: string, value: unknown): Decoded<Copy<GiftConfig>> |
   const location = configKey(key)
   if (location === undefined) return undefined
   const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  if (record === undefined) return notAnObject(value)
   const siteId = text(pick(record, "siteId")) ?? location.siteId
   const strategy = strategyOf(pick(record, "assignmentStrategy"))
   if (strategy === undefined) {
-    return rejected("INVALID_STRATEGY", `strategy ${JSON.stringify(pick(record, "assignmentStrategy"))} is unknown`)
+    return fieldRejected("INVALID_STRATEGY", "assignment_strategy", "not one of all, price_levels, exclusions, explicit (or selected, excluded)", pick(record, "assignmentStrategy") ?? null)
   }
   const levels = Array.isArray(pick(record, "priceLevels"))
     ? (pick(record, "priceLevels") as ReadonlyArray<Json>).flatMap((l) => Option.toArray(decodeLevel(l)))
@@ -86,7 +89,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<GiftConfig>> |
       updatedAt: Option.getOrNull(date(pick(record, "updatedAt")))
     })
   )
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
+  if (Either.isLeft(built)) return modelRejected(built.left, record)
   return valid({
     key,
     environment: location.environment,

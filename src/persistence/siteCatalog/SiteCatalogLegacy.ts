@@ -28,6 +28,8 @@ import {
   type Json,
   type JsonRecord,
   mergeTimestamp,
+  modelRejected,
+  notAnObject,
   object,
   rejected,
   text,
@@ -101,7 +103,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<SiteCatalog>> 
   const location = configKey(key)
   if (location === undefined) return undefined
   const record = asRecord(value)
-  if (record === undefined) return rejected("INVALID_VALUE", "the value is not a JSON object")
+  if (record === undefined) return notAnObject(value)
   const siteId = text(record.siteId ?? record.site_id) ?? location.siteId
   const updatedAt = instant(record.updatedAt ?? record.updated_at ?? null, Epoch)
   const updatedBy = text(record.updatedBy) ?? null
@@ -166,7 +168,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<SiteCatalog>> 
     )
 
   const built = Either.try(() => makeSiteCatalog({ siteId, assignments, priceOverrides, exclusions }))
-  if (Either.isLeft(built)) return rejected("INVALID_RECORD", String(built.left))
+  if (Either.isLeft(built)) return modelRejected(built.left, record)
   return valid({
     key,
     environment: location.environment,

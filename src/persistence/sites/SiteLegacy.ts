@@ -25,6 +25,7 @@ import {
   aliasKeys,
   date,
   type Decoded,
+  fieldRejected,
   isoString,
   type Json,
   type JsonRecord,
@@ -150,7 +151,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Site>> | undef
   if (row?._tag !== "Row") return row
   const { id, location, name, record, warnings } = row
   const clientId = text(pick(record, "clientId")) ?? location.clientId
-  if (clientId === undefined) return rejected("MISSING_CLIENT_ID", "the site has no clientId")
+  if (clientId === undefined) return fieldRejected("MISSING_CLIENT_ID", "client_id", "required, absent or empty")
 
   const settings = object(pick(record, "settings")) ?? {}
   const slugValue = text(pick(record, "slug"))
