@@ -516,14 +516,13 @@ const importInto = <A extends { readonly createdAt: unknown }, I>(
   table: string,
   idMapEntity: string,
   schema: Schema.Schema<A, I>,
-  rowOf: (record: A) => Record<string, unknown>,
-  arrayColumns?: ReadonlyArray<string>
+  rowOf: (record: A) => Record<string, unknown>
 ) =>
 (records: ReadonlyArray<Migrated<A>>) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const { environment } = yield* AppConfig
-    const rows = PgTable.make({ sql, table, entity: table, idMapEntity, schema, environment, ...(arrayColumns ? { arrayColumns } : {}) })
+    const rows = PgTable.make({ sql, table, entity: table, idMapEntity, schema, environment })
     yield* orUnavailable(rows.importRecords(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, scope: r.scope, row: rowOf(r.record) }))))
   })
 
@@ -571,7 +570,15 @@ export const adminUser: EntitySpec<AdminUser> = {
   needsSiteClients: false,
   refs: () => [],
   scope: noScope,
-  write: importInto("admin_users", "admin_user", AdminUser, ({ id: _id, legacyId: _legacyId, ...row }) => row, ["clientIds"])
+  write: (records) =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const { environment } = yield* AppConfig
+      yield* orUnavailable(adminUsersTable(sql, environment).importRecords(records.map(({ aliases, legacyId, record, scope }) => {
+        const { id: _id, legacyId: _legacyId, ...row } = record
+        return { legacyId, aliases, scope, row }
+      })))
+    })
 }
 
 /** Employees found under a site (`employee:<siteId>:…`, `employee:<id>`) need the site; the others their client. */

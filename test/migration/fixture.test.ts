@@ -49,7 +49,7 @@ const migrate = (
         Effect.sync(() =>
           lines.forEach((l) => {
             rejects.set(l.key, l.reason)
-            details.push(l.detail)
+            details.push(l.detail ?? "(no detail)")
           })
         )).pipe(Effect.orDie))
     return { report, rejects, details }

@@ -19,7 +19,17 @@ import {
 
 /** The table as the repository reads and writes it (also written by the data migration). */
 export const table = (sql: SqlClient.SqlClient, environment: Environment) =>
-  PgTable.make({ sql, table: "admin_users", entity: Entity, idMapEntity: "admin_user", schema: AdminUser, environment, arrayColumns: ["clientIds"] })
+  PgTable.make({
+    sql,
+    table: "admin_users",
+    entity: Entity,
+    idMapEntity: "admin_user",
+    schema: AdminUser,
+    environment,
+    arrayColumns: ["clientIds"],
+    // An administrator is named by the e-mail (R3): the old platform's row and its KV copy are one.
+    sameRecord: PgTable.sameByEmail(sql, { table: "admin_users", idMapEntity: "admin_user", environment })
+  })
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient

@@ -38,7 +38,17 @@ const fromRow = (row: Record<string, unknown>) => {
 
 /** The table as the repository reads and writes it (also read by the data migration's verify). */
 export const table = (sql: SqlClient.SqlClient, environment: Environment) =>
-  PgTable.make({ sql, table: "employees", entity: Entity, idMapEntity: "employee", schema: Employee, environment, fromRow })
+  PgTable.make({
+    sql,
+    table: "employees",
+    entity: Entity,
+    idMapEntity: "employee",
+    schema: Employee,
+    environment,
+    fromRow,
+    // An employee the old platform wrote into an adopted database is the same person as its KV copy.
+    sameRecord: PgTable.sameByEmail(sql, { table: "employees", idMapEntity: "employee", environment, client: "client_id" })
+  })
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient

@@ -251,12 +251,13 @@ const planFor = (target: string, environment: string, adopted: ReadonlyArray<str
     if current_setting('application_name', true) = 'confetti' then
       return old;
     end if;
+    -- References are text now: a uuid the old code wrote in capitals still names the row.
     if tg_argv[2] = 'cascade' then
-      execute format('delete from %s where %I = $1', tg_argv[0], tg_argv[1]) using old.id::text;
+      execute format('delete from %s where lower(%I) = $1', tg_argv[0], tg_argv[1]) using lower(old.id::text);
     elsif tg_argv[2] = 'set null' then
-      execute format('update %s set %I = null where %I = $1', tg_argv[0], tg_argv[1], tg_argv[1]) using old.id::text;
+      execute format('update %s set %I = null where lower(%I) = $1', tg_argv[0], tg_argv[1], tg_argv[1]) using lower(old.id::text);
     else
-      execute format('select exists (select 1 from %s where %I = $1)', tg_argv[0], tg_argv[1]) into referenced using old.id::text;
+      execute format('select exists (select 1 from %s where lower(%I) = $1)', tg_argv[0], tg_argv[1]) into referenced using lower(old.id::text);
       if referenced then
         raise exception 'update or delete on table "%" violates foreign key constraint "%" on table "%"', tg_table_name, tg_argv[3], tg_argv[0]
           using errcode = 'foreign_key_violation';

@@ -30,6 +30,14 @@ export interface Options<A, I> {
   readonly fromRow?: (row: Record<string, unknown>) => unknown
   /** Turns domain fields into column values, where they differ. */
   readonly toColumns?: (fields: Record<string, unknown>) => Record<string, unknown>
+  /**
+   * Rows no id names that are the same record as imported ones by the legacy store's identity
+   * rule (an employee's e-mail within its client): rows the old platform wrote into an adopted
+   * database, which an import merges into instead of duplicating. Returns row ids by record index.
+   */
+  readonly sameRecord?: (
+    records: ReadonlyArray<{ readonly index: number; readonly scope: string; readonly row: Record<string, unknown> }>
+  ) => Effect.Effect<ReadonlyArray<{ readonly index: number; readonly id: string }>, SqlError>
 }
 
 /** A legacy record to write with its identity and timestamps kept. */
@@ -55,6 +63,31 @@ export const oneOf = (sql: SqlClient.SqlClient, column: string, values: Readonly
 const preview = (value: unknown) => {
   const text = JSON.stringify(value) ?? String(value)
   return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
+/**
+ * `sameRecord` by the legacy identity rule of people (R3, R5): an unclaimed row with the same
+ * e-mail, ignoring case, and with `client` the same client (its legacy id or the row the client's
+ * legacy id maps to).
+ */
+export const sameByEmail = (
+  sql: SqlClient.SqlClient,
+  options: { readonly table: string; readonly idMapEntity: string; readonly environment: Environment; readonly client?: string }
+): NonNullable<Options<unknown, unknown>["sameRecord"]> =>
+(records) => {
+  const wanted = records.flatMap((r) => (typeof r.row.email === "string" && r.row.email !== "" ? [{ i: r.index, email: r.row.email, scope: r.scope }] : []))
+  if (wanted.length === 0) return Effect.succeed([])
+  const { client, environment } = options
+  const ofClient = client === undefined ? sql`` : sql`and (t.${sql(client)} = x.scope or t.${sql(client)} in (select m.target_id::text from id_map m
+    where m.entity = 'client' and m.environment = ${environment} and m.scope = '' and m.legacy_id = x.scope))`
+  return Effect.map(
+    sql<{ i: number; id: string }>`select distinct on (x.i) x.i::int as i, t.id::text as id
+      from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as x(i int, email text, scope text)
+      join ${sql(options.table)} t on t.environment = ${environment} and t.legacy_id is null and lower(t.email) = lower(x.email) ${ofClient}
+      where not exists (select 1 from id_map n where n.entity = ${options.idMapEntity} and n.target_id = t.id)
+      order by x.i, t.created_at, t.id`,
+    (rows) => rows.map((r) => ({ index: r.i, id: r.id }))
+  )
 }
 
 export const make = <A, I>(options: Options<A, I>) => {
@@ -185,15 +218,54 @@ export const make = <A, I>(options: Options<A, I>) => {
     Effect.flatMap(find(id, extra), (current) => remove((current as { readonly id: string }).id))
 
   /**
+   * The rows already holding imported records, by record index: the row the id map names for the
+   * record's legacy id (an earlier import, perhaps into an adopted row); else a row of the same
+   * uuid that nothing maps yet (the legacy copy of a record the old platform wrote under one id in
+   * both stores); else what `sameRecord` finds. Records not here get their UUID v5.
+   */
+  const rowsOfSameRecords = (records: ReadonlyArray<Imported>) =>
+    Effect.gen(function*() {
+      const found = new Map<number, string>()
+      if (records.length === 0) return found
+      const mapped = yield* sql<{ i: number; target: string }>`select q.i::int as i, m.target_id::text as target
+        from unnest(${records.map((_, i) => i)}::int[], ${records.map((r) => r.scope ?? "")}::text[], ${records.map((r) => r.legacyId)}::text[])
+          as q(i, scope, legacy_id)
+        join id_map m on m.entity = ${options.idMapEntity} and m.environment = ${environment} and m.scope = q.scope and m.legacy_id = q.legacy_id`
+      for (const m of mapped) found.set(m.i, m.target)
+      const sameId = records.flatMap((r, i) => (!found.has(i) && IdMap.isUuid(r.legacyId) ? [{ i, id: r.legacyId.toLowerCase() }] : []))
+      if (sameId.length > 0) {
+        const rows = yield* sql<{ id: string }>`select t.id::text as id from ${table} t
+          where t.environment = ${environment} and t.id = any(${sameId.map((r) => r.id)}::uuid[])
+            and not exists (select 1 from id_map m where m.entity = ${options.idMapEntity} and m.target_id = t.id)`
+        const ids = new Set(rows.map((r) => r.id))
+        for (const r of sameId) if (ids.has(r.id)) found.set(r.i, r.id)
+      }
+      if (options.sameRecord !== undefined) {
+        const rest = records.flatMap((r, index) => (found.has(index) ? [] : [{ index, scope: r.scope ?? "", row: r.row }]))
+        if (rest.length > 0) {
+          const taken = new Set(found.values())
+          for (const same of yield* options.sameRecord(rest)) {
+            if (!taken.has(same.id)) {
+              found.set(same.index, same.id)
+              taken.add(same.id)
+            }
+          }
+        }
+      }
+      return found
+    })
+
+  /**
    * Inserts or replaces imported records. The row id is UUID v5 of the record's legacy identity,
    * so importing again replaces rather than duplicates; every legacy id lands in the id map.
    * Records go in multi-row statements (one per column set), their id-map entries in one more.
    */
   const importRecords = (records: ReadonlyArray<Imported>) =>
     Effect.gen(function*() {
-      const prepared = records.map((record) => {
+      const existing = yield* rowsOfSameRecords(records)
+      const prepared = records.map((record, index) => {
         const scope = record.scope ?? ""
-        const id = IdMap.uuidFor(options.idMapEntity, environment, scope, record.legacyId)
+        const id = existing.get(index) ?? IdMap.uuidFor(options.idMapEntity, environment, scope, record.legacyId)
         return { id, scope, record, row: columns({ ...record.row, id, legacyId: record.legacyId, environment }) }
       })
       const groups = new Map<string, Array<(typeof prepared)[number]>>()
@@ -204,10 +276,22 @@ export const make = <A, I>(options: Options<A, I>) => {
         else groups.set(signature, [p])
       }
       for (const group of groups.values()) {
+        // Into a row the old platform wrote (no legacy id yet), a value the legacy copy lacks does not erase the row's.
         const assignments = sql.csv(
-          Object.keys(group[0]!.row).filter((c) => c !== "id").map((c) => sql`${sql(c)} = excluded.${sql(c)}`)
+          Object.keys(group[0]!.row).filter((c) => c !== "id").map((c) =>
+            sql`${sql(c)} = case when ${table}.legacy_id is null then coalesce(excluded.${sql(c)}, ${table}.${sql(c)}) else excluded.${sql(c)} end`
+          )
         )
-        yield* sql`insert into ${table} ${sql.insert(group.map((p) => p.row))} on conflict (id) do update set ${assignments}`
+        // A row the old platform wrote (no legacy id yet) and edited after the legacy copy keeps its
+        // columns: the newest copy wins across both stores (rule R4); the legacy id still names it.
+        yield* sql`insert into ${table} ${sql.insert(group.map((p) => p.row))} on conflict (id) do update set ${assignments}
+          where ${table}.legacy_id is not null or ${table}.updated_at is null or excluded.updated_at >= ${table}.updated_at`
+      }
+      const adopted = prepared.filter((_, index) => existing.has(index))
+      if (adopted.length > 0) {
+        yield* sql`update ${table} t set legacy_id = x.legacy_id
+          from unnest(${adopted.map((p) => p.id)}::uuid[], ${adopted.map((p) => p.record.legacyId)}::text[]) as x(id, legacy_id)
+          where t.id = x.id and t.legacy_id is null`
       }
       // One entry per name: a record's own legacy id wins over another record's alias of it.
       const byName = new Map<string, { scope: string; legacyId: string; target: string }>()
