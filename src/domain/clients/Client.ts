@@ -6,6 +6,7 @@
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
+import { BrandingField } from "../StoredJson.js"
 
 export const ClientId = EntityId.pipe(Schema.brand("ClientId"))
 export type ClientId = typeof ClientId.Type
@@ -63,7 +64,7 @@ export class Client extends Model.Class<Client>("Client")({
   clientSso: Nullable(Short),
   clientHrisSystem: Nullable(Short),
   settings: JsonField,
-  brandingOverrides: JsonField,
+  brandingOverrides: BrandingField,
   headerFooterConfig: JsonField,
   createdAt: ReadOnly(Model.DateTimeFromDate).pipe(
     Model.fieldEvolve({ json: () => Schema.DateTimeUtc })

@@ -7,6 +7,7 @@ import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { OptionalInstant, Stamp } from "../catalogs/Catalog.js"
 import { Defaulted, EntityId, Enum, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
+import { SpecificationsField } from "../StoredJson.js"
 import { CurrencyCode } from "../sites/Site.js"
 
 export const ProductId = EntityId.pipe(Schema.brand("ProductId"))
@@ -99,7 +100,7 @@ export class Product extends Model.Class<Product>("Product")({
   images: Strings(2000),
   imageUrl: Nullable(Text({ max: 2000 })),
   features: Strings(500),
-  specifications: JsonField,
+  specifications: SpecificationsField,
   availableQuantity: Defaulted(Quantity, () => 0),
   trackInventory: Defaulted(Schema.Boolean, () => true),
   status: Defaulted(ProductStatus, () => "active" as const),

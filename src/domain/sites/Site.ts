@@ -23,6 +23,7 @@ import {
   Undecoded,
   UndecodedValues
 } from "../Fields.js"
+import { BrandingField } from "../StoredJson.js"
 
 export const SiteId = EntityId.pipe(Schema.brand("SiteId"))
 export type SiteId = typeof SiteId.Type
@@ -142,8 +143,8 @@ export class Site extends Model.Class<Site>("Site")({
   }),
   status: Defaulted(SiteStatus, () => "draft" as const),
   validationMethods: Defaulted(Schema.Array(ValidationMethod), () => ["email" as const]),
-  branding: JsonField,
-  brandingOverrides: JsonField,
+  branding: BrandingField,
+  brandingOverrides: BrandingField,
   selectionStartDate: DateField,
   selectionEndDate: DateField,
   siteCode: Nullable(Text({ max: 50 })),

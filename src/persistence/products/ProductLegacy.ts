@@ -20,6 +20,7 @@ import {
   type SyncStatus
 } from "../../domain/products/Product.js"
 import { CurrencyCode } from "../../domain/sites/Site.js"
+import { Specifications } from "../../domain/StoredJson.js"
 import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import {
   aliasKeys,
@@ -46,6 +47,7 @@ import {
 
 // Decoding makes one record per row: constructors whose validators are built once (makerOf).
 const makeProduct = makerOf(Product)
+const decodeSpecifications = Schema.decodeUnknownOption(Specifications)
 
 /** Where a key says a gift lives; `undefined` when it is not a gift record (`gifts:all` is an index). */
 export const productKey = (key: string) =>
@@ -132,7 +134,9 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
   const source = object(pick(record, "source")) ?? {}
   const inventory = object(pick(record, "inventory")) ?? {}
   const attributes = object(pick(record, "attributes")) ?? {}
-  const specifications = object(pick(record, "specifications")) ?? {}
+  // Specifications in each shape the old platform wrote (objects, pair lists, `Name: value` text).
+  const specificationsIn = (value: Json | undefined) => Option.getOrUndefined(decodeSpecifications(value))
+  const specifications = (specificationsIn(pick(record, "specifications")) ?? {}) as JsonRecord
   const fromSource = (field: string) => pick(record, field) ?? pick(source, field)
   const deleted = bool(pick(record, "deleted")) === true
   const stamps = timestamps(record)
@@ -157,7 +161,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
       currency: optionalField(CurrencyCode, pick(record, "currency"), "CURRENCY_INVALID_DEFAULTED", warnings) ?? "USD",
       images: listOf(strings(pick(record, "images")) ?? [], 2000),
       features: listOf(strings(pick(record, "features")) ?? commaList(pick(attributes, "features")) ?? [], 500),
-      specifications: Object.keys(specifications).length > 0 ? specifications : object(pick(attributes, "specifications")) ?? {},
+      specifications: Object.keys(specifications).length > 0 ? specifications : specificationsIn(pick(attributes, "specifications")) ?? {},
       availableQuantity: quantity(pick(record, "availableQuantity", "inventoryQuantity") ?? pick(inventory, "available"), warnings),
       trackInventory: bool(pick(record, "trackInventory", "inventoryTracking")) ?? true,
       status: oneOf<ProductStatus>(pick(record, "status"), ProductStatuses, "active"),

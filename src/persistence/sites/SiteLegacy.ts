@@ -177,6 +177,8 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Site>> | undef
       ...(readTexts(record, texts, warnings) as Pick<Site, keyof typeof texts>),
       ...(readFlags(record, flags) as Pick<Site, (typeof flags)[number]>),
       ...(readObjects(record, objects) as Pick<Site, (typeof objects)[number]>),
+      // The CRUD store's sites call it brandingConfig.
+      branding: object(pick(record, "branding")) ?? object(pick(record, "brandingConfig")) ?? {},
       id: id as Site["id"],
       legacyId: null,
       clientId,
