@@ -229,7 +229,7 @@ describe("/v2/clients", () => {
       const rows = loadDump()
       const loadLegacyTable = Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
-        yield* sql`create table kv_store_6fcaeea3 (key text not null primary key, value jsonb not null)`
+        yield* sql`create table if not exists kv_store_6fcaeea3 (key text not null primary key, value jsonb not null)`
         yield* sql`insert into kv_store_6fcaeea3 (key, value)
           select k, v::jsonb from unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => JSON.stringify(r.value))}::text[]) as t(k, v)`
       })

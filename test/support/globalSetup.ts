@@ -10,6 +10,7 @@ import * as Path from "node:path"
 import type { TestProject } from "vitest/node"
 import { build, isStale } from "../../scripts/build.mjs"
 import * as EmbeddedPg from "../../src/persistence/pg/EmbeddedPg.js"
+import { peerSchemaFiles, readPeerSql } from "../fixtures/peer-schema/index.js"
 import { adminQuery, migrateDatabase, TemplateDatabase, type TestPg } from "./pg.js"
 
 declare module "vitest" {
@@ -56,6 +57,11 @@ export default async function setup(project: TestProject) {
   )
   const pg: TestPg = { host: server.host, port: server.port, template: TemplateDatabase }
   await Effect.runPromise(adminQuery(pg, `create database ${TemplateDatabase}`))
+  // CONFETTI_TEST_TEMPLATE=adopted (npm run test:adopted): every test database starts as the old
+  // platform's deployed schema (test/fixtures/peer-schema) that `app migrate` adopted in place.
+  if (process.env.CONFETTI_TEST_TEMPLATE === "adopted") {
+    for (const file of peerSchemaFiles) await Effect.runPromise(adminQuery(pg, readPeerSql(file), TemplateDatabase))
+  }
   await Effect.runPromise(migrateDatabase(pg, TemplateDatabase))
   project.provide("pg", pg)
   return async () => {

@@ -18,11 +18,11 @@ export const clientFor = (pg: TestPg, database: string, maxConnections = 1) =>
   pgLayer({ host: pg.host, port: pg.port, username: "postgres", database, maxConnections })
 
 /** Runs one statement on the `postgres` database with a connection that is closed afterwards. */
-export const adminQuery = (pg: TestPg, statement: string) =>
+export const adminQuery = (pg: TestPg, statement: string, database = "postgres") =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     yield* sql.unsafe(statement)
-  }).pipe(Effect.provide(clientFor(pg, "postgres")), Effect.orDie)
+  }).pipe(Effect.provide(clientFor(pg, database)), Effect.orDie)
 
 export const migrateDatabase = (pg: TestPg, database: string) =>
   migrate.pipe(Effect.provide(clientFor(pg, database)), Effect.orDie)
