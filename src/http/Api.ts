@@ -1,6 +1,6 @@
 /** The whole HTTP contract of Confetti, one group per area. Served with OpenAPI at /openapi.json. */
 import { HttpApi, OpenApi } from "@effect/platform"
-import { InternalError, NotFound, ValidationError } from "../domain/Errors.js"
+import { Conflict, InternalError, NotFound, ValidationError } from "../domain/Errors.js"
 import { AdminUsersApi } from "./adminUsers/Api.js"
 import { AuthApi } from "./auth/Api.js"
 import { BrandsApi } from "./brands/Api.js"
@@ -36,6 +36,8 @@ export class Api extends HttpApi.make("confetti")
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)
+  // A rule of the database the repositories do not name (one an adopted database keeps): ./Errors.ts.
+  .addError(Conflict)
   .annotate(OpenApi.Title, "Confetti")
   .annotate(OpenApi.Version, "0.1.0")
   .annotate(OpenApi.Transform, withoutBuiltInDecodeError)

@@ -5,7 +5,7 @@
  */
 import { HttpApiBuilder, HttpApiError, HttpIncomingMessage, HttpMethod, HttpServerRequest } from "@effect/platform"
 import { Cause, Effect, Option } from "effect"
-import { FieldIssue, InternalError, NotFound, ValidationError } from "../domain/Errors.js"
+import { Conflict, FieldIssue, InternalError, NotFound, ValidationError } from "../domain/Errors.js"
 import { Api } from "./Api.js"
 
 type DecodeIssue = HttpApiError.HttpApiDecodeError["issues"][number]
@@ -63,6 +63,34 @@ const unreadableBody = (requestError: unknown): ValidationError => {
 const tagOf = (u: unknown): string | undefined =>
   typeof u === "object" && u !== null && "_tag" in u ? String((u as { _tag: unknown })._tag) : undefined
 
+/**
+ * A write a rule of the database refused that no repository names: a unique, foreign-key, check
+ * or not-null rule an adopted database keeps from the old platform. The request conflicts with
+ * stored data (409) or breaks the rule (400), in the database's own words; never a 500.
+ */
+const databaseRule = (defect: unknown): Conflict | ValidationError | undefined => {
+  if (tagOf(defect) !== "SqlError") return undefined
+  const cause = (defect as { cause?: { code?: unknown; detail?: unknown; constraint?: unknown; column?: unknown; table?: unknown } }).cause
+  const code = typeof cause?.code === "string" ? cause.code : ""
+  const table = typeof cause?.table === "string" ? cause.table : "record"
+  const rule = typeof cause?.constraint === "string" ? cause.constraint : undefined
+  const detail = typeof cause?.detail === "string" ? ` ${cause.detail}` : ""
+  switch (code) {
+    case "23505":
+      return new Conflict({ entity: table, error: `The ${table} rule ${rule ?? "(unique)"} refuses a duplicate.${detail}` })
+    case "23503":
+      return new Conflict({ entity: table, error: `The ${table} rule ${rule ?? "(reference)"} refuses the change: the record is referenced or refers to one that does not exist.${detail}` })
+    case "23514":
+      return ValidationError.field(rule ?? "body", `breaks the ${table} rule ${rule ?? "(check)"}${detail}`)
+    case "23502": {
+      const column = typeof cause?.column === "string" ? cause.column : "body"
+      return ValidationError.field(column, `is required by the ${table} table`)
+    }
+    default:
+      return undefined
+  }
+}
+
 /** Request bodies are JSON, except where an endpoint takes a file (CSV imports). */
 const acceptedBody = (contentType: string) =>
   contentType === "" || contentType.includes("application/json") || contentType.includes("text/csv")
@@ -81,13 +109,17 @@ const requireJsonBody = Effect.flatMap(HttpServerRequest.HttpServerRequest, (req
 export const ErrorsLive = HttpApiBuilder.middleware(Api, (app) =>
   Effect.catchAllCause(
     Effect.zipRight(requireJsonBody, app).pipe(HttpIncomingMessage.withMaxBodySize(Option.some(MaxBodyBytes))),
-    (cause): Effect.Effect<never, ValidationError | NotFound | InternalError> => {
+    (cause): Effect.Effect<never, ValidationError | NotFound | Conflict | InternalError> => {
     if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause)
     const failure = Cause.failureOption(cause)
     // HttpApi reads request bodies with `orDie`: an unreadable body arrives here as a defect.
     const defect = Cause.dieOption(cause)
     if (Option.isNone(failure) && Option.isSome(defect) && tagOf(defect.value) === "RequestError") {
       return Effect.fail(unreadableBody(defect.value))
+    }
+    if (Option.isNone(failure) && Option.isSome(defect)) {
+      const refused = databaseRule(defect.value)
+      if (refused !== undefined) return Effect.logWarning("A database rule refused a write", cause).pipe(Effect.zipRight(Effect.fail(refused)))
     }
     if (Option.isNone(failure)) {
       return Effect.logError("Unhandled defect while serving a request", cause).pipe(
