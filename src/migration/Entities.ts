@@ -160,6 +160,8 @@ export interface EntitySpec<A = any> {
    * (`legacy_fields`, ./Kept.ts); an empty object clears what an earlier run kept.
    */
   readonly keep: (records: ReadonlyArray<KeptFields>) => Effect.Effect<void, StorageUnavailable, Targets>
+  /** The legacy fields kept beside each of these records (as `pgPage` read them), in their order. */
+  readonly pgKept: (records: ReadonlyArray<A>) => Effect.Effect<ReadonlyArray<Record<string, Json> | undefined>, StorageUnavailable, Targets>
   /** Writes records through the entity's PostgreSQL layer; existing ones are replaced. */
   readonly write: (records: ReadonlyArray<Migrated<A>>) => Effect.Effect<void, Conflict | StorageUnavailable, Targets>
 }
@@ -206,6 +208,20 @@ const keptCatalogConfigs = (records: ReadonlyArray<KeptFields>) =>
     yield* orUnavailable(sql`insert into site_catalog_legacy_fields (environment, site_id, legacy_fields)
       select ${environment}, x.legacy_id, x.fields from jsonb_to_recordset(${keptJson(records)}::jsonb) as x(legacy_id text, fields jsonb)
       on conflict (environment, site_id) do update set legacy_fields = excluded.legacy_fields`)
+  })
+
+/** The kept legacy fields of records, found by `key` (a column expression) = `keyOf(record)`. */
+const keptOf = <A>(table: string, key: string, keyOf: (record: A) => string) => (records: ReadonlyArray<A>) =>
+  Effect.gen(function*() {
+    if (records.length === 0) return []
+    const sql = yield* SqlClient.SqlClient
+    const { environment } = yield* AppConfig
+    const rows = yield* orUnavailable(sql.unsafe<{ key: string; legacyFields: Record<string, Json> }>(
+      `select ${key} as key, legacy_fields from ${table} where environment = $1 and ${key} = any($2::text[])`,
+      [environment, records.map(keyOf)]
+    ))
+    const byKey = new Map(rows.map((r) => [r.key, r.legacyFields]))
+    return records.map((r) => byKey.get(keyOf(r)))
   })
 
 const str = (value: Json | undefined): string | null => (typeof value === "string" && value !== "" ? value : null)
@@ -338,6 +354,7 @@ const onTable = <A extends { readonly id: string; readonly legacyId: string | nu
   pgUndecodable: tableUndecodable(tableOf),
   pgRemove: tableRemove(table, idMapEntity),
   keep: keptById(table, idMapEntity),
+  pgKept: keptOf<A>(table, "id::text", (r) => r.id),
   toKv: legacyNamed(make),
   kvName: (r: A) => r.id
 })
@@ -447,6 +464,7 @@ export const siteCatalogConfig: EntitySpec<SiteCatalog> = {
         where environment = ${environment} and site_id = any(${keys.map((k) => k.legacyId)}::text[])`)
     }),
   keep: keptCatalogConfigs,
+  pgKept: keptOf<SiteCatalog>("site_catalog_legacy_fields", "site_id", (r) => r.siteId),
   toKv: (r) => r,
   kvName: (r) => r.siteId,
   needsSiteClients: false,
@@ -489,6 +507,7 @@ export const siteGiftConfig: EntitySpec<GiftConfig> = {
     }),
   pgRemove: (keys) => Effect.flatMap(GiftConfigRepo, (repo) => Effect.forEach(keys, (k) => repo.deleteForSite([k.legacyId]), { discard: true })),
   keep: keptBySite("site_gift_configs"),
+  pgKept: keptOf<GiftConfig>("site_gift_configs", "site_id", (r) => r.siteId),
   toKv: (r) => r,
   kvName: (r) => r.siteId,
   needsSiteClients: false,
@@ -545,6 +564,7 @@ export const siteGiftAssignment: EntitySpec<GiftAssignment> = {
     }),
   pgRemove: tableRemove("site_gift_assignments", "site_gift_assignment"),
   keep: keptById("site_gift_assignments", "site_gift_assignment"),
+  pgKept: keptOf<GiftAssignment>("site_gift_assignments", "site_id || ':' || product_id", (r) => `${r.siteId}:${r.productId}`),
   toKv: (r) => r,
   kvName: (r) => `${r.siteId}:${r.productId}`,
   kvIdentity: (r) => GiftAssignmentLegacy.identityOf(r.siteId, r.productId),
@@ -594,6 +614,7 @@ export const employee: EntitySpec<Employee> = {
   pgUndecodable: tableUndecodable(EmployeeRepoPg.table),
   pgRemove: tableRemove("employees", "employee", "client_id"),
   keep: keptById("employees", "employee"),
+  pgKept: keptOf<Employee>("employees", "id::text", (r) => r.id),
   // Imported employees keep the legacy id that named them (the KV layer writes it as legacyId).
   toKv: (r, own = false) => own ? r : Employee.make({ ...r, id: (r.legacyId ?? r.id) as Employee["id"], legacyId: r.legacyId }),
   kvName: (r) => r.id,

@@ -72,6 +72,7 @@ export const make = Effect.gen(function*() {
     Effect.gen(function*() {
       const result: RollbackEntity = { copied: 0, verified: 0, mismatched: [], removed: 0 }
       const collection = collectionFor(spec, environment)
+      const context = spec.needsSiteClients ? yield* siteClients(environment) : undefined
       const identity = spec.kvIdentity ?? spec.kvName
       const byIdentity = (snapshot: KvCollection.Snapshot<unknown>) => new Map(snapshot.records.map((r) => [r.winner.identity, r]))
       const snapshot = yield* collection.load
@@ -93,24 +94,36 @@ export const make = Effect.gen(function*() {
       }
 
       // 1. Copy: each record over every legacy copy of it (so no stale copy wins a later merge).
-      yield* eachPage(spec, targets, (records) => {
-        const entries = records.map((r) => {
-          const record = kvOf(r)
-          return { record, merged: before.get(identity(record)) }
-        })
-        result.copied += entries.length
-        return collection.writeMany(entries)
-      })
+      yield* eachPage(spec, targets, (records) =>
+        Effect.gen(function*() {
+          // What the rows kept of the legacy copies beside their columns goes back with them.
+          const kept = yield* Effect.provide(spec.pgKept(records), targets)
+          const entries = records.map((r, i) => {
+            const record = kvOf(r)
+            // A legacy value the migration mapped goes back as it was only where it reads as the record still.
+            const keepIf: KvCollection.KeepIf = (value, key) => {
+              const decoded = spec.codec.decode(key, value, context)
+              return decoded?._tag === "Valid" && differences(spec, record, decoded.value.record).length === 0
+            }
+            return { record, merged: before.get(identity(record)), kept: kept[i], keepIf }
+          })
+          result.copied += entries.length
+          yield* collection.writeMany(entries)
+        }))
 
       // 2. Verify: the KV store now reads back every record as PostgreSQL has it.
       const after = byIdentity(yield* collection.load)
       yield* eachPage(spec, targets, (records) =>
-        Effect.sync(() => {
-          for (const r of records) {
+        Effect.gen(function*() {
+          const kept = yield* Effect.provide(spec.pgKept(records), targets)
+          const encode = Schema.encodeSync(spec.schema) as (a: unknown) => Record<string, unknown>
+          for (const [i, r] of records.entries()) {
             const record = kvOf(r)
             const name = spec.kvName(record)
             const found = after.get(identity(record))
-            const fields = found === undefined ? ["(missing)"] : differences(spec, record, found.winner.record)
+            // A legacy value PostgreSQL cleared (a dangling reference) went back as it was: not a difference.
+            const restored = (field: string) => kept[i] !== undefined && field in kept[i]! && encode(record)[field] === null
+            const fields = found === undefined ? ["(missing)"] : differences(spec, record, found.winner.record).filter((f) => !restored(f))
             if (fields.length === 0) result.verified++
             else result.mismatched.push({ name, fields })
           }

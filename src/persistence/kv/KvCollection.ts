@@ -111,15 +111,49 @@ export interface KvCollection<A> {
   readonly load: Effect.Effect<Snapshot<A>, StorageUnavailable>
   /** Writes `record` under its canonical key and over every copy of `merged`. */
   readonly write: (record: A, merged?: Merged<A>) => Effect.Effect<void, StorageUnavailable>
-  /** Writes several records in one batch. */
+  /**
+   * Writes several records in one batch. `kept`: legacy fields the record's PostgreSQL row kept
+   * beside its columns (the migration's `legacy_fields`), put back where the value has none.
+   */
   readonly writeMany: (
-    entries: ReadonlyArray<{ readonly record: A; readonly merged?: Merged<A> | undefined }>
+    entries: ReadonlyArray<
+      { readonly record: A; readonly merged?: Merged<A> | undefined; readonly kept?: JsonRecord | undefined; readonly keepIf?: KeepIf }
+    >
   ) => Effect.Effect<void, StorageUnavailable>
   /** Deletes every copy. */
   readonly remove: (merged: Merged<A>) => Effect.Effect<void, StorageUnavailable>
   /** Runs a read-check-write under this entity's lock, atomically. */
   readonly locked: <B, E, R>(effect: Effect.Effect<B, E, R>) => Effect.Effect<B, E | StorageUnavailable, R>
 }
+
+const isObject = (value: unknown): value is Record<string, Json> => typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * `value` with each kept legacy field it has no value for (absent or null) put back; inside an
+ * object both have (a site's `settings`), the kept keys the value lacks.
+ */
+const withKept = (
+  value: Record<string, Json>,
+  kept: JsonRecord | undefined,
+  keepIf?: (value: Record<string, Json>) => boolean
+): Record<string, Json> => {
+  if (kept === undefined) return value
+  let out = { ...value }
+  for (const [field, stored] of Object.entries(kept)) {
+    const current = out[field]
+    if (current === undefined || current === null) out[field] = stored as Json
+    else if (isObject(current) && isObject(stored)) out[field] = withKept(current, stored)
+    else if (keepIf !== undefined && !isObject(current) && JSON.stringify(current) !== JSON.stringify(stored)) {
+      // A legacy value the migration mapped (role "manager" → "admin"): back as it was when it still reads as the record.
+      const candidate = { ...out, [field]: stored as Json }
+      if (keepIf(candidate)) out = candidate
+    }
+  }
+  return out
+}
+
+/** Whether a value for `key`, with a kept legacy value put back in place of the record's own, still decodes into the record. */
+export type KeepIf = (value: Record<string, Json>, key: string) => boolean
 
 export const make = <A, Context = void>(
   kv: KvStoreShape,
@@ -173,13 +207,15 @@ export const make = <A, Context = void>(
     return keys.length === 0 ? Effect.succeed(new Map()) : kv.getMany(keys)
   }
 
-  const entriesFor = (record: A, merged: Merged<A> | undefined, bases: ReadonlyMap<string, unknown>) => {
+  const entriesFor = (record: A, merged: Merged<A> | undefined, bases: ReadonlyMap<string, unknown>, kept?: JsonRecord, keepIf?: KeepIf) => {
     const copies = merged?.copies ?? []
     const base = (key: string) => asRecord(bases.get(key)) ?? {}
     const canonical = codec.canonicalKey(record, environment)
-    const entries = copies.map((copy) => ({ key: copy.key, value: codec.encode(record, environment, base(copy.key), copy.key) }))
+    const encode = (from: JsonRecord, key: string) =>
+      withKept(codec.encode(record, environment, from, key), kept, keepIf === undefined ? undefined : (value) => keepIf(value, key))
+    const entries = copies.map((copy) => ({ key: copy.key, value: encode(base(copy.key), copy.key) }))
     if (!copies.some((copy) => copy.key === canonical)) {
-      entries.push({ key: canonical, value: codec.encode(record, environment, merged === undefined ? {} : base(merged.winner.key), canonical) })
+      entries.push({ key: canonical, value: encode(merged === undefined ? {} : base(merged.winner.key), canonical) })
     }
     return entries
   }
@@ -190,7 +226,8 @@ export const make = <A, Context = void>(
     writeMany: (entries) =>
       Effect.flatMap(
         basesOf(entries.map((e) => e.merged)),
-        (bases) => kv.setMany(entries.flatMap((e) => entriesFor(e.record, e.merged, bases)))
+        (bases) =>
+          kv.setMany(entries.flatMap((e) => entriesFor(e.record, e.merged, bases, e.kept, e.keepIf)))
       ),
     remove: (merged) => Effect.asVoid(kv.deleteMany(merged.copies.map((c) => c.key))),
     locked: (effect) => kv.transaction(effect, { lock: codec.name })
