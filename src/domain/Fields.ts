@@ -136,6 +136,24 @@ export const Nullable = <S extends Schema.Schema.Any>(schema: S) =>
  * Nullable text whose limit holds for new input only: a stored value (migrated history, a 1.1 MB
  * legacy description) is read and returned whole, while the API refuses a new one over `max`.
  */
+/** Stored text as history holds it: trimmed and without NUL, but no length cap or other rule of new input. */
+export const StoredText = Schema.Trim.pipe(
+  Schema.filter((s) => !/\u0000/.test(s) || "must not contain NUL characters"),
+  Schema.filter((s) => s.length > 0 || "must not be empty")
+)
+
+/**
+ * Optional text whose rules (`input`: length, characters) are for new input only: stored rows,
+ * adopted or migrated, keep longer values, read as `StoredText`.
+ */
+export const InputText = (input: Schema.Schema<string, string>) =>
+  Model.Field({
+    select: Schema.NullOr(StoredText),
+    json: Schema.NullOr(StoredText),
+    jsonCreate: Schema.optionalWith(Schema.NullOr(input), { default: () => null }),
+    jsonUpdate: Schema.optionalWith(Schema.NullOr(input), { exact: true })
+  })
+
 export const InputLimitedText = (max: number) =>
   Model.Field({
     select: Schema.NullOr(StoredLongText),

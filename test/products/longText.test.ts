@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
 import * as Path from "node:path"
 import { runApp } from "../support/cli.js"
 import { FixtureDir } from "../support/fixture.js"
@@ -65,6 +67,36 @@ describe("long texts from history", () => {
       const tooLong = yield* server.request("PUT", `/v2/clients/${clientId}`, { description: "h".repeat(2001) })
       expect(tooLong.status).toBe(400)
       expect(tooLong.body).toMatchObject({ field: "description" })
+    }))
+
+  it.scoped("short fields of history (a client's city, a site's code, a product's image URL) keep values over the input limits", () =>
+    Effect.gen(function*() {
+      const database = yield* scratchDatabase({ migrated: true })
+      const city = "Llanfairpwllgwyngyll ".repeat(8).trim()
+      const url = `https://images.example/${"p".repeat(2100)}.jpg`
+      const dump = Path.join(Fs.mkdtempSync(Path.join(Os.tmpdir(), "confetti-long-")), "legacy.jsonl")
+      Fs.writeFileSync(dump, [
+        { key: "client:development:client-long", value: { id: "client-long", name: "Long Fields Ltd", clientCity: city, createdAt: "2026-01-01T00:00:00Z" } },
+        { key: "site:development:site-long", value: { id: "site-long", clientId: "client-long", name: "Long Site", siteCode: "S".repeat(80), createdAt: "2026-01-01T00:00:00Z" } },
+        { key: "gift:development:gift-long", value: { id: "gift-long", name: "Long Gift", price: 10, imageUrl: url, createdAt: "2026-01-01T00:00:00Z" } }
+      ].map((row) => JSON.stringify(row)).join("\n") + "\n")
+      const result = yield* runApp(["migrate", "data", "--from", dump, "--now", "2026-11-01T00:00:00.000Z"], { DATABASE_URL: database.url })
+      expect(result.code, result.stderr).toBe(0)
+      const rows = yield* queryDatabase(
+        database.name,
+        `select (select client_city from clients where legacy_id = 'client-long') as city,
+           (select site_code from sites where legacy_id = 'site-long') as site_code,
+           (select image_url from products where legacy_id = 'gift-long') as image_url`
+      )
+      expect(rows).toEqual([{ city, siteCode: "S".repeat(80), imageUrl: url }])
+    }), { timeout: 120_000 })
+
+  it.scopedLive("new input still meets the limits of those fields", () =>
+    Effect.gen(function*() {
+      const server = yield* startServer()
+      const refused = yield* server.request("POST", "/v2/clients", { name: "Too Long City", contactEmail: "hr@long.example", clientCity: "c".repeat(101) })
+      expect(refused.status).toBe(400)
+      expect(refused.body).toMatchObject({ field: "clientCity" })
     }))
 })
 

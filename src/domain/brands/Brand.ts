@@ -5,7 +5,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import { Defaulted, Email, EntityId, Enum, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
+import { Defaulted, Email, EntityId, Enum, InputLimitedText, InputText, JsonField, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
 
 export const BrandId = EntityId.pipe(Schema.brand("BrandId"))
 export type BrandId = typeof BrandId.Type
@@ -48,8 +48,8 @@ export class Brand extends Model.Class<Brand>("Brand")({
   clientId: Nullable(EntityId),
   name: Required(BrandName),
   description: InputLimitedText(2000), // the limit is for new input; stored descriptions are read whole
-  logoUrl: Nullable(Url),
-  faviconUrl: Nullable(Url),
+  logoUrl: InputText(Url),
+  faviconUrl: InputText(Url),
   primaryColor: Color,
   secondaryColor: Color,
   tertiaryColor: Color,
@@ -59,11 +59,11 @@ export class Brand extends Model.Class<Brand>("Brand")({
   bodyTextColorLight: Color,
   accentColor1: Color,
   accentColor2: Color,
-  headingFont: Nullable(Font),
-  bodyFont: Nullable(Font),
+  headingFont: InputText(Font),
+  bodyFont: InputText(Font),
   contactEmail: Nullable(Email),
-  contactPhone: Nullable(Text({ max: 50 })),
-  websiteUrl: Nullable(Url),
+  contactPhone: InputText(Text({ max: 50 })),
+  websiteUrl: InputText(Url),
   settings: JsonField,
   status: Defaulted(BrandStatus, () => "active" as const),
   createdAt: Timestamp,

@@ -5,20 +5,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { DateTime, Schema } from "effect"
-import {
-  Defaulted,
-  EntityId,
-  Enum,
-  InputLimitedText,
-  JsonField,
-  JsonObject,
-  Nullable,
-  optionalFields,
-  ReadOnly,
-  Required,
-  Text,
-  Undecoded
-} from "../Fields.js"
+import { Defaulted, EntityId, Enum, InputLimitedText, InputText, JsonField, JsonObject, Nullable, optionalFields, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
 import { CurrencyCode } from "../sites/Site.js"
 
 export const CatalogId = EntityId.pipe(Schema.brand("CatalogId"))
@@ -103,7 +90,7 @@ export class Catalog extends Model.Class<Catalog>("Catalog")({
     jsonCreate: Schema.optionalWith(CatalogSettingsInput, { exact: true }),
     jsonUpdate: Schema.optionalWith(CatalogSettingsInput, { exact: true })
   }),
-  managedBy: Nullable(Text({ max: 200 })),
+  managedBy: InputText(Text({ max: 200 })),
   /** The client a catalogue belongs to, when it is client-specific. */
   ownerId: Nullable(EntityId),
   lastSyncedAt: OptionalInstant,

@@ -4,7 +4,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, LongText, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
+import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, InputText, LongText, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
 
 export const EmailTemplateId = EntityId.pipe(Schema.brand("EmailTemplateId"))
 export type EmailTemplateId = typeof EmailTemplateId.Type
@@ -55,7 +55,7 @@ export class EmailTemplate extends Model.Class<EmailTemplate>("EmailTemplate")({
   bodyHtml: Required(LongText(MaxBodyLength)),
   bodyText: Nullable(LongText(MaxBodyLength)),
   variables: Defaulted(Schema.Array(VariableName), () => []),
-  fromName: Nullable(Text({ max: 200 })),
+  fromName: InputText(Text({ max: 200 })),
   fromEmail: Nullable(Email),
   replyTo: Nullable(Email),
   // The peer's table defaults to active (its CRUD store defaulted to draft; legacy decoding keeps that).

@@ -6,7 +6,7 @@
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
 import { OptionalInstant, Stamp } from "../catalogs/Catalog.js"
-import { Defaulted, EntityId, Enum, InputLimitedText, JsonField, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
+import { Defaulted, EntityId, Enum, InputLimitedText, InputText, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
 import { SpecificationsField } from "../StoredJson.js"
 import { CurrencyCode } from "../sites/Site.js"
 
@@ -84,21 +84,21 @@ export class Product extends Model.Class<Product>("Product")({
     jsonCreate: SkuInput,
     jsonUpdate: Schema.optionalWith(SkuInput, { exact: true })
   }),
-  externalId: Nullable(Text({ max: 200 })),
-  externalSku: Nullable(Text({ max: 200 })),
+  externalId: InputText(Text({ max: 200 })),
+  externalSku: InputText(Text({ max: 200 })),
   name: Required(Text({ min: 2, max: 200 })),
   // 20,000 characters for new input; stored descriptions (legacy gifts up to 1.1 MB) are kept whole.
   description: InputLimitedText(20_000),
   longDescription: InputLimitedText(20_000),
-  category: Nullable(Text({ max: 100 })),
-  brand: Nullable(Text({ max: 200 })),
+  category: InputText(Text({ max: 100 })),
+  brand: InputText(Text({ max: 200 })),
   tags: Strings(100),
   price: MoneyField,
   cost: OptionalMoneyField,
   msrp: OptionalMoneyField,
   currency: Defaulted(CurrencyCode, () => "USD"),
   images: Strings(2000),
-  imageUrl: Nullable(Text({ max: 2000 })),
+  imageUrl: InputText(Text({ max: 2000 })),
   features: Strings(500),
   specifications: SpecificationsField,
   availableQuantity: Defaulted(Quantity, () => 0),

@@ -5,24 +5,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import {
-  Defaulted,
-  Email,
-  EntityId,
-  Enum,
-  Flag,
-  InputLimitedText,
-  JsonField,
-  JsonObject,
-  LongText,
-  Nullable,
-  optionalFields,
-  ReadOnly,
-  Required,
-  Text,
-  Undecoded,
-  UndecodedValues
-} from "../Fields.js"
+import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, InputText, JsonField, JsonObject, LongText, Nullable, optionalFields, ReadOnly, Required, Text, Undecoded, UndecodedValues } from "../Fields.js"
 import { BrandingField } from "../StoredJson.js"
 
 export const SiteId = EntityId.pipe(Schema.brand("SiteId"))
@@ -147,22 +130,22 @@ export class Site extends Model.Class<Site>("Site")({
   brandingOverrides: BrandingField,
   selectionStartDate: DateField,
   selectionEndDate: DateField,
-  siteCode: Nullable(Text({ max: 50 })),
-  siteErpIntegration: Nullable(Short),
-  siteErpInstance: Nullable(Short),
-  siteShipFromCountry: Nullable(Short),
-  siteHrisSystem: Nullable(Short),
-  siteDropDownName: Nullable(Line),
-  siteCustomDomainUrl: Nullable(Text({ max: 500 })),
-  siteAccountManager: Nullable(Line),
+  siteCode: InputText(Text({ max: 50 })),
+  siteErpIntegration: InputText(Short),
+  siteErpInstance: InputText(Short),
+  siteShipFromCountry: InputText(Short),
+  siteHrisSystem: InputText(Short),
+  siteDropDownName: InputText(Line),
+  siteCustomDomainUrl: InputText(Text({ max: 500 })),
+  siteAccountManager: InputText(Line),
   siteAccountManagerEmail: Nullable(Email),
   siteCelebrationsEnabled: Flag,
   allowSessionTimeoutExtend: Flag,
   enableEmployeeLogReport: Flag,
   regionalClientInfo: JsonField,
   disableDirectAccessAuth: Flag,
-  ssoProvider: Nullable(Short),
-  ssoClientOfficeName: Nullable(Line),
+  ssoProvider: InputText(Short),
+  ssoClientOfficeName: InputText(Line),
   availableLanguages: Defaulted(Schema.Array(LanguageCode), () => ["en"]),
   translations: JsonField,
   settings: settingsField,

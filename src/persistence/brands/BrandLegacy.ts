@@ -7,7 +7,7 @@
 import { Either } from "effect"
 import type { Environment } from "../../Config.js"
 import { Brand, BrandStatuses, type BrandStatus, ColorFields, HexColor } from "../../domain/brands/Brand.js"
-import { Email, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
+import { Email, makerOf, StoredLongText, StoredText } from "../../domain/Fields.js"
 import type { Codec, Copy } from "../kv/KvCollection.js"
 import {
   aliasKeys,
@@ -44,14 +44,14 @@ export const canonicalKey = (environment: Environment, id: string) => `brand:${e
 // Optional fields read with their domain schemas: a value that does not fit is nulled (rule R9).
 const texts = {
   description: StoredLongText,
-  logoUrl: Text({ max: 500 }),
-  faviconUrl: Text({ max: 500 }),
+  logoUrl: StoredText,
+  faviconUrl: StoredText,
   ...Object.fromEntries(ColorFields.map((field) => [field, HexColor])) as Record<(typeof ColorFields)[number], typeof HexColor>,
-  headingFont: Text({ max: 100 }),
-  bodyFont: Text({ max: 100 }),
+  headingFont: StoredText,
+  bodyFont: StoredText,
   contactEmail: Email,
-  contactPhone: Text({ max: 50 }),
-  websiteUrl: Text({ max: 500 })
+  contactPhone: StoredText,
+  websiteUrl: StoredText
 } as const
 
 const objects = ["settings"] as const

@@ -15,7 +15,7 @@ import {
   DefaultSettings,
   SettingsFields
 } from "../../domain/catalogs/Catalog.js"
-import { EntityId, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
+import { EntityId, makerOf, StoredLongText, StoredText } from "../../domain/Fields.js"
 import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import {
   aliasKeys,
@@ -49,7 +49,7 @@ export const canonicalKey = (environment: Environment, id: string) =>
   environment === "development" ? `catalogs:${id}` : `catalogs:${environment}:${id}`
 
 // The description's 5,000-character limit is for new input; history is kept whole.
-const texts = { description: StoredLongText, managedBy: Text({ max: 200 }), ownerId: EntityId } as const
+const texts = { description: StoredLongText, managedBy: StoredText, ownerId: EntityId } as const
 
 const settingKeys = Object.keys(SettingsFields) as ReadonlyArray<keyof typeof SettingsFields>
 

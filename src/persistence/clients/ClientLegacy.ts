@@ -8,7 +8,7 @@ import { DateTime, Option } from "effect"
 import { type Codec, type Copy, copyOf } from "../kv/KvCollection.js"
 import type { Environment } from "../../Config.js"
 import { Client, ClientStatuses, type ClientStatus } from "../../domain/clients/Client.js"
-import { Email, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
+import { Email, makerOf, StoredLongText, StoredText, Text } from "../../domain/Fields.js"
 import {
   aliasKeys,
   bool,
@@ -44,29 +44,29 @@ export const canonicalKey = (environment: Environment, id: string) => `client:${
 
 // Text fields that map one-to-one to a domain field (camelCase or snake_case in the value).
 const plainText = {
-  clientCode: Text({ max: 50 }),
-  clientRegion: Text({ max: 100 }),
-  clientSourceCode: Text({ max: 100 }),
-  clientTaxId: Text({ max: 50 }),
-  clientAddressLine2: Text({ max: 200 }),
-  clientAddressLine3: Text({ max: 200 }),
-  clientCity: Text({ max: 100 }),
-  clientPostalCode: Text({ max: 20 }),
-  clientCountryState: Text({ max: 100 }),
-  clientCountry: Text({ max: 100 }),
-  clientAccountManager: Text({ max: 200 }),
-  clientImplementationManager: Text({ max: 200 }),
-  technologyOwner: Text({ max: 200 }),
-  clientUrl: Text({ max: 500 }),
-  clientAuthenticationMethod: Text({ max: 100 }),
-  clientCustomUrl: Text({ max: 500 }),
-  clientInvoiceType: Text({ max: 100 }),
-  clientInvoiceTemplateType: Text({ max: 100 }),
-  clientPoType: Text({ max: 100 }),
-  clientPoNumber: Text({ max: 100 }),
-  clientErpSystem: Text({ max: 100 }),
-  clientSso: Text({ max: 100 }),
-  clientHrisSystem: Text({ max: 100 })
+  clientCode: StoredText,
+  clientRegion: StoredText,
+  clientSourceCode: StoredText,
+  clientTaxId: StoredText,
+  clientAddressLine2: StoredText,
+  clientAddressLine3: StoredText,
+  clientCity: StoredText,
+  clientPostalCode: StoredText,
+  clientCountryState: StoredText,
+  clientCountry: StoredText,
+  clientAccountManager: StoredText,
+  clientImplementationManager: StoredText,
+  technologyOwner: StoredText,
+  clientUrl: StoredText,
+  clientAuthenticationMethod: StoredText,
+  clientCustomUrl: StoredText,
+  clientInvoiceType: StoredText,
+  clientInvoiceTemplateType: StoredText,
+  clientPoType: StoredText,
+  clientPoNumber: StoredText,
+  clientErpSystem: StoredText,
+  clientSso: StoredText,
+  clientHrisSystem: StoredText
 } as const
 
 const plainEmails = ["clientAccountManagerEmail", "clientImplementationManagerEmail", "technologyOwnerEmail"] as const
@@ -108,8 +108,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Client>> | und
     fields[field] = optionalField(Email, pick(record, field), nulledWarning(field), warnings)
   }
   for (const [field, names] of Object.entries(renamed)) {
-    const limit = field === "clientContactPhone" ? 50 : 200
-    fields[field] = optionalField(Text({ max: limit }), pick(record, ...names), nulledWarning(field), warnings)
+    fields[field] = optionalField(StoredText, pick(record, ...names), nulledWarning(field), warnings)
   }
   for (const field of flags) fields[field] = bool(pick(record, field)) ?? false
   for (const field of objects) fields[field] = object(pick(record, field)) ?? {}

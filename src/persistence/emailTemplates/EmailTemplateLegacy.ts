@@ -16,7 +16,7 @@ import {
   type TemplateType,
   VariablePattern
 } from "../../domain/emailTemplates/EmailTemplate.js"
-import { Email, EntityId, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
+import { Email, EntityId, makerOf, StoredLongText, StoredText } from "../../domain/Fields.js"
 import { type Codec, type Copy, decodedCopy } from "../kv/KvCollection.js"
 import {
   aliasKeys,
@@ -166,7 +166,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<EmailTemplate>
       bodyHtml: bodyHtml ?? "",
       bodyText: body(pick(record, ...anyStore("bodyText"))) ?? null,
       variables: variablesOf(record, warnings),
-      fromName: optionalField(Text({ max: 200 }), pick(record, "fromName"), "FROM_NAME_INVALID_NULLED", warnings),
+      fromName: optionalField(StoredText, pick(record, "fromName"), "FROM_NAME_INVALID_NULLED", warnings),
       fromEmail: optionalField(Email, pick(record, "fromEmail"), "FROM_EMAIL_INVALID_NULLED", warnings),
       replyTo: optionalField(Email, pick(record, "replyTo"), "REPLY_TO_INVALID_NULLED", warnings),
       status: statusOf(record, location.store),

@@ -8,7 +8,7 @@
  */
 import { DateTime, Option, Schema } from "effect"
 import type { Environment } from "../../Config.js"
-import { EntityId, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
+import { EntityId, makerOf, StoredLongText, StoredText } from "../../domain/Fields.js"
 import {
   MaxMoney,
   Product,
@@ -114,7 +114,7 @@ const texts = {
   // Any length: the API's 20,000-character limit is for new input, not for history.
   description: StoredLongText,
   longDescription: StoredLongText,
-  category: Text({ max: 100 }),
+  category: StoredText,
   siteId: EntityId
 } as const
 
@@ -149,11 +149,11 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Product>> | un
       catalogId: optionalField(EntityId, fromSource("catalogId"), nulledWarning("catalogId"), warnings),
       // The bulk import's default when a SKU is absent or unusable.
       sku: optionalField(Sku, pick(record, "sku"), "SKU_INVALID_DEFAULTED", warnings) ?? `SKU-${id}`.slice(0, 100),
-      externalId: optionalField(Text({ max: 200 }), fromSource("externalId"), nulledWarning("externalId"), warnings),
-      externalSku: optionalField(Text({ max: 200 }), fromSource("externalSku"), nulledWarning("externalSku"), warnings),
+      externalId: optionalField(StoredText, fromSource("externalId"), nulledWarning("externalId"), warnings),
+      externalSku: optionalField(StoredText, fromSource("externalSku"), nulledWarning("externalSku"), warnings),
       name,
-      imageUrl: optionalField(Text({ max: 2000 }), pick(record, "imageUrl", "image"), nulledWarning("imageUrl"), warnings),
-      brand: optionalField(Text({ max: 200 }), pick(record, "brand") ?? pick(specifications, "brand"), nulledWarning("brand"), warnings),
+      imageUrl: optionalField(StoredText, pick(record, "imageUrl", "image"), nulledWarning("imageUrl"), warnings),
+      brand: optionalField(StoredText, pick(record, "brand") ?? pick(specifications, "brand"), nulledWarning("brand"), warnings),
       tags: listOf(strings(pick(record, "tags")) ?? commaList(pick(attributes, "tags")) ?? [], 100),
       price,
       cost: optionalMoney(record, "cost", warnings),

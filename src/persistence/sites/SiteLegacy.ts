@@ -7,7 +7,7 @@
  */
 import { Option, Schema } from "effect"
 import type { Environment } from "../../Config.js"
-import { Email, EntityId, makerOf, StoredLongText, Text } from "../../domain/Fields.js"
+import { Email, EntityId, makerOf, StoredLongText, StoredText } from "../../domain/Fields.js"
 import {
   DefaultSettings,
   Site,
@@ -65,16 +65,16 @@ export const SitePrefixes = ["site:", "sites:", "client:"] as const
 export const canonicalKey = (environment: Environment, id: string) => `site:${environment}:${id}`
 
 const texts = {
-  siteCode: Text({ max: 50 }),
-  siteErpIntegration: Text({ max: 100 }),
-  siteErpInstance: Text({ max: 100 }),
-  siteShipFromCountry: Text({ max: 100 }),
-  siteHrisSystem: Text({ max: 100 }),
-  siteDropDownName: Text({ max: 200 }),
-  siteAccountManager: Text({ max: 200 }),
+  siteCode: StoredText,
+  siteErpIntegration: StoredText,
+  siteErpInstance: StoredText,
+  siteShipFromCountry: StoredText,
+  siteHrisSystem: StoredText,
+  siteDropDownName: StoredText,
+  siteAccountManager: StoredText,
   siteAccountManagerEmail: Email,
-  ssoProvider: Text({ max: 100 }),
-  ssoClientOfficeName: Text({ max: 200 }),
+  ssoProvider: StoredText,
+  ssoClientOfficeName: StoredText,
   catalogId: EntityId,
   brandId: EntityId
 } as const
@@ -189,7 +189,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Site>> | undef
       validationMethods: validationMethods(record, settings),
       ...window,
       siteCustomDomainUrl: optionalField(
-        Text({ max: 500 }),
+        StoredText,
         pick(record, "siteCustomDomainUrl") ?? pick(record, "domain"),
         "SITE_CUSTOM_DOMAIN_URL_INVALID_NULLED",
         warnings
