@@ -99,21 +99,22 @@ describe("adopting the old platform's database", () => {
       const auth = yield* queryDatabase(database.name, `select to_regclass('auth.users')::text as t`)
       expect(auth).toEqual([{ t: "auth.users" }])
 
-      // The old platform's own inserts and updates still succeed, with its delete rules.
-      yield* runAs(oldPlatform(database.name), readPeerSql("old-writes.sql"))
-      const counts = yield* queryDatabase(
-        database.name,
-        `select (select count(*) from orders)::int as orders, (select count(*) from employees)::int as employees,
-           (select count(*) from employees where client_id is null)::int as without_client`
-      )
-      expect(counts).toEqual([{ orders: 8, employees: 7, withoutClient: 0 }])
-
       // The legacy KV store on top.
       const data = yield* runApp(["migrate", "data", "--from", Path.join(FixtureDir, "small.jsonl"), "--now", "2026-11-01T00:00:00Z"], env)
       expect(data.code, data.stderr).toBe(0)
 
       // Every list and dashboard route answers 2xx with the old platform's rows.
       const server = yield* startServer({}, Effect.void, clientFor(inject("pg"), database.name, 4))
+      // Afterwards, beside the running server, the old platform's own inserts and updates still succeed.
+      const counts = queryDatabase(
+        database.name,
+        `select (select count(*) from orders)::int as orders, (select count(*) from employees)::int as employees,
+           (select count(*) from employees where client_id is null)::int as without_client`
+      ) as unknown as Effect.Effect<ReadonlyArray<{ orders: number; employees: number; withoutClient: number }>>
+      const [beforeWrites] = yield* counts
+      yield* runAs(oldPlatform(database.name), readPeerSql("old-writes.sql"))
+      expect(yield* counts).toEqual([{ orders: beforeWrites!.orders + 2, employees: beforeWrites!.employees + 2, withoutClient: 0 }])
+
       const site = "e1000000-0000-4000-8000-000000000001"
       for (
         const path of [
@@ -145,6 +146,11 @@ describe("adopting the old platform's database", () => {
       expect(spa.body.data.specifications).toEqual({ Scent: "Lavender" })
       const coffee = yield* server.request("GET", "/v2/products/d1000000-0000-4000-8000-000000000004")
       expect(coffee.body.data.specifications).toEqual({ Origin: "Ethiopia", Roast: "Medium" })
+      // What the old platform wrote after the switch, Confetti serves.
+      const northwind = yield* server.request("GET", "/v2/clients/c0ffee01-0000-4000-8000-000000000001")
+      expect(northwind.body.data).toMatchObject({ name: "Northwind Traders", clientCity: "Singapore" })
+      const tea = yield* server.request("GET", "/v2/products/c0ffee04-0000-4000-8000-000000000001")
+      expect(tea.body.data).toMatchObject({ price: 27.5, specifications: { Weight: "300g" } })
       const shipped = yield* server.request("GET", "/v2/orders/0d000000-0000-4000-8000-000000000002")
       expect(shipped.body.data.carrier).toBe("UPS")
       expect(shipped.body.data).not.toHaveProperty("undecoded")
