@@ -97,28 +97,35 @@ for (const fixture of ["small", "small-hard"]) {
   const manifest = loadManifest(fixture) as ReturnType<typeof loadManifest> & { readonly generator: { readonly now: string } }
   const dump = new Map(loadDump(fixture).map((entry) => [entry.key, entry.value]))
 
+  /** Migrates the dump's environment; returns the winning copy of every valid record (read before the run drops its staging). */
+  const migrate = (environment: "development" | "production") =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const engine = yield* Engine.make
+      const outcomes: Array<Outcome> = []
+      const source = yield* Source.jsonl(Path.join(FixtureDir, `${fixture}.jsonl`))
+      yield* engine.start(
+        source,
+        { environment, entities: MigratedEntities, dryRun: false, batchSize: 50, now: DateTime.unsafeMake(manifest.generator.now) },
+        undefined,
+        (report) =>
+          Effect.map(
+            sql<Outcome>`select entity, key, legacy_id, scope from migration_outcomes where run_id = ${report.runId} and status = 'valid'`,
+            (rows) => void outcomes.push(...rows)
+          ).pipe(Effect.orDie)
+      )
+      return outcomes
+    })
+
   const Live = Layer.mergeAll(KvStorePg.layer({ table: "kv_store" }).pipe(Layer.provideMerge(TestDatabase)), testConfig())
   layer(Live, { excludeTestServices: true, timeout: 120_000 })(`every field of ${fixture}.jsonl`, (it) => {
     it.scoped("is held by a column or the legacy_fields side column", () =>
       Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
-        const engine = yield* Engine.make
         const lost: Array<string> = []
         let compared = 0
         for (const environment of ["development", "production"] as const) {
-          const outcomes: Array<Outcome> = []
-          const source = yield* Source.jsonl(Path.join(FixtureDir, `${fixture}.jsonl`))
-          yield* engine.start(
-            source,
-            { environment, entities: MigratedEntities, dryRun: false, batchSize: 50, now: DateTime.unsafeMake(manifest.generator.now) },
-            undefined,
-            // Before the run drops its staging: which copy won for every valid record.
-            (report) =>
-              Effect.map(
-                sql<Outcome>`select entity, key, legacy_id, scope from migration_outcomes where run_id = ${report.runId} and status = 'valid'`,
-                (rows) => void outcomes.push(...rows)
-              ).pipe(Effect.orDie)
-          )
+          const outcomes = yield* migrate(environment)
           for (const o of outcomes) {
             const raw = readValue(dump.get(o.key)) as Record<string, unknown>
             const stored = yield* storedFor(sql, environment, o)
@@ -140,19 +147,7 @@ for (const fixture of ["small", "small-hard"]) {
     it.scoped("comes back whole when the entities roll back into an empty KV store", () =>
       Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
-        const engine = yield* Engine.make
-        const outcomes: Array<Outcome> = []
-        const source = yield* Source.jsonl(Path.join(FixtureDir, `${fixture}.jsonl`))
-        yield* engine.start(
-          source,
-          { environment: "development", entities: MigratedEntities, dryRun: false, batchSize: 50, now: DateTime.unsafeMake(manifest.generator.now) },
-          undefined,
-          (report) =>
-            Effect.map(
-              sql<Outcome>`select entity, key, legacy_id, scope from migration_outcomes where run_id = ${report.runId} and status = 'valid'`,
-              (rows) => void outcomes.push(...rows)
-            ).pipe(Effect.orDie)
-        )
+        const outcomes = yield* migrate("development")
         // The migrated rows go back to a KV store that holds nothing: only what PostgreSQL kept can return.
         const rollback = yield* Rollback.make
         const report = yield* rollback.run(MigratedEntities, "development")
