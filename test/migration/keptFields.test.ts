@@ -146,7 +146,6 @@ for (const fixture of ["small", "small-hard"]) {
 
     it.scoped("comes back whole when the entities roll back into an empty KV store", () =>
       Effect.gen(function*() {
-        const sql = yield* SqlClient.SqlClient
         const outcomes = yield* migrate("development")
         // The migrated rows go back to a KV store that holds nothing: only what PostgreSQL kept can return.
         const rollback = yield* Rollback.make
