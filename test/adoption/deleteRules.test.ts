@@ -157,6 +157,17 @@ describe("the old platform's delete rules and updated_at after adoption", () => 
           { product: Product1, employee: Employee1, site: Site1 }
         ])
 
+      // ---- A reference the old platform sets names a row that exists (its foreign keys on insert and update).
+      const missing = "00000000-0000-4000-8000-00000000dead"
+      const dangling = yield* attempt(old, `update orders set product_id = '${missing}' where id = '${Order1}'`)
+      expect(dangling === undefined ? "updated" : sqlState(dangling)).toBe(ForeignKeyViolation)
+      expect(pgError(dangling!).message).toMatch(/"orders_product_id_fkey"/)
+      expect(yield* attempt(old, `update orders set product_id = '${Product1.toUpperCase()}' where id = '${Order1}'`)).toBeUndefined()
+      expect(yield* attempt(old, `update orders set status = 'shipped' where id = '${Order1}'`)).toBeUndefined()
+      // Confetti checks its references itself (the parent may be in the KV store).
+      expect(yield* attempt(ours, `update orders set product_id = '${missing}' where id = '${Order1}'`)).toBeUndefined()
+      expect(yield* attempt(ours, `update orders set product_id = '${Product1}' where id = '${Order1}'`)).toBeUndefined()
+
       // ---- Confetti's connection: the same deletes are not refused and nothing follows them.
       expect(yield* attempt(ours, `delete from products where id = '${Product1}'`)).toBeUndefined()
       expect(yield* count(ours, `products where id = '${Product1}'`)).toBe(0)

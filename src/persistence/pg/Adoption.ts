@@ -14,8 +14,9 @@
  *   adoption was asked for, so the old platform's own later inserts land there too);
  * - references (`client_id`, `site_id`, …) become `text`: each entity may live in PostgreSQL or in the
  *   KV store, so a parent's id may be a legacy id. The old platform's foreign keys are therefore
- *   replaced by triggers that keep its delete rules (cascade, set null, refuse) for its own deletes;
- *   Confetti's services check references themselves. Operators `text = uuid` / `uuid = text`
+ *   replaced by triggers that keep its rules for its own connections: delete rules (cascade, set
+ *   null, refuse) on the parent, and on the child's inserts and reference changes that the parent
+ *   exists (uuids compared without case); Confetti's services check references themselves. Operators `text = uuid` / `uuid = text`
  *   (comparing as text) keep its views and row-level-security policies valid; they are recreated as
  *   they were, with their grants;
  * - its `updated_at` triggers are replaced by one that stamps writes from anything but Confetti,
@@ -265,6 +266,27 @@ const planFor = (target: string, environment: string, adopted: ReadonlyArray<str
     end if;
     return old;
   end
+  $$`,
+      `create function ${ident(target)}.confetti_reference_exists() returns trigger language plpgsql as $$
+  declare
+    value text;
+    found boolean;
+  begin
+    -- The old platform's foreign keys, for its own inserts and reference changes: the parent exists.
+    if current_setting('application_name', true) = 'confetti' then
+      return new;
+    end if;
+    execute format('select ($1).%I::text', tg_argv[1]) into value using new;
+    if value is null then
+      return new;
+    end if;
+    execute format('select exists (select 1 from %s where %I::text = lower($1))', tg_argv[2], tg_argv[3]) into found using value;
+    if not found then
+      raise exception 'insert or update on table "%" violates foreign key constraint "%"', tg_table_name, tg_argv[0]
+        using errcode = 'foreign_key_violation', detail = format('Key (%s)=(%s) is not present in table "%s".', tg_argv[1], value, tg_argv[2]);
+    end if;
+    return new;
+  end
   $$`
     )
 
@@ -285,6 +307,12 @@ const planFor = (target: string, environment: string, adopted: ReadonlyArray<str
         const action = fk.onDelete === "c" ? "cascade" : fk.onDelete === "n" ? "set null" : "restrict"
         const column = fk.columns?.[0] ?? "id"
         if (fk.refTable !== null) {
+          trigger.push(
+            `create trigger ${ident(`${fk.name}_exists`.slice(0, 63))} before insert or update of ${ident(column)} on ${q(name)} for each row
+    execute function ${ident(target)}.confetti_reference_exists(${literal(fk.name)}, ${literal(column)}, ${literal(q(fk.refTable))}, ${
+              literal(fk.refColumns?.[0] ?? "id")
+            })`
+          )
           trigger.push(
             `create trigger ${ident(`${fk.name}_on_delete`.slice(0, 63))} after delete on ${q(fk.refTable)} for each row
     execute function ${ident(target)}.confetti_reference_on_delete(${literal(q(name))}, ${literal(column)}, ${literal(action)}, ${literal(fk.name)})`
