@@ -636,6 +636,9 @@ export const make = Effect.gen(function*() {
       if (valid.length === 0) return
       const found = yield* Effect.provide(spec.readPg(valid.map((o) => ({ legacyId: o.legacyId, scope: o.scope }))), run.targets)
       const byKey = new Map(found.map((f) => [`${f.scope}\u001f${f.legacyId}`, f.record]))
+      // The legacy fields kept beside each row are compared too: they are as much the record as its columns.
+      const kept = yield* Effect.provide(spec.pgKept(found.map((f) => f.record)), run.targets)
+      const keptOf = new Map(found.map((f, i) => [f.record, kept[i] ?? {}]))
       const encode = Schema.encodeSync(spec.schema)
       const decode = Schema.decodeUnknownSync(spec.schema)
       for (const o of valid) {
@@ -647,7 +650,10 @@ export const make = Effect.gen(function*() {
         }
         const expected = toStaged(encode(decode(fromStaged(o.record)))) as Record<string, unknown>
         const got = toStaged(encode(actual)) as Record<string, unknown>
-        const fields = differingFields(expected, got)
+        const fields = [
+          ...differingFields(expected, got),
+          ...differingFields({ legacyFields: o.record?.[Kept.KeptKey] ?? {} }, { legacyFields: keptOf.get(actual) ?? {} })
+        ]
         if (fields.length === 0) result.matched++
         else result.mismatched.push({ key: o.key, legacyId: o.legacyId, fields })
       }

@@ -98,12 +98,14 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })("migration engine p
       yield* sql`update sites set name = 'Renamed after the migration' where legacy_id = 'site-001'`
       yield* sql`update orders set total_amount = total_amount + 1 where legacy_id = 'ORD-1760051195056-1'`
       yield* sql`delete from products where legacy_id = 'gift-3'`
+      // A kept legacy value lost from the side column is a difference too.
+      yield* sql`update clients set legacy_fields = '{}' where legacy_id = 'client-001'`
       const changed = yield* verify
       expect(changed.ok).toBe(false)
       expect(changed.entities.site!.mismatched).toEqual([{ key: "site:development:site-001", legacyId: "site-001", fields: ["name"] }])
       expect(changed.entities.order!.mismatched.map((m) => [m.legacyId, m.fields])).toEqual([["ORD-1760051195056-1", ["totalAmount"]]])
       expect(changed.entities.product!.missing).toEqual([{ key: "gift:development:gift-3", legacyId: "gift-3" }])
-      expect(changed.entities.client!.mismatched).toEqual([])
+      expect(changed.entities.client!.mismatched).toEqual([{ key: "client:development:client-001", legacyId: "client-001", fields: ["legacyFields"] }])
     }))
 
   it.effect("the report accounts for every row (R12) and the rejects name key, entity, reason and detail", () =>
