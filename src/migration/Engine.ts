@@ -579,7 +579,8 @@ export const make = Effect.gen(function*() {
         legacyId: o.legacyId,
         aliases: o.names.filter((n) => n !== o.legacyId),
         scope: o.scope,
-        record: decode(fromStaged(o.record))
+        record: decode(fromStaged(o.record)),
+        legacyFields: (o.record?.[Kept.KeptKey] ?? {}) as Record<string, Json>
       })
       // One write for the batch; if a record conflicts with another (a unique field), each alone.
       const write = (records: ReadonlyArray<Migrated<unknown>>) =>
@@ -603,8 +604,11 @@ export const make = Effect.gen(function*() {
       const written = changed.filter((o) => o.status === "valid")
       for (const o of written) o.written = true
       if (written.length === 0) return
-      yield* Effect.provide(
-        spec.keep(written.map((o) => ({ legacyId: o.legacyId, scope: o.scope, fields: (o.record?.[Kept.KeptKey] ?? {}) as Record<string, Json> }))),
+      // Kept fields beside the rows; a record written for the first time with none has nothing to clear.
+      const seen = new Set(known.map((k) => k.identity))
+      const keeping = written.filter((o) => o.record?.[Kept.KeptKey] !== undefined || seen.has(o.identity))
+      if (spec.keep !== undefined) yield* Effect.provide(
+        spec.keep(keeping.map((o) => ({ legacyId: o.legacyId, scope: o.scope, fields: (o.record?.[Kept.KeptKey] ?? {}) as Record<string, Json> }))),
         run.targets
       )
       yield* sql`insert into migration_ledger (entity, environment, identity, legacy_id, scope, hash, created_by, updated_by)

@@ -80,6 +80,8 @@ export interface Migrated<A> {
   readonly aliases: ReadonlyArray<string>
   readonly scope: string
   readonly record: A
+  /** The legacy fields no column holds (./Kept.ts), for the row's `legacy_fields`. */
+  readonly legacyFields: Record<string, Json>
 }
 
 /** A record's legacy id within its scope. */
@@ -156,10 +158,11 @@ export interface EntitySpec<A = any> {
    */
   readonly sharedName?: { readonly warning: string; readonly key: (record: Staged) => string | null }
   /**
-   * Stores, beside each written record's row, the legacy fields its columns do not hold
-   * (`legacy_fields`, ./Kept.ts); an empty object clears what an earlier run kept.
+   * Stores, beside each written record's rows, the legacy fields its columns do not hold, for an
+   * entity whose layer takes records without them (the per-site configurations); an empty
+   * object clears what an earlier run kept. The other layers write `legacyFields` with the row.
    */
-  readonly keep: (records: ReadonlyArray<KeptFields>) => Effect.Effect<void, StorageUnavailable, Targets>
+  readonly keep?: (records: ReadonlyArray<KeptFields>) => Effect.Effect<void, StorageUnavailable, Targets>
   /** The legacy fields kept beside each of these records (as `pgPage` read them), in their order. */
   readonly pgKept: (records: ReadonlyArray<A>) => Effect.Effect<ReadonlyArray<Record<string, Json> | undefined>, StorageUnavailable, Targets>
   /** Writes records through the entity's PostgreSQL layer; existing ones are replaced. */
@@ -175,18 +178,6 @@ export interface KeptFields {
 
 const keptJson = (records: ReadonlyArray<KeptFields>) =>
   JSON.stringify(records.map((r) => ({ legacy_id: r.legacyId, scope: r.scope, fields: r.fields })))
-
-/** Kept fields on the rows the id map names (every table the engine imports through `PgTable`). */
-const keptById = (table: string, idMapEntity: string) => (records: ReadonlyArray<KeptFields>) =>
-  Effect.gen(function*() {
-    if (records.length === 0) return
-    const sql = yield* SqlClient.SqlClient
-    const { environment } = yield* AppConfig
-    yield* orUnavailable(sql`update ${sql(table)} t set legacy_fields = x.fields
-      from jsonb_to_recordset(${keptJson(records)}::jsonb) as x(legacy_id text, scope text, fields jsonb), id_map m
-      where m.entity = ${idMapEntity} and m.environment = ${environment} and m.scope = x.scope and m.legacy_id = x.legacy_id
-        and t.id = m.target_id`)
-  })
 
 /** Kept fields of per-site configurations, by site. */
 const keptBySite = (table: string) => (records: ReadonlyArray<KeptFields>) =>
@@ -353,7 +344,6 @@ const onTable = <A extends { readonly id: string; readonly legacyId: string | nu
   pgPage: tablePage(tableOf),
   pgUndecodable: tableUndecodable(tableOf),
   pgRemove: tableRemove(table, idMapEntity),
-  keep: keptById(table, idMapEntity),
   pgKept: keptOf<A>(table, "id::text", (r) => r.id),
   toKv: legacyNamed(make),
   kvName: (r: A) => r.id
@@ -368,7 +358,7 @@ export const client: EntitySpec<Client> = {
   refs: () => [],
   scope: noScope,
   write: (records) =>
-    Effect.flatMap(ClientRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, client: r.record }))))
+    Effect.flatMap(ClientRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, legacyFields: r.legacyFields, client: r.record }))))
 }
 
 export const brand: EntitySpec<Brand> = {
@@ -388,7 +378,7 @@ export const brand: EntitySpec<Brand> = {
     }
   },
   write: (records) =>
-    Effect.flatMap(BrandRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, brand: r.record }))))
+    Effect.flatMap(BrandRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, legacyFields: r.legacyFields, brand: r.record }))))
 }
 
 export const catalog: EntitySpec<Catalog> = {
@@ -401,7 +391,7 @@ export const catalog: EntitySpec<Catalog> = {
   scope: noScope,
   write: (records) =>
     Effect.flatMap(CatalogRepo, (repo) =>
-      repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, catalog: r.record }))))
+      repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, legacyFields: r.legacyFields, catalog: r.record }))))
 }
 
 export const site: EntitySpec<Site> = {
@@ -413,7 +403,7 @@ export const site: EntitySpec<Site> = {
   refs: (record) => field(record, "client", "clientId", { orphan: "ORPHAN_CLIENT", column: "client_id" }),
   scope: noScope,
   write: (records) =>
-    Effect.flatMap(SiteRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, site: r.record }))))
+    Effect.flatMap(SiteRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, legacyFields: r.legacyFields, site: r.record }))))
 }
 
 export const product: EntitySpec<Product> = {
@@ -429,7 +419,7 @@ export const product: EntitySpec<Product> = {
   scope: noScope,
   write: (records) =>
     Effect.flatMap(ProductRepo, (repo) =>
-      repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, product: r.record }))))
+      repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, legacyFields: r.legacyFields, product: r.record }))))
 }
 
 /** Keys whose last segment is the site id: `sites:<siteId>:catalog_config`, `site_configs:<siteId>`. */
@@ -542,7 +532,9 @@ const importInto = <A extends { readonly createdAt: unknown }, I>(
     const sql = yield* SqlClient.SqlClient
     const { environment } = yield* AppConfig
     const rows = PgTable.make({ sql, table, entity: table, idMapEntity, schema, environment })
-    yield* orUnavailable(rows.importRecords(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, scope: r.scope, row: rowOf(r.record) }))))
+    yield* orUnavailable(
+      rows.importRecords(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, legacyFields: r.legacyFields, scope: r.scope, row: rowOf(r.record) })))
+    )
   })
 
 export const siteGiftAssignment: EntitySpec<GiftAssignment> = {
@@ -563,7 +555,6 @@ export const siteGiftAssignment: EntitySpec<GiftAssignment> = {
       return { records, next: rows.length < limit ? null : rows[rows.length - 1]!.legacyId }
     }),
   pgRemove: tableRemove("site_gift_assignments", "site_gift_assignment"),
-  keep: keptById("site_gift_assignments", "site_gift_assignment"),
   pgKept: keptOf<GiftAssignment>("site_gift_assignments", "site_id || ':' || product_id", (r) => `${r.siteId}:${r.productId}`),
   toKv: (r) => r,
   kvName: (r) => `${r.siteId}:${r.productId}`,
@@ -594,9 +585,9 @@ export const adminUser: EntitySpec<AdminUser> = {
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
       const { environment } = yield* AppConfig
-      yield* orUnavailable(adminUsersTable(sql, environment).importRecords(records.map(({ aliases, legacyId, record, scope }) => {
+      yield* orUnavailable(adminUsersTable(sql, environment).importRecords(records.map(({ aliases, legacyFields, legacyId, record, scope }) => {
         const { id: _id, legacyId: _legacyId, ...row } = record
-        return { legacyId, aliases, scope, row }
+        return { legacyId, aliases, legacyFields, scope, row }
       })))
     })
 }
@@ -613,7 +604,6 @@ export const employee: EntitySpec<Employee> = {
   pgPage: tablePage(EmployeeRepoPg.table),
   pgUndecodable: tableUndecodable(EmployeeRepoPg.table),
   pgRemove: tableRemove("employees", "employee", "client_id"),
-  keep: keptById("employees", "employee"),
   pgKept: keptOf<Employee>("employees", "id::text", (r) => r.id),
   // Imported employees keep the legacy id that named them (the KV layer writes it as legacyId).
   toKv: (r, own = false) => own ? r : Employee.make({ ...r, id: (r.legacyId ?? r.id) as Employee["id"], legacyId: r.legacyId }),
@@ -630,7 +620,7 @@ export const employee: EntitySpec<Employee> = {
   scope: (record) => String(record.clientId ?? ""),
   write: (records) =>
     Effect.flatMap(EmployeeRepo, (repo) =>
-      repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, scope: r.scope, employee: r.record }))))
+      repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, legacyFields: r.legacyFields, scope: r.scope, employee: r.record }))))
 }
 
 export const order: EntitySpec<Order> = {
@@ -659,7 +649,7 @@ export const order: EntitySpec<Order> = {
   },
   scope: noScope,
   write: (records) =>
-    Effect.flatMap(OrderRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, order: r.record }))))
+    Effect.flatMap(OrderRepo, (repo) => repo.importLegacy(records.map((r) => ({ legacyId: r.legacyId, aliases: r.aliases, legacyFields: r.legacyFields, order: r.record }))))
 }
 
 /** Every migrated entity, in dependency order. */

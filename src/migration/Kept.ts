@@ -67,9 +67,15 @@ export const isHeld = (value: unknown, held: ReadonlySet<string>): boolean => {
  * staged) and `names` (the record's legacy ids) do not hold, each whole.
  */
 export const unheld = (raw: JsonRecord, record: unknown, names: ReadonlyArray<string>): Record<string, Json> => {
-  const held = heldForms(record, names)
+  // Most fields are the record's own under the same name: only the others need every form of the record.
+  const own = (typeof record === "object" && record !== null ? record : {}) as Record<string, unknown>
+  let held: Set<string> | undefined
   const kept: Record<string, Json> = {}
-  for (const [field, value] of Object.entries(raw)) if (value !== undefined && !isHeld(value, held)) kept[field] = value
+  for (const [field, value] of Object.entries(raw)) {
+    if (value === undefined || value === null || own[field] === value) continue
+    held ??= heldForms(record, names)
+    if (!isHeld(value, held)) kept[field] = value
+  }
   return kept
 }
 

@@ -21,6 +21,8 @@ export interface CatalogQuery extends PageRequest {
 export interface LegacyCatalog {
   readonly legacyId: string
   readonly aliases: ReadonlyArray<string>
+  /** Legacy fields no column holds, kept whole beside the row (the migration's `legacy_fields`). */
+  readonly legacyFields?: Readonly<Record<string, unknown>>
   /** The record; its `id` is ignored, its timestamps are kept. */
   readonly catalog: Catalog
 }

@@ -25,6 +25,8 @@ export interface LegacyClient {
   readonly legacyId: string
   /** Other legacy ids that named the same record (alias keys of merged duplicates). */
   readonly aliases: ReadonlyArray<string>
+  /** Legacy fields no column holds, kept whole beside the row (the migration's `legacy_fields`). */
+  readonly legacyFields?: Readonly<Record<string, unknown>>
   /** The record; its `id` is ignored, its timestamps are kept. */
   readonly client: Client
 }

@@ -33,6 +33,8 @@ export interface LegacyEmployee {
   /** The canonical legacy id; legacy ids are unique only within a client. */
   readonly legacyId: string
   readonly aliases: ReadonlyArray<string>
+  /** Legacy fields no column holds, kept whole beside the row (the migration's `legacy_fields`). */
+  readonly legacyFields?: Readonly<Record<string, unknown>>
   /** The client's legacy id, within which the legacy id is unique; the record's clientId when absent. */
   readonly scope?: string
   /** The record; its `id` is ignored, its timestamps are kept. */

@@ -34,6 +34,8 @@ export interface OrderQuery extends OrderFilter, PageRequest {}
 export interface LegacyOrder {
   readonly legacyId: string
   readonly aliases: ReadonlyArray<string>
+  /** Legacy fields no column holds, kept whole beside the row (the migration's `legacy_fields`). */
+  readonly legacyFields?: Readonly<Record<string, unknown>>
   readonly order: Order
 }
 

@@ -32,6 +32,8 @@ export interface ProductQuery extends PageRequest {
 export interface LegacyProduct {
   readonly legacyId: string
   readonly aliases: ReadonlyArray<string>
+  /** Legacy fields no column holds, kept whole beside the row (the migration's `legacy_fields`). */
+  readonly legacyFields?: Readonly<Record<string, unknown>>
   /** The record; its `id` is ignored, its timestamps and `deletedAt` are kept. */
   readonly product: Product
 }

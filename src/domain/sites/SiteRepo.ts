@@ -21,6 +21,8 @@ export interface SiteQuery extends PageRequest {
 export interface LegacySite {
   readonly legacyId: string
   readonly aliases: ReadonlyArray<string>
+  /** Legacy fields no column holds, kept whole beside the row (the migration's `legacy_fields`). */
+  readonly legacyFields?: Readonly<Record<string, unknown>>
   /** The record; its `id` is ignored, its timestamps are kept. */
   readonly site: Site
 }

@@ -92,7 +92,7 @@ export const make = Effect.gen(function*() {
           Effect.forEach(records, (record) => {
             const { id: _id, legacyId: _legacyId, ...fields } = record.brand
             // History keeps every brand, names shared within a client included (the migration warns).
-            return brands.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, row: fields }])
+            return brands.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, legacyFields: record.legacyFields, row: fields }])
           }, { discard: true })
         )
       ).pipe(span("importLegacy"))

@@ -66,9 +66,9 @@ export const make = Effect.gen(function*() {
     importLegacy: (records) =>
       orUnavailable(
         sql.withTransaction(
-          catalogs.importRecords(records.map(({ aliases, catalog, legacyId }) => {
+          catalogs.importRecords(records.map(({ aliases, catalog, legacyFields, legacyId }) => {
             const { id: _id, legacyId: _legacyId, ...row } = catalog
-            return { legacyId, aliases, row }
+            return { legacyId, aliases, legacyFields, row }
           }))
         )
       ).pipe(Effect.asVoid, span("importLegacy"))

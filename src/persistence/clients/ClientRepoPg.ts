@@ -69,7 +69,7 @@ export const make = Effect.gen(function*() {
         sql.withTransaction(
           Effect.forEach(records, (record) => {
             const { createdAt, updatedAt, id: _id, legacyId: _legacyId, ...fields } = record.client
-            return clients.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, row: { ...fields, createdAt, updatedAt } }])
+            return clients.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, legacyFields: record.legacyFields, row: { ...fields, createdAt, updatedAt } }])
               .pipe(Effect.catchAll(codeConflict(record.client.clientCode)))
           }, { discard: true })
         )

@@ -90,7 +90,7 @@ export const make = Effect.gen(function*() {
         sql.withTransaction(
           Effect.forEach(records, (record) => {
             const { id: _id, legacyId: _legacyId, ...row } = record.template
-            return templates.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, row }]).pipe(
+            return templates.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, legacyFields: record.legacyFields, row }]).pipe(
               Effect.catchAll(defaultConflict(record.template))
             )
           }, { discard: true })

@@ -191,7 +191,7 @@ export const make = Effect.gen(function*() {
         sql.withTransaction(
           employees.importRecords(records.map((record) => {
             const { id: _id, legacyId: _legacyId, ...row } = record.employee
-            return { legacyId: record.legacyId, aliases: record.aliases, scope: record.scope ?? record.employee.clientId, row }
+            return { legacyId: record.legacyId, aliases: record.aliases, legacyFields: record.legacyFields, scope: record.scope ?? record.employee.clientId, row }
           })).pipe(
             // One record: its own value names the clash; in a batch, the error's detail does.
             Effect.catchAll(uniqueConflict((field) => (records.length === 1 ? records[0]!.employee[field] : undefined)))

@@ -189,7 +189,7 @@ export const make = Effect.gen(function*() {
         sql.withTransaction(
           orders.importRecords(records.map((record) => {
             const { id: _id, legacyId: _legacyId, ...fields } = record.order
-            return { legacyId: record.legacyId, aliases: record.aliases, row: fields }
+            return { legacyId: record.legacyId, aliases: record.aliases, legacyFields: record.legacyFields, row: fields }
           }))
         ).pipe(Effect.asVoid)
       ).pipe(span("importLegacy"))

@@ -48,6 +48,8 @@ export interface Imported {
   readonly scope?: string
   /** Column values (camelCase); `id`, `legacyId` and `environment` are filled in. */
   readonly row: Record<string, unknown>
+  /** Legacy fields no column holds, for the `legacy_fields` column (left as it is when absent). */
+  readonly legacyFields?: Readonly<Record<string, unknown>> | undefined
 }
 
 /**
@@ -78,12 +80,14 @@ export const sameByEmail = (
   const wanted = records.flatMap((r) => (typeof r.row.email === "string" && r.row.email !== "" ? [{ i: r.index, email: r.row.email, scope: r.scope }] : []))
   if (wanted.length === 0) return Effect.succeed([])
   const { client, environment } = options
-  const ofClient = client === undefined ? sql`` : sql`and (t.${sql(client)} = x.scope or t.${sql(client)} in (select m.target_id::text from id_map m
+  // The client by either of its names, as one array: the lookup stays on the (environment, client, lower(email)) index.
+  const ofClient = client === undefined ? sql`` : sql`and t.${sql(client)} = any(array[x.scope] || array(select m.target_id::text from id_map m
     where m.entity = 'client' and m.environment = ${environment} and m.scope = '' and m.legacy_id = x.scope))`
   return Effect.map(
     sql<{ i: number; id: string }>`select distinct on (x.i) x.i::int as i, t.id::text as id
       from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as x(i int, email text, scope text)
-      join ${sql(options.table)} t on t.environment = ${environment} and t.legacy_id is null and lower(t.email) = lower(x.email) ${ofClient}
+      join ${sql(options.table)} t on t.environment = ${environment} ${ofClient} and lower(t.email) = lower(x.email)
+        and t.email is not null and t.legacy_id is null
       where not exists (select 1 from id_map n where n.entity = ${options.idMapEntity} and n.target_id = t.id)
       order by x.i, t.created_at, t.id`,
     (rows) => rows.map((r) => ({ index: r.i, id: r.id }))
@@ -266,7 +270,8 @@ export const make = <A, I>(options: Options<A, I>) => {
       const prepared = records.map((record, index) => {
         const scope = record.scope ?? ""
         const id = existing.get(index) ?? IdMap.uuidFor(options.idMapEntity, environment, scope, record.legacyId)
-        return { id, scope, record, row: columns({ ...record.row, id, legacyId: record.legacyId, environment }) }
+        const kept = record.legacyFields === undefined ? {} : { legacyFields: record.legacyFields }
+        return { id, scope, record, row: columns({ ...record.row, ...kept, id, legacyId: record.legacyId, environment }) }
       })
       const groups = new Map<string, Array<(typeof prepared)[number]>>()
       for (const p of prepared) {

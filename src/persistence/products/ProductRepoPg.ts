@@ -108,9 +108,9 @@ export const make = Effect.gen(function*() {
     importLegacy: (records) =>
       orUnavailable(
         sql.withTransaction(
-          Effect.forEach(records, ({ aliases, legacyId, product }) => {
+          Effect.forEach(records, ({ aliases, legacyFields, legacyId, product }) => {
             const { id: _id, legacyId: _legacyId, ...row } = product
-            return products.importRecords([{ legacyId, aliases, row }]).pipe(Effect.catchTag("SqlError", skuConflict(product.sku)))
+            return products.importRecords([{ legacyId, aliases, legacyFields, row }]).pipe(Effect.catchTag("SqlError", skuConflict(product.sku)))
           }, { discard: true })
         )
       ).pipe(span("importLegacy")),

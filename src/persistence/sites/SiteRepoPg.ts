@@ -109,7 +109,7 @@ export const make = Effect.gen(function*() {
         sql.withTransaction(
           Effect.forEach(records, (record) => {
             const { id: _id, legacyId: _legacyId, ...fields } = record.site
-            return sites.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, row: fields }]).pipe(
+            return sites.importRecords([{ legacyId: record.legacyId, aliases: record.aliases, legacyFields: record.legacyFields, row: fields }]).pipe(
               Effect.catchAll(slugConflict(record.site.slug))
             )
           }, { discard: true })
