@@ -148,6 +148,9 @@ describe("the old platform's delete rules and updated_at after adoption", () => 
         const refused = yield* attempt(old, `delete from ${table} where id = '${id}'`)
         expect({ table, state: refused === undefined ? "deleted" : sqlState(refused) }).toEqual({ table, state: ForeignKeyViolation })
         expect(pgError(refused!).message).toMatch(constraint)
+        // As a foreign key says it: the bare table name, and the key in the detail.
+        expect(pgError(refused!).message).not.toContain("public.")
+        expect(pgError(refused!).detail).toContain(`=(${id}) is still referenced from table`)
         expect({ table, left: yield* count(ours, `${table} where id = '${id}'`) }).toEqual({ table, left: 1 })
       }
       expect(yield* query(ours, snapshot)).toEqual(before)

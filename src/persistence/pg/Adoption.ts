@@ -247,21 +247,29 @@ const planFor = (target: string, environment: string, adopted: ReadonlyArray<str
       `create function ${ident(target)}.confetti_reference_on_delete() returns trigger language plpgsql as $$
   declare
     referenced boolean;
+    parent_column text := coalesce(tg_argv[4], 'id');
+    child text := coalesce(tg_argv[5], tg_argv[0]);
+    key text;
   begin
     -- The old platform's foreign key rules, for its own deletes. Confetti checks references itself.
     if current_setting('application_name', true) = 'confetti' then
       return old;
     end if;
+    key := to_jsonb(old) ->> parent_column;
+    if key is null then
+      return old;
+    end if;
     -- References are text now: a uuid the old code wrote in capitals still names the row.
     if tg_argv[2] = 'cascade' then
-      execute format('delete from %s where lower(%I) = $1', tg_argv[0], tg_argv[1]) using lower(old.id::text);
+      execute format('delete from %s where lower(%I) = $1', tg_argv[0], tg_argv[1]) using lower(key);
     elsif tg_argv[2] = 'set null' then
-      execute format('update %s set %I = null where lower(%I) = $1', tg_argv[0], tg_argv[1], tg_argv[1]) using lower(old.id::text);
+      execute format('update %s set %I = null where lower(%I) = $1', tg_argv[0], tg_argv[1], tg_argv[1]) using lower(key);
     else
-      execute format('select exists (select 1 from %s where lower(%I) = $1)', tg_argv[0], tg_argv[1]) into referenced using lower(old.id::text);
+      execute format('select exists (select 1 from %s where lower(%I) = $1)', tg_argv[0], tg_argv[1]) into referenced using lower(key);
       if referenced then
-        raise exception 'update or delete on table "%" violates foreign key constraint "%" on table "%"', tg_table_name, tg_argv[3], tg_argv[0]
-          using errcode = 'foreign_key_violation';
+        raise exception 'update or delete on table "%" violates foreign key constraint "%" on table "%"', tg_table_name, tg_argv[3], child
+          using errcode = 'foreign_key_violation',
+            detail = format('Key (%s)=(%s) is still referenced from table "%s".', parent_column, key, child);
       end if;
     end if;
     return old;
@@ -315,7 +323,9 @@ const planFor = (target: string, environment: string, adopted: ReadonlyArray<str
           )
           trigger.push(
             `create trigger ${ident(`${fk.name}_on_delete`.slice(0, 63))} after delete on ${q(fk.refTable)} for each row
-    execute function ${ident(target)}.confetti_reference_on_delete(${literal(q(name))}, ${literal(column)}, ${literal(action)}, ${literal(fk.name)})`
+    execute function ${ident(target)}.confetti_reference_on_delete(${literal(q(name))}, ${literal(column)}, ${literal(action)}, ${literal(fk.name)}, ${
+              literal(fk.refColumns?.[0] ?? "id")
+            }, ${literal(name)})`
           )
         }
       }
