@@ -115,6 +115,7 @@ const printPending = Effect.gen(function*() {
     yield* Console.log(`-- then record ${migrationNames.join(", ")} as applied. Rows of the old platform belong to ${adoption.environment}.`)
     for (const table of adoption.tables) {
       for (const replaced of table.replaced) yield* Console.log(`-- ${table.table}: replaces ${replaced.name}: ${replaced.reason}`)
+      for (const kept of table.kept ?? []) yield* Console.log(`-- ${table.table}: keeps ${kept.name}: ${kept.reason}`)
     }
     for (const statement of adoption.statements) {
       if (statement !== TriedMarker) {

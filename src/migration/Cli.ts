@@ -239,6 +239,7 @@ interface AdoptionReportTable {
   readonly addedColumns: ReadonlyArray<string>
   readonly retypedColumns: ReadonlyArray<string>
   readonly replaced: ReadonlyArray<{ readonly name: string; readonly reason: string }>
+  readonly kept?: ReadonlyArray<{ readonly name: string; readonly reason: string }>
   readonly notEnforced?: ReadonlyArray<{ readonly name: string; readonly reason: string }>
 }
 
@@ -261,6 +262,7 @@ export const adoptionStatus = Effect.gen(function*() {
       if (entry.addedColumns.length > 0) lines.push(`        added columns: ${entry.addedColumns.join(", ")}`)
       if (entry.retypedColumns.length > 0) lines.push(`        retyped: ${entry.retypedColumns.join(", ")}`)
       for (const replaced of entry.replaced) lines.push(`        replaced ${replaced.name}: ${replaced.reason}`)
+      for (const kept of entry.kept ?? []) lines.push(`        kept ${kept.name}: ${kept.reason}`)
       for (const waiting of entry.notEnforced ?? []) lines.push(`        not created ${waiting.name}: ${waiting.reason}`)
     }
   }

@@ -60,6 +60,16 @@ describe("adopting the old platform's database", () => {
     Effect.gen(function*() {
       const database = yield* scratchDatabase({ migrated: false })
       for (const file of [...peerSchemaFiles, "seed.sql"]) yield* queryDatabase(database.name, readPeerSql(file))
+      // Two more triggers a team may have added by hand: one only stamps updated_at (under another
+      // name), one does more besides.
+      yield* queryDatabase(
+        database.name,
+        `create function touch_row() returns trigger language plpgsql as $$ begin new.updated_at := now(); return new; end; $$;
+         create trigger brands_touch before update on brands for each row execute function touch_row();
+         create function tidy_catalog() returns trigger language plpgsql as $$
+         begin new.updated_at = now(); new.name = trim(new.name); return new; end; $$;
+         create trigger catalogs_tidy before update on catalogs for each row execute function tidy_catalog();`
+      )
       const env = { DATABASE_URL: database.url, LOG_LEVEL: "error" }
       const before = yield* idsOf(database.name)
       expect(before.orders).toHaveLength(6)
@@ -88,6 +98,8 @@ describe("adopting the old platform's database", () => {
       expect(status).toMatch(/orders\s+6 rows when adopted, 6 now/)
       expect(status).toMatch(/employees[\s\S]*added columns: [^\n]*client_id/)
       expect(status).toContain("replaced orders_status_check")
+      expect(status).toContain("replaced brands_touch")
+      expect(status).toContain("kept catalogs_tidy: tidy_catalog() does more than stamp updated_at")
       // One person on two sites of a client: the old schema allowed it, the rows stay, the rule waits.
       expect(status).toContain("not created employees_client_email_unique")
 

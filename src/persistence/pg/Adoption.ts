@@ -100,7 +100,17 @@ interface Trigger {
   readonly name: string
   readonly def: string
   readonly functionName: string
+  /** The trigger function's body (PL/pgSQL source). */
+  readonly source: string
 }
+
+/** The body of a trigger function that only stamps `updated_at` (`NEW.updated_at = NOW(); RETURN NEW;`). */
+const onlyStamps = (source: string) =>
+  /^\s*begin\s+new\.updated_at\s*:?=\s*(now\(\)|current_timestamp|clock_timestamp\(\)|timezone\([^;]*\))\s*;\s*return\s+new\s*;\s*end\s*;?\s*$/i
+    .test(source.replace(/--[^\n]*/g, " "))
+
+/** The body sets `updated_at` (and may do more). */
+const stamps = (source: string) => /new\.updated_at\s*:?=/i.test(source)
 
 interface Table {
   readonly name: string
@@ -117,6 +127,8 @@ export interface AdoptedTable {
   readonly addedColumns: ReadonlyArray<string>
   readonly retypedColumns: ReadonlyArray<string>
   readonly replaced: ReadonlyArray<{ readonly name: string; readonly reason: string }>
+  /** Old objects left in place though they touch what Confetti writes (reported, not dropped). */
+  readonly kept?: ReadonlyArray<{ readonly name: string; readonly reason: string }>
   /**
    * Confetti's unique rules the adopted rows already break (the old platform allowed it, e.g. one
    * person on two sites of a client): not created, so no row is refused; the services still check
@@ -177,7 +189,7 @@ const readTable = (schema: string, table: string) =>
       where i.indrelid = ${relation}::regclass
       order by ic.relname`
     const triggers = yield* sql<Trigger>`
-      select t.tgname as name, pg_get_triggerdef(t.oid) as def, p.proname as function_name
+      select t.tgname as name, pg_get_triggerdef(t.oid) as def, p.proname as function_name, p.prosrc as source
       from pg_trigger t join pg_proc p on p.oid = t.tgfoid
       where t.tgrelid = ${relation}::regclass and not t.tgisinternal
       order by t.tgname`
@@ -306,6 +318,7 @@ const planFor = (target: string, environment: string, adopted: ReadonlyArray<str
       const added: Array<string> = []
       const retyped: Array<string> = []
       const replaced: Array<{ name: string; reason: string }> = []
+      const kept: Array<{ name: string; reason: string }> = []
       const fills: Array<Column> = []
 
       // Foreign keys from this table: replaced by delete triggers on the parent.
@@ -436,8 +449,13 @@ ${withDefault.map((c) => `    new.${ident(c.name)} := coalesce(new.${ident(c.nam
       }
 
       // Triggers: the old updated_at ones give way to Confetti's; Confetti's own are created.
+      // Found by what the function does, not its name; one that also does other work stays, and is reported.
       for (const old of found.triggers) {
-        if (!/updated_at/.test(old.functionName)) continue
+        if (!stamps(old.source)) continue
+        if (!onlyStamps(old.source)) {
+          kept.push({ name: old.name, reason: `${old.functionName}() does more than stamp updated_at, so it stays; it stamps Confetti's writes too` })
+          continue
+        }
         constrain.push(`drop trigger ${ident(old.name)} on ${q(name)}`)
         replaced.push({ name: old.name, reason: "stamps updated_at on every write; Confetti's keeps the timestamps it writes" })
       }
@@ -450,7 +468,7 @@ ${withDefault.map((c) => `    new.${ident(c.name)} := coalesce(new.${ident(c.nam
       }
 
       const rows = (yield* sql<{ rows: number }>`select count(*)::int as rows from ${sql(target)}.${sql(name)}`)[0]!.rows
-      report.push({ table: name, rows, addedColumns: added, retypedColumns: retyped, replaced, notEnforced: [] })
+      report.push({ table: name, rows, addedColumns: added, retypedColumns: retyped, replaced, kept, notEnforced: [] })
     }
 
     // Views and policies that read a retyped column: dropped before, recreated after, as they were.
