@@ -71,7 +71,15 @@ export const orderKey = (key: string): OrderKey | undefined => {
   return { environment: "development", id: key, siteId: head }
 }
 
-export const canonicalKey = (environment: Environment, id: string) => `order:${environment}:${id}`
+/**
+ * Where the old platform reads an order: `order:<env>:<id>`, except for a session checkout's
+ * order, whose id is its whole key `order:<siteId>:<uuid>` (development only): that key itself.
+ * Never `order:<env>:order:…`, a pattern neither the old platform nor the migration reads.
+ */
+export const canonicalKey = (environment: Environment, id: string) => {
+  const own = environment === "development" ? orderKey(id) : undefined
+  return own !== undefined && own.id === id && own.siteId !== undefined ? id : `order:${environment}:${id}`
+}
 
 const money = (value: Json | undefined): number | null => {
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) return Math.round(value * 100) / 100
