@@ -21,6 +21,7 @@ import { type Context, Data, DateTime, Effect, Either, Layer, Option, Schema } f
 import { createHash, randomUUID } from "node:crypto"
 import { AppConfig, type Environment } from "../Config.js"
 import { Conflict, type StorageUnavailable } from "../domain/Errors.js"
+import { confettiIdsOf } from "../persistence/kv/KvCollection.js"
 import { asRecord, type Json, mergeTimestamp, stripNuls, text } from "../persistence/legacy/Legacy.js"
 import { differingFields } from "./Compare.js"
 import * as Kept from "./Kept.js"
@@ -404,7 +405,9 @@ export const make = Effect.gen(function*() {
           const copy = decoded.value
           const record = toStaged(encode(copy.record)) as Staged
           // What the copy holds that the record does not, kept beside its columns (./Kept.ts).
-          const kept = Kept.unheld(asRecord(row.value) ?? {}, record, [copy.id, copy.keyId])
+          // Ids Confetti handed out for the record before a rollback still name it.
+          const confettiIds = confettiIdsOf(row.value)
+          const kept = Kept.unheld(asRecord(row.value) ?? {}, record, [copy.id, copy.keyId, ...confettiIds])
           if (Object.keys(kept).length > 0) record[Kept.KeptKey] = kept
           return {
             key: row.key,
@@ -414,7 +417,7 @@ export const make = Effect.gen(function*() {
             reason: null,
             detail: null,
             record,
-            names: [...new Set([copy.id, copy.keyId])],
+            names: [...new Set([copy.id, copy.keyId, ...confettiIds])],
             warnings: [...new Set(copy.warnings)]
           }
         })

@@ -9,6 +9,7 @@ import { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { AppConfig, type Environment } from "../Config.js"
+import * as IdMap from "../persistence/pg/IdMap.js"
 import * as KvCollection from "../persistence/kv/KvCollection.js"
 import { KvStore } from "../persistence/kv/KvStore.js"
 import * as SiteLegacy from "../persistence/sites/SiteLegacy.js"
@@ -105,7 +106,10 @@ export const make = Effect.gen(function*() {
               const decoded = spec.codec.decode(key, value, context)
               return decoded?._tag === "Valid" && differences(spec, record, decoded.value.record).length === 0
             }
-            return { record, merged: before.get(identity(record)), kept: kept[i], keepIf }
+            // The uuid the API handed out while the record lived in PostgreSQL keeps naming it.
+            const uuid = (r as { readonly id?: unknown }).id
+            const ids = typeof uuid === "string" && IdMap.isUuid(uuid) && uuid !== spec.kvName(record) ? { [KvCollection.ConfettiIds]: [uuid] } : {}
+            return { record, merged: before.get(identity(record)), kept: { ...kept[i], ...ids }, keepIf }
           })
           result.copied += entries.length
           yield* collection.writeMany(entries)

@@ -3,6 +3,8 @@
  * entity back into a KV table, and migrate that KV table again into a fresh database. The second
  * migration finds every record the first one wrote, and the KV table holds no key outside the
  * legacy format's patterns (every key is one the migration's key classifier reads as its entity).
+ * The uuids the API handed out while the records lived in PostgreSQL still name them on the KV
+ * layer (kept in the value's `confettiIds`, a field the old platform ignores).
  */
 import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
@@ -14,6 +16,7 @@ import * as Rollback from "../../src/migration/Rollback.js"
 import * as Source from "../../src/migration/Source.js"
 import { KvStore, scan } from "../../src/persistence/kv/KvStore.js"
 import * as KvStorePg from "../../src/persistence/kv/KvStorePg.js"
+import * as ClientRepoKv from "../../src/persistence/clients/ClientRepoKv.js"
 import { testConfig } from "../support/config.js"
 import { FixtureDir, loadManifest } from "../support/fixture.js"
 import { clientFor } from "../support/pg.js"
@@ -38,6 +41,10 @@ for (const fixture of ["small", "small-hard"]) {
       Effect.gen(function*() {
         const engine = yield* Engine.make
         const first = yield* engine.start(yield* Source.jsonl(Path.join(FixtureDir, `${fixture}.jsonl`)), options)
+        // The uuids the API handed out while the records lived in PostgreSQL.
+        const sql = yield* SqlClient.SqlClient
+        const uuids = yield* sql<{ id: string; legacyId: string }>`select id::text as id, legacy_id from clients order by legacy_id`
+        expect(uuids.length).toBeGreaterThan(3)
         const rollback = yield* Rollback.make
         const back = yield* rollback.run(MigratedEntities, "development")
         expect(back.ok).toBe(true)
@@ -52,8 +59,14 @@ for (const fixture of ["small", "small-hard"]) {
           }))
         expect(outside).toEqual([])
 
+        // ... still name the records on the KV layer.
+        const clients = yield* ClientRepoKv.make
+        for (const { id, legacyId } of uuids) {
+          const found = yield* clients.findById(id)
+          expect({ id, found: found.id }).toEqual({ id, found: legacyId })
+        }
+
         // The KV table, migrated into a fresh database, gives every record again.
-        const sql = yield* SqlClient.SqlClient
         const [{ database }] = (yield* sql<{ database: string }>`select current_database() as database`) as unknown as [{ database: string }]
         const pg = inject("pg")
         const url = `postgres://postgres@/${database}?host=${encodeURIComponent(pg.host)}&port=${pg.port}`

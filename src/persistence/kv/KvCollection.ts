@@ -33,7 +33,19 @@ export interface Copy<A> {
  * (under the collection's lock), so a snapshot of a large collection does not hold every document
  * twice (about 1.5 KB of a 4.3 KB order).
  */
-export type Kept<A> = Omit<Copy<A>, "raw">
+export type Kept<A> = Omit<Copy<A>, "raw"> & {
+  /** Ids Confetti gave the record while it lived in PostgreSQL (`confettiIds` in the value): they still name it. */
+  readonly confettiIds?: ReadonlyArray<string>
+}
+
+/** The field of a legacy value that keeps the ids Confetti handed out for the record (the old platform ignores it). */
+export const ConfettiIds = "confettiIds"
+
+/** The Confetti ids a stored value carries. */
+export const confettiIdsOf = (raw: unknown): ReadonlyArray<string> => {
+  const ids = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>)[ConfettiIds] : undefined
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string" && id !== "") : []
+}
 
 /**
  * The copy of a record read under `location.key`, built by `build` (a value the domain schema
@@ -175,7 +187,9 @@ export const make = <A, Context = void>(
             rejected.push({ key: entry.key, reason: decoded.reason, detail: decoded.detail })
             return
           }
-          const { raw: _raw, ...copy } = decoded.value
+          const { raw, ...decodedCopy } = decoded.value
+          const confettiIds = confettiIdsOf(raw)
+          const copy: Kept<A> = confettiIds.length > 0 ? { ...decodedCopy, confettiIds } : decodedCopy
           if (copy.environment !== environment) return
           const group = groups.get(copy.identity)
           if (group) group.push(copy)
@@ -189,7 +203,7 @@ export const make = <A, Context = void>(
           records.push({
             winner: copies[0]!,
             copies,
-            names: [...new Set([copies[0]!.id, ...copies.map((c) => c.id), ...copies.map((c) => c.keyId)])]
+            names: [...new Set([copies[0]!.id, ...copies.map((c) => c.id), ...copies.map((c) => c.keyId), ...copies.flatMap((c) => c.confettiIds ?? [])])]
           })
         }
         // A record's own id wins over another record's alias of the same text.
