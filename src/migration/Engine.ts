@@ -407,7 +407,8 @@ export const make = Effect.gen(function*() {
           // What the copy holds that the record does not, kept beside its columns (./Kept.ts).
           // Ids Confetti handed out for the record before a rollback still name it.
           const confettiIds = confettiIdsOf(row.value)
-          const kept = Kept.unheld(asRecord(row.value) ?? {}, record, [copy.id, copy.keyId, ...confettiIds])
+          // (The environment is the run's: an `environmentId` naming it is held.)
+          const kept = Kept.unheld(asRecord(row.value) ?? {}, record, [copy.id, copy.keyId, run.environment, ...confettiIds])
           if (Object.keys(kept).length > 0) record[Kept.KeptKey] = kept
           return {
             key: row.key,

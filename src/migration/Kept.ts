@@ -4,7 +4,8 @@
  * A decoder maps the documented fields of a legacy record onto the domain model; everything else
  * a copy holds (fields outside the documented shape, values rule R9 nulls, references R8 clears,
  * a status mapped with a warning) would be lost with the copy. So every top-level field of the
- * winning copy whose value the domain record does not hold is kept whole, under its legacy name.
+ * winning copy whose value the domain record does not hold is kept, under its legacy name: a leaf
+ * or list whole, an object with just its keys whose values are not held.
  *
  * "Holds" compares values, not names: a leaf (string, number, boolean) of the legacy field is held
  * when the domain record has a leaf equal to it after the manifest's normalisations (strings
@@ -74,9 +75,28 @@ export const unheld = (raw: JsonRecord, record: unknown, names: ReadonlyArray<st
   for (const [field, value] of Object.entries(raw)) {
     if (value === undefined || value === null || own[field] === value) continue
     held ??= heldForms(record, names)
-    if (!isHeld(value, held)) kept[field] = value
+    const part = unheldPart(value, held)
+    if (part !== undefined) kept[field] = part
   }
   return kept
+}
+
+const isObject = (value: unknown): value is JsonRecord => typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * What of `value` is not held: the value itself for a leaf or a list, and for an object only its
+ * keys whose values are not held (so a settings object keeps just what no column holds); undefined
+ * when everything is held.
+ */
+const unheldPart = (value: Json, held: ReadonlySet<string>): Json | undefined => {
+  if (!isObject(value)) return isHeld(value, held) ? undefined : value
+  const part: Record<string, Json> = {}
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined || item === null) continue
+    const rest = unheldPart(item, held)
+    if (rest !== undefined) part[key] = rest
+  }
+  return Object.keys(part).length > 0 ? part : undefined
 }
 
 /**

@@ -22,6 +22,31 @@ import { FixtureDir, loadManifest } from "../support/fixture.js"
 import { clientFor } from "../support/pg.js"
 import { inject, scratchDatabase, TestDatabase } from "../support/TestDb.js"
 
+const Tables = [
+  "clients", "brands", "catalogs", "sites", "products", "site_catalog_assignments", "site_price_overrides",
+  "site_gift_configs", "site_gift_assignments", "admin_users", "employees", "orders"
+]
+
+/**
+ * Tables whose second migration does not yet equal the first in every column (issue 15, open):
+ * the KV encoders write fields the legacy copies lacked (`clientAccess`, order line details),
+ * which the second migration keeps in `legacy_fields`, and some employees merge differently.
+ */
+const NotYetExact = ["admin_users", "employees", "orders"]
+
+/** Every migrated table's rows, timestamps aside, in a stable order. */
+const tables = (sql: SqlClient.SqlClient) =>
+  Effect.gen(function*() {
+    const out: Record<string, ReadonlyArray<unknown>> = {}
+    for (const table of Tables) {
+      const rows = yield* sql.unsafe<{ row: unknown }>(
+        `select to_jsonb(t) - 'created_at' - 'updated_at' as row from ${table} t order by to_jsonb(t) - 'created_at' - 'updated_at'`
+      )
+      out[table] = rows.map((r) => r.row)
+    }
+    return out
+  })
+
 for (const fixture of ["small", "small-hard"]) {
   const manifest = loadManifest(fixture) as ReturnType<typeof loadManifest> & { readonly generator: { readonly now: string } }
   const options: Engine.RunOptions = {
@@ -36,8 +61,10 @@ for (const fixture of ["small", "small-hard"]) {
 
   const Live = Layer.mergeAll(KvStorePg.layer({ table: "kv_store" }).pipe(Layer.provideMerge(TestDatabase)), testConfig())
 
+  // A database of its own for each way of rolling back.
+  for (const oneAtATime of [false, true])
   layer(Live, { excludeTestServices: true, timeout: 120_000 })(`the ${fixture} round trip`, (it) => {
-    it.scoped("migrate, roll every entity back, migrate the KV table again: the same records, only legacy keys", () =>
+    it.scoped(`migrate, roll every entity back${oneAtATime ? " one at a time" : ""}, migrate the KV table again: the same records, only legacy keys`, () =>
       Effect.gen(function*() {
         const engine = yield* Engine.make
         const first = yield* engine.start(yield* Source.jsonl(Path.join(FixtureDir, `${fixture}.jsonl`)), options)
@@ -45,9 +72,18 @@ for (const fixture of ["small", "small-hard"]) {
         const sql = yield* SqlClient.SqlClient
         const uuids = yield* sql<{ id: string; legacyId: string }>`select id::text as id, legacy_id from clients order by legacy_id`
         expect(uuids.length).toBeGreaterThan(3)
+        const before = yield* tables(sql)
         const rollback = yield* Rollback.make
-        const back = yield* rollback.run(MigratedEntities, "development")
-        expect(back.ok).toBe(true)
+        if (oneAtATime) {
+          // Children first: each entity goes back while its parents are still in PostgreSQL.
+          for (const entity of [...MigratedEntities].reverse()) {
+            const back = yield* rollback.run([entity], "development")
+            expect({ entity, ok: back.ok }).toEqual({ entity, ok: true })
+          }
+        } else {
+          const back = yield* rollback.run(MigratedEntities, "development")
+          expect(back.ok).toBe(true)
+        }
 
         // Every key the rollback wrote is one of the legacy format's, read as its entity.
         const kv = yield* KvStore
@@ -71,11 +107,16 @@ for (const fixture of ["small", "small-hard"]) {
         const pg = inject("pg")
         const url = `postgres://postgres@/${database}?host=${encodeURIComponent(pg.host)}&port=${pg.port}`
         const fresh = yield* scratchDatabase({ migrated: true })
-        const second = yield* Effect.gen(function*() {
+        const { after, second } = yield* Effect.gen(function*() {
           const again = yield* Engine.make
-          return yield* again.start(yield* Source.kvTable(Redacted.make(url), "kv_store"), options)
+          const second = yield* again.start(yield* Source.kvTable(Redacted.make(url), "kv_store"), options)
+          return { second, after: yield* tables(yield* SqlClient.SqlClient) }
         }).pipe(Effect.provide(Layer.mergeAll(clientFor(pg, fresh.name, 4), testConfig())))
         expect(written(second)).toEqual(written(first))
+        // Every table as the first migration left it: the same rows, every column but timestamps.
+        for (const table of Tables.filter((t) => !NotYetExact.includes(t))) {
+          expect({ table, rows: after[table] }).toEqual({ table, rows: before[table] })
+        }
       }).pipe(Effect.orDie))
   })
 }

@@ -3,6 +3,7 @@ import { SqlClient } from "@effect/sql"
 import { DateTime, Effect, Either, Layer, Option, Schema } from "effect"
 import { AppConfig } from "../../Config.js"
 import { defaultFor, GiftConfig, PriceLevel } from "../../domain/siteCatalog/GiftConfig.js"
+import * as IdMap from "../pg/IdMap.js"
 import * as StoredRows from "../pg/StoredRows.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
 import { GiftConfigRepo, type GiftConfigRepoShape } from "../../domain/siteCatalog/GiftConfigRepo.js"
@@ -70,7 +71,9 @@ export const make = Effect.gen(function*() {
   const upsert = (config: GiftConfig, now: DateTime.Utc | null) => {
     const row = columns(config, now)
     const changed = Object.keys(row).filter((c) => c !== "environment" && c !== "siteId" && (now === null || c !== "createdAt"))
-    return sql`insert into site_gift_configs ${sql.insert(row)}
+    // The row id from the site: a configuration written again (a re-run, a round trip) keeps it.
+    const id = IdMap.uuidFor("site_gift_config", environment, "", config.siteId)
+    return sql`insert into site_gift_configs ${sql.insert({ id, ...row })}
       on conflict (environment, site_id) do update set ${sql.csv(changed.map((c) => sql`${sql(c)} = excluded.${sql(c)}`))}
       returning *`.pipe(Effect.flatMap((rows) => read(rows[0] as Record<string, unknown>)))
   }

@@ -17,6 +17,7 @@ import {
   PriceOverride,
   SiteCatalog
 } from "../../domain/siteCatalog/SiteCatalog.js"
+import * as IdMap from "../pg/IdMap.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
 import {
   alreadyAssigned,
@@ -107,9 +108,12 @@ export const make = Effect.gen(function*() {
 
   const insertConfig = (config: SiteCatalog) =>
     Effect.gen(function*() {
+      // Row ids from what the rows are (a site's catalogue, a site's price for a product): the same
+      // configuration written again, by a re-run or after a round trip, keeps its ids.
       for (const a of config.assignments) {
         yield* sql`insert into site_catalog_assignments ${
           sql.insert({
+            id: IdMap.uuidFor("site_catalog_assignment", environment, a.siteId, a.catalogId),
             environment,
             siteId: a.siteId,
             catalogId: a.catalogId,
@@ -124,6 +128,7 @@ export const make = Effect.gen(function*() {
       for (const o of config.priceOverrides) {
         yield* sql`insert into site_price_overrides ${
           sql.insert({
+            id: IdMap.uuidFor("site_price_override", environment, o.siteId, o.productId),
             environment,
             siteId: o.siteId,
             productId: o.productId,
