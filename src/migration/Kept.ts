@@ -14,11 +14,10 @@
  */
 import { Option } from "effect"
 import { date, type Json, type JsonRecord } from "../persistence/legacy/Legacy.js"
+import { money } from "../persistence/products/ProductLegacy.js"
 
 /** Where the staged record carries its kept fields through the engine's steps (never a model field). */
 export const KeptKey = "$kept"
-
-const moneyText = /^\$?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/
 
 /** The comparable forms of one leaf value; empty for a value that carries nothing. */
 const leafForms = (value: Json): ReadonlyArray<string> => {
@@ -34,7 +33,9 @@ const leafForms = (value: Json): ReadonlyArray<string> => {
   const trimmed = value.trim()
   if (trimmed === "") return []
   const forms = [`s:${trimmed.toLowerCase()}`]
-  if (moneyText.test(trimmed)) forms.push(`n:${Number(trimmed.replace(/[$,]/g, ""))}`)
+  // Money text as its amount, as the product decoder reads it.
+  const amount = money(trimmed)
+  if (typeof amount === "number") forms.push(`n:${amount}`)
   const instant = date(trimmed)
   if (Option.isSome(instant)) forms.push(`d:${instant.value.epochMillis}`)
   return forms

@@ -126,7 +126,8 @@ export const make = Effect.gen(function*() {
             const name = spec.kvName(record)
             const found = after.get(identity(record))
             // A legacy value PostgreSQL cleared (a dangling reference) went back as it was: not a difference.
-            const restored = (field: string) => kept[i] !== undefined && field in kept[i]! && encode(record)[field] === null
+            const encoded = kept[i] === undefined ? {} : encode(record)
+            const restored = (field: string) => kept[i] !== undefined && field in kept[i]! && encoded[field] === null
             const fields = found === undefined ? ["(missing)"] : differences(spec, record, found.winner.record).filter((f) => !restored(f))
             if (fields.length === 0) result.verified++
             else result.mismatched.push({ name, fields })

@@ -167,6 +167,11 @@ describe("the old platform's delete rules and updated_at after adoption", () => 
       expect(pgError(dangling!).message).toMatch(/"orders_product_id_fkey"/)
       expect(yield* attempt(old, `update orders set product_id = '${Product1.toUpperCase()}' where id = '${Order1}'`)).toBeUndefined()
       expect(yield* attempt(old, `update orders set status = 'shipped' where id = '${Order1}'`)).toBeUndefined()
+      // Every order names the product in capitals now: its delete is still refused (references compare without case).
+      expect(yield* attempt(old, `update orders set product_id = upper(product_id) where product_id = '${Product1}'`)).toBeUndefined()
+      const capitals = yield* attempt(old, `delete from products where id = '${Product1}'`)
+      expect(capitals === undefined ? "deleted" : sqlState(capitals)).toBe(ForeignKeyViolation)
+      expect(yield* attempt(ours, `update orders set product_id = lower(product_id) where lower(product_id) = '${Product1}'`)).toBeUndefined()
       // Confetti checks its references itself (the parent may be in the KV store).
       expect(yield* attempt(ours, `update orders set product_id = '${missing}' where id = '${Order1}'`)).toBeUndefined()
       expect(yield* attempt(ours, `update orders set product_id = '${Product1}' where id = '${Order1}'`)).toBeUndefined()
