@@ -219,15 +219,16 @@ const storedUndecodable = (entities: ReadonlyArray<MigratedEntity>, environment:
 
 export const rollbackOptions = {
   entities: Options.text("entities").pipe(Options.withDescription("Comma-separated entities to move back to the KV store")),
-  env: options.env
+  env: options.env,
+  dryRun: Options.boolean("dry-run").pipe(Options.withDescription("Report the keys and index entries a rollback would write; write and remove nothing"))
 }
 
-export const rollback = (args: { readonly entities: string; readonly env: Environment }) =>
+export const rollback = (args: { readonly entities: string; readonly env: Environment; readonly dryRun: boolean }) =>
   incomplete(
     Effect.gen(function*() {
       const entities = yield* parseEntities(Option.some(args.entities))
       const rollback = yield* Rollback.make
-      const report = yield* rollback.run(entities, args.env)
+      const report = yield* rollback.run(entities, args.env, { dryRun: args.dryRun })
       yield* Effect.sync(() => process.stdout.write(`${formatRollback(report)}\n`))
       if (!report.ok) return yield* new CliExit({ code: 1, message: "rollback: the KV copy differs from PostgreSQL; nothing was removed" })
     })

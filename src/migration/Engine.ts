@@ -456,6 +456,8 @@ export const make = Effect.gen(function*() {
     readonly legacyId: string
     readonly copies: number
     readonly names: ReadonlyArray<string>
+    /** The keys of the record's valid copies, the winner's first. */
+    readonly keys: ReadonlyArray<string>
   }
 
   interface Outcome {
@@ -473,6 +475,7 @@ export const make = Effect.gen(function*() {
     warnings: ReadonlyArray<string>
     written: boolean
     names: ReadonlyArray<string>
+    keys: ReadonlyArray<string>
   }
 
   const winners = (runId: string, entity: string, after: string | null, limit: number) =>
@@ -484,7 +487,9 @@ export const make = Effect.gen(function*() {
       )
       select g.identity, g.copies, w.key, w.reason, w.detail, w.record, w.warnings, w.names[1] as legacy_id,
         (select array_agg(distinct n order by n) from migration_copies c, unnest(c.names) as n
-          where c.run_id = ${runId} and c.entity = ${entity} and c.identity = g.identity) as names
+          where c.run_id = ${runId} and c.entity = ${entity} and c.identity = g.identity) as names,
+        (select array_agg(c.key order by c.ts desc nulls last, c.canonical desc, c.key) from migration_copies c
+          where c.run_id = ${runId} and c.entity = ${entity} and c.identity = g.identity and c.reason is null) as keys
       from groups g
       cross join lateral (
         select key, reason, detail, record, warnings, names from migration_copies c
@@ -524,6 +529,7 @@ export const make = Effect.gen(function*() {
           copies: w.copies,
           legacyId: w.legacyId,
           names: w.names,
+          keys: w.keys ?? [],
           written: false,
           dangling: [] as Array<string>,
           warnings: w.warnings ?? []
@@ -572,7 +578,7 @@ export const make = Effect.gen(function*() {
     Effect.gen(function*() {
       const candidates = outcomes.filter((o) => o.status === "valid")
       if (candidates.length === 0) return
-      const hashes = new Map(candidates.map((o) => [o.identity, hashOf([o.legacyId, o.scope, o.names, o.record])]))
+      const hashes = new Map(candidates.map((o) => [o.identity, hashOf([o.legacyId, o.scope, o.names, o.keys, o.record])]))
       const known = yield* sql<{ identity: string; hash: string }>`select identity, hash from migration_ledger
         where entity = ${spec.name} and environment = ${run.environment} and identity = any(${[...hashes.keys()]}::text[])`
       const unchanged = new Set(known.filter((k) => hashes.get(k.identity) === k.hash).map((k) => k.identity))
@@ -615,13 +621,13 @@ export const make = Effect.gen(function*() {
         spec.keep(keeping.map((o) => ({ legacyId: o.legacyId, scope: o.scope, fields: (o.record?.[Kept.KeptKey] ?? {}) as Record<string, Json> }))),
         run.targets
       )
-      yield* sql`insert into migration_ledger (entity, environment, identity, legacy_id, scope, hash, created_by, updated_by)
-        select ${spec.name}, ${run.environment}, x.identity, x.legacy_id, x.scope, x.hash, ${run.id}::uuid, ${run.id}::uuid
+      yield* sql`insert into migration_ledger (entity, environment, identity, legacy_id, scope, hash, keys, created_by, updated_by)
+        select ${spec.name}, ${run.environment}, x.identity, x.legacy_id, x.scope, x.hash, x.keys, ${run.id}::uuid, ${run.id}::uuid
         from jsonb_to_recordset(${
-        JSON.stringify(written.map((o) => ({ identity: o.identity, legacy_id: o.legacyId, scope: o.scope, hash: hashes.get(o.identity) })))
-      }::jsonb) as x(identity text, legacy_id text, scope text, hash text)
+        JSON.stringify(written.map((o) => ({ identity: o.identity, legacy_id: o.legacyId, scope: o.scope, hash: hashes.get(o.identity), keys: o.keys })))
+      }::jsonb) as x(identity text, legacy_id text, scope text, hash text, keys text[])
         on conflict (entity, environment, identity) do update set legacy_id = excluded.legacy_id, scope = excluded.scope,
-          hash = excluded.hash, updated_by = excluded.updated_by, updated_at = now()`
+          hash = excluded.hash, keys = excluded.keys, updated_by = excluded.updated_by, updated_at = now()`
     })
 
   /** The database's words for a unique violation a write died of, if it was one. */

@@ -103,12 +103,28 @@ const unheldPart = (value: Json, held: ReadonlySet<string>): Json | undefined =>
 /**
  * Adds to `kept` the original of every top-level field of `before` that `after` changed or
  * cleared (references rewritten to a canonical id, or nulled when dangling), unless already kept.
+ * Leaves come first: a list or object whose changed values are all kept that way (an order's one
+ * line, whose product is also the order's `productId`) is not kept a second time.
  */
 export const keepChanged = (kept: Record<string, Json>, before: JsonRecord, after: JsonRecord) => {
-  for (const [field, value] of Object.entries(before)) {
-    if (field === KeptKey || field in kept || value === null || value === undefined) continue
+  const fields = Object.entries(before).filter(([field, value]) =>
+    field !== KeptKey && !(field in kept) && value !== null && value !== undefined
+  ) as Array<[string, Json]>
+  const changed = (field: string, value: Json) => {
     const now = after[field]
     const same = typeof value === "string" || typeof now === "string" ? value === now : JSON.stringify(value) === JSON.stringify(now)
-    if (!same && !isHeld(value, heldForms(now))) kept[field] = value
+    return !same && !isHeld(value, heldForms(now))
+  }
+  for (const [field, value] of fields) if (typeof value !== "object" && changed(field, value)) kept[field] = value
+  const keptLeaves = heldForms(...Object.values(kept))
+  for (const [field, value] of fields) {
+    if (typeof value !== "object" || !changed(field, value)) continue
+    const now = heldForms(after[field])
+    let covered = true
+    eachLeaf(value, (leaf) => {
+      const forms = leafForms(leaf)
+      if (forms.length > 0 && !forms.some((f) => now.has(f)) && !forms.some((f) => keptLeaves.has(f))) covered = false
+    })
+    if (!covered) kept[field] = value
   }
 }

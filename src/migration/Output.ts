@@ -137,20 +137,33 @@ export const formatUndecodable = (rows: ReadonlyArray<StoredRows.Undecodable>) =
   return lines.join("\n")
 }
 
-/** `rollback` as a table: copied to KV, verified, and removed from PostgreSQL (migration rows only). */
+/**
+ * `rollback` as a table: per entity, the records copied to KV and verified there, the keys
+ * written (new), rewritten (an older copy), deleted (records deleted in PostgreSQL), the index
+ * entries that joined and left the old platform's lists, the uuids kept as aliases, and the
+ * migration rows removed from PostgreSQL.
+ */
 export const formatRollback = (report: RollbackReport) => {
   const rows = Object.entries(report.entities).map(([name, e]) => [
     name,
     e.copied,
-    e.verified,
+    report.dryRun ? "-" : e.verified,
     e.mismatched.length,
+    e.keysWritten,
+    e.keysRewritten,
+    e.keysDeleted,
+    `+${e.indexAdded} -${e.indexRemoved}`,
+    e.aliases,
     e.removed,
-    e.mismatched.length === 0 ? "PASS" : "FAIL"
+    report.dryRun ? "DRY RUN" : e.mismatched.length === 0 ? "PASS" : "FAIL"
   ])
   const lines = [
-    `Rollback ${report.runId} (${report.env}): PostgreSQL → KV`,
+    `Rollback ${report.runId} (${report.env}): PostgreSQL → KV${report.dryRun ? " — dry run, nothing written or removed" : ""}`,
     "",
-    table(["entity", "copied to KV", "verified", "mismatched", "removed from PG", "result"], rows)
+    table(
+      ["entity", "copied to KV", "verified", "mismatched", "keys written", "keys rewritten", "keys deleted", "index entries", "ids kept as aliases", "removed from PG", "result"],
+      rows
+    )
   ]
   for (const [name, e] of Object.entries(report.entities)) {
     for (const m of e.mismatched) lines.push(`${name} ${m.name}: ${m.fields.join(", ")} differ; nothing of ${name} was removed`)

@@ -6,7 +6,7 @@
  */
 import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
-import { DateTime, Effect, Layer } from "effect"
+import { DateTime, Effect, Layer, Option } from "effect"
 import * as Path from "node:path"
 import * as Engine from "../../src/migration/Engine.js"
 import { MigratedEntities } from "../../src/migration/Keys.js"
@@ -47,15 +47,50 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })("migrate rollback",
       // The app on PostgreSQL changes a site and creates another.
       const pgSites = yield* SiteRepoPg.make
       const renamed = yield* pgSites.update("site-001", { name: "TechCorp US - Gifts (renamed in PostgreSQL)" })
-      const created = yield* pgSites.create(newSite({ name: "Created After The Switch", clientId: "client-001" }))
+      const created = yield* pgSites.create(newSite({ name: "Created After The Switch", clientId: "client-001", slug: "created-after-the-switch" }))
+      // ... and deletes one (found by sites:slug:service-award).
+      yield* pgSites.delete("demo-service-award")
       const before = yield* pgSites.list({ limit: 1000, offset: 0 })
-      expect(before.total).toBe(18)
+      expect(before.total).toBe(17)
 
       const rollback = yield* Rollback.make
+      // A dry run says what the rollback would do and writes nothing.
+      const kvBefore = yield* kv.getMany(loadDump().map((e) => e.key))
+      const dry = yield* rollback.run(["site", "employee"], "development", { dryRun: true })
+      expect(dry.dryRun).toBe(true)
+      expect(yield* kv.getMany(loadDump().map((e) => e.key))).toEqual(kvBefore)
+      expect(yield* kv.get(`site:development:${created.id}`)).toEqual(Option.none())
+
       const report = yield* rollback.run(["site", "employee"], "development")
       expect(report.ok).toBe(true)
-      expect(report.entities.site).toEqual({ copied: 18, verified: 18, mismatched: [], removed: 17 })
-      expect(report.entities.employee).toMatchObject({ copied: 85, verified: 85, removed: 85 })
+      const site = {
+        copied: 17,
+        mismatched: [],
+        // The new site under the canonical key; every legacy copy of the others rewritten, none added.
+        keysWritten: 1,
+        keysRewritten: 23,
+        keysUnchanged: 0,
+        // Both copies of the deleted site.
+        keysDeleted: 2,
+        // sites:all gains the new site and the migrated ones it had drifted from; slug lookups for
+        // the sites that had none; the deleted site's lookup goes.
+        indexAdded: 13,
+        indexRemoved: 1,
+        // Every migrated site keeps the uuid PostgreSQL gave it.
+        aliases: 16
+      }
+      expect(report.entities.site).toMatchObject({ ...site, verified: 17, removed: 17 })
+      expect(dry.entities.site).toMatchObject({ ...site, verified: 0, removed: 0 })
+      expect(report.entities.employee).toMatchObject({ copied: 85, verified: 85, removed: 85, keysWritten: 0, aliases: 85 })
+
+      // The old platform's index lists and slug lookups name the new site, not the deleted one.
+      const sitesAll = (yield* kv.get("sites:all")).pipe(Option.getOrThrow) as ReadonlyArray<string>
+      expect(sitesAll).toContain(created.id)
+      expect(sitesAll).not.toContain("demo-service-award")
+      expect(sitesAll).toContain("site-001")
+      expect(yield* kv.get("sites:slug:created-after-the-switch")).toEqual(Option.some({ siteId: created.id }))
+      expect(yield* kv.get("sites:slug:service-award")).toEqual(Option.none())
+      expect(yield* kv.getMany(["sites:demo-service-award", "client:client-demo-stakeholder:site:demo-service-award"])).toEqual(new Map())
 
       // PostgreSQL keeps only what was created there; the migration's rows and id-map entries are gone.
       const sql = yield* SqlClient.SqlClient
@@ -69,7 +104,7 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })("migrate rollback",
       const after = yield* kvSites.list({ limit: 1000, offset: 0 })
       // The legacy store still holds the site the migration rejected as an orphan (SC-022): nothing is deleted there.
       const orphan = "site-1756436339771-0oi8f21"
-      expect(after.total).toBe(19)
+      expect(after.total).toBe(18)
       const comparable = (s: { readonly id: string; readonly legacyId: string | null }) => ({ ...s, id: s.legacyId ?? s.id, legacyId: null })
       expect(new Set(after.items.filter((s) => s.id !== orphan).map((s) => JSON.stringify(comparable(s))))).toEqual(
         new Set(before.items.map((s) => JSON.stringify(comparable(s))))

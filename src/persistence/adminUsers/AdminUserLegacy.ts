@@ -193,7 +193,7 @@ const ownedKeys = new Set(
 /**
  * The legacy value for an admin user, in the CRUD factory's shape (camelCase, optional fields
  * absent rather than null), plus `username` and `clientAccess` (`'all'` for every client), which
- * the old login reads. Fields of `base` (a previous copy) the decoder does not own, such as
+ * the old login reads (absent, as the copy had it, also means every client). Fields of `base` (a previous copy) the decoder does not own, such as
  * `permissions` or `isBootstrap`, are carried over; password fields never are. A copy in the
  * auth store keeps its own id: the old login finds it by the auth user's id.
  */
@@ -215,7 +215,8 @@ export const encode = (
     lastName: user.lastName,
     role: user.role,
     status: user.status,
-    clientAccess: user.clientIds.length > 0 ? [...user.clientIds] : "all",
+    // Absent reads as every client: a copy that had no `clientAccess` gets none.
+    clientAccess: user.clientIds.length > 0 ? [...user.clientIds] : "clientAccess" in base ? "all" : null,
     requirePasswordChange: user.requirePasswordChange,
     lastLogin: user.lastLoginAt === null ? null : isoString(user.lastLoginAt),
     createdAt: isoString(user.createdAt),

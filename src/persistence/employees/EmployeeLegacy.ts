@@ -67,6 +67,9 @@ export const employeeKey = (key: string): EmployeeLocation | undefined => {
 
 export const EmployeePrefixes = ["employees:", "employee:"] as const
 
+/** `employee:<siteId>:<id>`: the site import's store. */
+const inSiteStore = (key: string | undefined) => key !== undefined && employeeKey(key)?.siteId !== undefined
+
 export const canonicalKey = (environment: Environment, id: string) => `employees:${environment}:${id}`
 
 /**
@@ -214,9 +217,10 @@ const ownedKeys = new Set(
 
 /**
  * The legacy value for an employee: the CRUD fields, plus `name` and `serialCard`, which the old
- * platform's access validation and triggers read from whichever store they look in.
+ * platform's access validation and triggers read from whichever store they look in (`name` where
+ * the copy had one, and in a new copy in the site store).
  */
-export const encode = (employee: Employee, environment: Environment, base: JsonRecord = {}): Record<string, Json> =>
+export const encode = (employee: Employee, environment: Environment, base: JsonRecord = {}, key?: string): Record<string, Json> =>
   withoutNulls({
     ...keptFields(base, ownedKeys),
     id: employee.id,
@@ -226,7 +230,8 @@ export const encode = (employee: Employee, environment: Environment, base: JsonR
     email: employee.email,
     employeeId: employee.employeeId,
     serialCard: employee.serialCardNumber,
-    name: fullName(employee),
+    // A copy with a `name` keeps one, and so does a new copy in the site store, whose records have no other.
+    name: "name" in base || "fullName" in base || (Object.keys(base).length === 0 && inSiteStore(key)) ? fullName(employee) : null,
     firstName: employee.firstName,
     lastName: employee.lastName,
     ...Object.fromEntries(Object.keys(texts).map((k) => [k, employee[k as keyof typeof texts]])),

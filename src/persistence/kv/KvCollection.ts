@@ -118,6 +118,26 @@ const byNewest = <A, C>(codec: Codec<A, C>) => (a: Kept<A>, b: Kept<A>) =>
     Number(a.key === codec.canonicalKey(a.record, a.environment)) ||
   (a.key < b.key ? -1 : 1)
 
+/** One record to write, over the copies `merged` holds. */
+export interface WriteEntry<A> {
+  readonly record: A
+  readonly merged?: Merged<A> | undefined
+  readonly kept?: JsonRecord | undefined
+  readonly keepIf?: KeepIf
+  /**
+   * Keys the record's legacy copies had (the migration ledger's): those the store no longer
+   * holds are written again, each in its store's shape. A key holding anything else is left alone.
+   */
+  readonly keys?: ReadonlyArray<string> | undefined
+}
+
+/** One key a write stores, with what the key held before (`undefined`: a new key). */
+export interface Planned {
+  readonly key: string
+  readonly value: Record<string, Json>
+  readonly previous: unknown
+}
+
 export interface KvCollection<A> {
   /** Every record of the environment, merged. */
   readonly load: Effect.Effect<Snapshot<A>, StorageUnavailable>
@@ -127,11 +147,22 @@ export interface KvCollection<A> {
    * Writes several records in one batch. `kept`: legacy fields the record's PostgreSQL row kept
    * beside its columns (the migration's `legacy_fields`), put back where the value has none.
    */
-  readonly writeMany: (
-    entries: ReadonlyArray<
-      { readonly record: A; readonly merged?: Merged<A> | undefined; readonly kept?: JsonRecord | undefined; readonly keepIf?: KeepIf }
-    >
-  ) => Effect.Effect<void, StorageUnavailable>
+  readonly writeMany: (entries: ReadonlyArray<WriteEntry<A>>) => Effect.Effect<void, StorageUnavailable>
+  /**
+   * What `writeMany` would store, key by key, with the value each key holds now (`undefined`
+   * when the key is new): a caller can count or show the writes before making them.
+   */
+  readonly planMany: (
+    entries: ReadonlyArray<WriteEntry<A>>,
+    options?: {
+      /**
+       * Keys the old platform reads the record by: a record with a copy under one of them is
+       * written over its copies only, not also under the canonical key (a rollback hands back
+       * the keys the legacy store had).
+       */
+      readonly legacyKey?: (key: string) => boolean
+    }
+  ) => Effect.Effect<ReadonlyArray<Planned>, StorageUnavailable>
   /** Deletes every copy. */
   readonly remove: (merged: Merged<A>) => Effect.Effect<void, StorageUnavailable>
   /** Runs a read-check-write under this entity's lock, atomically. */
@@ -215,20 +246,38 @@ export const make = <A, Context = void>(
     )
   })
 
-  /** The stored values of the copies about to be rewritten: their fields the decoder does not own are kept. */
-  const basesOf = (merged: ReadonlyArray<Merged<A> | undefined>): Effect.Effect<ReadonlyMap<string, unknown>, StorageUnavailable> => {
-    const keys = merged.flatMap((m) => m?.copies.map((c) => c.key) ?? [])
+  /**
+   * The stored values of the copies about to be rewritten (their fields the decoder does not own
+   * are kept), and of the keys in `also`.
+   */
+  const basesOf = (
+    merged: ReadonlyArray<Merged<A> | undefined>,
+    also: ReadonlyArray<string> = []
+  ): Effect.Effect<ReadonlyMap<string, unknown>, StorageUnavailable> => {
+    const keys = [...new Set([...merged.flatMap((m) => m?.copies.map((c) => c.key) ?? []), ...also])]
     return keys.length === 0 ? Effect.succeed(new Map()) : kv.getMany(keys)
   }
 
-  const entriesFor = (record: A, merged: Merged<A> | undefined, bases: ReadonlyMap<string, unknown>, kept?: JsonRecord, keepIf?: KeepIf) => {
-    const copies = merged?.copies ?? []
+  const entriesFor = (
+    record: A,
+    merged: Merged<A> | undefined,
+    bases: ReadonlyMap<string, unknown>,
+    kept?: JsonRecord,
+    keepIf?: KeepIf,
+    legacyKey?: (key: string) => boolean,
+    keys: ReadonlyArray<string> = []
+  ) => {
+    const copies = [
+      ...(merged?.copies ?? []),
+      ...keys.filter((key) => !bases.has(key) && !merged?.copies.some((c) => c.key === key)).map((key) => ({ key }))
+    ]
     const base = (key: string) => asRecord(bases.get(key)) ?? {}
     const canonical = codec.canonicalKey(record, environment)
     const encode = (from: JsonRecord, key: string) =>
       withKept(codec.encode(record, environment, from, key), kept, keepIf === undefined ? undefined : (value) => keepIf(value, key))
     const entries = copies.map((copy) => ({ key: copy.key, value: encode(base(copy.key), copy.key) }))
-    if (!copies.some((copy) => copy.key === canonical)) {
+    const held = legacyKey === undefined ? copies.some((copy) => copy.key === canonical) : copies.some((copy) => legacyKey(copy.key))
+    if (!held) {
       entries.push({ key: canonical, value: encode(merged === undefined ? {} : base(merged.winner.key), canonical) })
     }
     return entries
@@ -242,6 +291,14 @@ export const make = <A, Context = void>(
         basesOf(entries.map((e) => e.merged)),
         (bases) =>
           kv.setMany(entries.flatMap((e) => entriesFor(e.record, e.merged, bases, e.kept, e.keepIf)))
+      ),
+    planMany: (entries, options) =>
+      Effect.map(
+        basesOf(entries.map((e) => e.merged), entries.flatMap((e) => [codec.canonicalKey(e.record, environment), ...(e.keys ?? [])])),
+        (bases) =>
+          entries.flatMap((e) =>
+            entriesFor(e.record, e.merged, bases, e.kept, e.keepIf, options?.legacyKey, e.keys).map((entry) => ({ ...entry, previous: bases.get(entry.key) }))
+          )
       ),
     remove: (merged) => Effect.asVoid(kv.deleteMany(merged.copies.map((c) => c.key))),
     locked: (effect) => kv.transaction(effect, { lock: codec.name })
