@@ -206,6 +206,30 @@ describe("app migrate and app seed", () => {
       expect(yield* sql(`select count(*)::int as n from clients`)).toEqual([{ n: 5 }])
     }), { timeout: 120_000 })
 
+  it.scopedLive("migrate rollback --dry-run reports what a rollback would write and writes nothing", () =>
+    Effect.gen(function*() {
+      const database = yield* scratchDatabase({ migrated: true })
+      const env = { DATABASE_URL: database.url }
+      const sql = (statement: string) => queryDatabase(database.name, statement)
+      const from = Path.resolve(process.cwd(), "../shared/fixtures/legacy-kv/small.jsonl")
+      expect((yield* run(["migrate", "data", "--from", from, "--entities", "client"], env)).code).toBe(0)
+      const dry = yield* run(["migrate", "rollback", "--entities", "client", "--dry-run"], env)
+      expect(dry.code).toBe(0)
+      expect(yield* sql(`select count(*)::int as n from kv_store`)).toEqual([{ n: 0 }])
+      expect(yield* sql(`select count(*)::int as n from clients`)).toEqual([{ n: 8 }])
+      const [planned] = (yield* sql(`select dry_run, report from migration_runs where command = 'rollback'`)) as unknown as [{ dryRun: boolean; report: any }]
+      expect(planned.dryRun).toBe(true)
+      // Into an empty KV table every record goes back under the keys its legacy copies had.
+      expect(planned.report.entities.client).toMatchObject({ copied: 8, verified: 0, removed: 0, keysRewritten: 0, aliases: 8 })
+      expect(planned.report.entities.client.keysWritten).toBeGreaterThanOrEqual(8)
+
+      expect((yield* run(["migrate", "rollback", "--entities", "client"], env)).code).toBe(0)
+      const [done] = (yield* sql(`select report from migration_runs where command = 'rollback' and not dry_run`)) as unknown as [{ report: any }]
+      expect(done.report.entities.client).toMatchObject({ copied: 8, verified: 8, removed: 8, keysWritten: planned.report.entities.client.keysWritten })
+      expect(yield* sql(`select count(*)::int as n from kv_store where key like 'client%' and key <> 'clients:all'`)).toEqual([{ n: planned.report.entities.client.keysWritten }])
+      expect(yield* sql(`select jsonb_array_length(value) as n from kv_store where key = 'clients:all'`)).toEqual([{ n: 8 }])
+    }), { timeout: 120_000 })
+
   it.effect("every command documents itself with --help", () =>
     Effect.gen(function*() {
       for (const args of [["--help"], ["serve", "--help"], ["migrate", "--help"], ["seed", "--help"]]) {
