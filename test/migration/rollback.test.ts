@@ -6,12 +6,8 @@
  */
 import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
-import { DateTime, Effect, Layer, Option } from "effect"
-import * as Path from "node:path"
-import * as Engine from "../../src/migration/Engine.js"
-import { MigratedEntities } from "../../src/migration/Keys.js"
+import { Effect, Layer, Option } from "effect"
 import * as Rollback from "../../src/migration/Rollback.js"
-import * as Source from "../../src/migration/Source.js"
 import { KvStore } from "../../src/persistence/kv/KvStore.js"
 import * as KvStorePg from "../../src/persistence/kv/KvStorePg.js"
 import * as EmployeeRepoKv from "../../src/persistence/employees/EmployeeRepoKv.js"
@@ -21,10 +17,9 @@ import * as SiteRepoPg from "../../src/persistence/sites/SiteRepoPg.js"
 import { SiteRepo } from "../../src/domain/sites/SiteRepo.js"
 import { newSite } from "../sites/SiteRepo.contract.js"
 import { testConfig } from "../support/config.js"
-import { FixtureDir, loadDump, loadManifest } from "../support/fixture.js"
+import { loadDump } from "../support/fixture.js"
 import { TestDatabase } from "../support/TestDb.js"
-
-const manifest = loadManifest() as ReturnType<typeof loadManifest> & { readonly generator: { readonly now: string } }
+import { legacyStoreMigrated } from "./support.js"
 
 const Live = Layer.mergeAll(KvStorePg.layer({ table: "kv_store" }).pipe(Layer.provideMerge(TestDatabase)), testConfig())
 
@@ -33,16 +28,7 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })("migrate rollback",
     Effect.gen(function*() {
       // The legacy store, migrated to PostgreSQL.
       const kv = yield* KvStore
-      yield* kv.setMany(loadDump().map((e) => ({ key: e.key, value: JSON.parse(JSON.stringify(e.value).replaceAll("\\u0000", "")) })))
-      const engine = yield* Engine.make
-      yield* Effect.scoped(Effect.flatMap(Source.jsonl(Path.join(FixtureDir, "small.jsonl")), (source) =>
-        engine.start(source, {
-          environment: "development",
-          entities: MigratedEntities,
-          dryRun: false,
-          batchSize: 100,
-          now: DateTime.unsafeMake(manifest.generator.now)
-        })))
+      yield* legacyStoreMigrated()
 
       // The app on PostgreSQL changes a site and creates another.
       const pgSites = yield* SiteRepoPg.make

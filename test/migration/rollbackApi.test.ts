@@ -9,38 +9,19 @@
 import { PgClient } from "@effect/sql-pg"
 import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
-import { Context, DateTime, Effect, Layer, Option } from "effect"
-import * as Path from "node:path"
+import { Context, Effect, Layer, Option } from "effect"
 import { storageFor } from "../../src/Config.js"
-import * as Engine from "../../src/migration/Engine.js"
-import { MigratedEntities } from "../../src/migration/Keys.js"
 import * as Rollback from "../../src/migration/Rollback.js"
-import * as Source from "../../src/migration/Source.js"
 import { KvStore } from "../../src/persistence/kv/KvStore.js"
 import * as KvStorePg from "../../src/persistence/kv/KvStorePg.js"
 import { testConfig } from "../support/config.js"
-import { FixtureDir, loadDump, loadManifest } from "../support/fixture.js"
-import { startServer } from "../support/server.js"
+import { startServer, type TestServer } from "../support/server.js"
 import { TestDatabase } from "../support/TestDb.js"
-
-const manifest = loadManifest() as ReturnType<typeof loadManifest> & { readonly generator: { readonly now: string } }
+import { legacyStoreMigrated } from "./support.js"
 
 const Live = Layer.mergeAll(KvStorePg.layer({ table: "kv_store" }).pipe(Layer.provideMerge(TestDatabase)), testConfig())
 
-/** The legacy store in kv_store, migrated into PostgreSQL. */
-const migrated = Effect.gen(function*() {
-  const kv = yield* KvStore
-  yield* kv.setMany(loadDump().map((e) => ({ key: e.key, value: JSON.parse(JSON.stringify(e.value).replaceAll("\\u0000", "")) })))
-  const engine = yield* Engine.make
-  yield* Effect.scoped(Effect.flatMap(Source.jsonl(Path.join(FixtureDir, "small.jsonl")), (source) =>
-    engine.start(source, {
-      environment: "development",
-      entities: MigratedEntities,
-      dryRun: false,
-      batchSize: 100,
-      now: DateTime.unsafeMake(manifest.generator.now)
-    })))
-})
+const migrated = legacyStoreMigrated()
 
 /** A server on this test's database, with these entities on the KV layer. */
 const serve = (kv: ReadonlyArray<"clients" | "sites">) =>
@@ -51,6 +32,15 @@ const serve = (kv: ReadonlyArray<"clients" | "sites">) =>
       // The database only: the server takes its configuration from `kv`.
       Layer.succeedContext(Context.pick(PgClient.PgClient, SqlClient.SqlClient)(database))
     ))
+
+/** A client and a site of it, created through the API. */
+const parentAndChild = (server: TestServer, name: string, slug: string) =>
+  Effect.gen(function*() {
+    const client = yield* server.request("POST", "/v2/clients", { name, contactEmail: `hr@${slug}.example` })
+    const clientId = client.body.data.id as string
+    const site = yield* server.request("POST", "/v2/sites", { clientId, name: `${name} site`, slug })
+    return { clientId, siteId: site.body.data.id as string }
+  })
 
 // Each test on a database of its own.
 const Options = { excludeTestServices: true, timeout: 120_000 } as const
@@ -111,10 +101,7 @@ layer(Live, Options)("rollback of one entity at a time", (it) => {
     Effect.gen(function*() {
       yield* migrated
       const onPg = yield* serve([])
-      const client = yield* onPg.request("POST", "/v2/clients", { name: "Parent On PostgreSQL", contactEmail: "hr@parent.example" })
-      const clientId = client.body.data.id as string
-      const site = yield* onPg.request("POST", "/v2/sites", { clientId, name: "Child Site", slug: "child-site" })
-      const siteId = site.body.data.id as string
+      const { clientId, siteId } = yield* parentAndChild(onPg, "Parent On PostgreSQL", "child-site")
       const rollback = yield* Rollback.make
 
       // Sites go back, clients stay in PostgreSQL: the KV sites' clients resolve there.
@@ -149,14 +136,12 @@ layer(Live, Options)("rollback of a parent before its children", (it) => {
     Effect.gen(function*() {
       yield* migrated
       const onPg = yield* serve([])
-      const client = yield* onPg.request("POST", "/v2/clients", { name: "Parent Goes Back", contactEmail: "hr@back.example" })
-      const clientId = client.body.data.id as string
-      const site = yield* onPg.request("POST", "/v2/sites", { clientId, name: "Stays In PostgreSQL", slug: "stays-in-postgresql" })
+      const { clientId, siteId } = yield* parentAndChild(onPg, "Parent Goes Back", "stays-in-postgresql")
       const rollback = yield* Rollback.make
       const report = yield* rollback.run(["client"], "development")
       expect(report.ok).toBe(true)
       const mixed = yield* serve(["clients"])
-      const child = yield* mixed.request("GET", `/v2/sites/${site.body.data.id}`)
+      const child = yield* mixed.request("GET", `/v2/sites/${siteId}`)
       expect(child.body.data.clientId).toBe(clientId)
       expect((yield* mixed.request("GET", `/v2/clients/${clientId}`)).body.data.name).toBe("Parent Goes Back")
       const migratedSite = yield* mixed.request("GET", "/v2/sites/site-001")

@@ -3,8 +3,13 @@
  * (`legacy_id`, `client_legacy_id`, …), to compare with the fixture's spot checks.
  */
 import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
-import { loadDump, type SpotCheck } from "../support/fixture.js"
+import { DateTime, Effect } from "effect"
+import * as Path from "node:path"
+import * as Engine from "../../src/migration/Engine.js"
+import { MigratedEntities } from "../../src/migration/Keys.js"
+import * as Source from "../../src/migration/Source.js"
+import { KvStore } from "../../src/persistence/kv/KvStore.js"
+import { FixtureDir, loadDump, loadManifest, type SpotCheck } from "../support/fixture.js"
 import { queryDatabase } from "../support/TestDb.js"
 
 type Fields = Record<string, unknown>
@@ -152,4 +157,21 @@ export const loadKvTable = (database: string, table: string, fixture = "small") 
       )
       yield* queryDatabase(database, `insert into ${table} (key, value) values ${values.join(",")}`)
     }
+  })
+
+/** The legacy store (small.jsonl, NULs dropped) in the KV table, and migrated into PostgreSQL as the manifest's clock sees it. */
+export const legacyStoreMigrated = (batchSize = 100) =>
+  Effect.gen(function*() {
+    const kv = yield* KvStore
+    yield* kv.setMany(loadDump().map((e) => ({ key: e.key, value: JSON.parse(JSON.stringify(e.value).replaceAll("\\u0000", "")) })))
+    const engine = yield* Engine.make
+    const manifest = loadManifest() as ReturnType<typeof loadManifest> & { readonly generator: { readonly now: string } }
+    return yield* Effect.scoped(Effect.flatMap(Source.jsonl(Path.join(FixtureDir, "small.jsonl")), (source) =>
+      engine.start(source, {
+        environment: "development",
+        entities: MigratedEntities,
+        dryRun: false,
+        batchSize,
+        now: DateTime.unsafeMake(manifest.generator.now)
+      })))
   })
