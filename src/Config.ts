@@ -50,6 +50,8 @@ export interface AppConfigShape {
   readonly logFormat: LogFormat
   readonly auth: AuthConfig
   readonly publicFlow: PublicFlowConfig
+  /** Origins whose browser pages may call the API directly (CORS); none by default. */
+  readonly corsOrigins: ReadonlyArray<string>
 }
 
 export interface AuthConfig {
@@ -194,7 +196,15 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
     logLevel: Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)),
     logFormat: oneOf("LOG_FORMAT", LogFormats, "pretty"),
     auth,
-    publicFlow
+    publicFlow,
+    corsOrigins: Config.string("CORS_ORIGINS").pipe(
+      Config.map((s) => s.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter((o) => o !== "")),
+      Config.validate({
+        message: "CORS_ORIGINS must be comma-separated origins like https://admin.example.com (scheme, host, optional port)",
+        validation: (origins) => origins.every((o) => /^https?:\/\/[^\s/]+$/.test(o))
+      }),
+      Config.withDefault([] as ReadonlyArray<string>)
+    )
   })
   if (rest.environment === "production" && Option.isNone(rest.auth.jwtSecret)) {
     return yield* Effect.fail(ConfigError.MissingData(["JWT_SECRET"], "JWT_SECRET is required in production (at least 32 characters)"))
@@ -239,6 +249,7 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
     magicLinkLifetime: Duration.hours(1),
     publicAppUrl: "http://localhost:5173"
   },
+  corsOrigins: [],
   ...overrides
 })
 

@@ -6,6 +6,7 @@ import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware, HttpRouter, HttpServer 
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
+import { AppConfig } from "../Config.js"
 import { AuditLog } from "../domain/audit/AuditLog.js"
 import { BrandService } from "../domain/brands/BrandService.js"
 import { CatalogService } from "../domain/catalogs/CatalogService.js"
@@ -69,8 +70,27 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
   Layer.provide([AdminCredentials.layer, Attempts.layer, SigningSecret.layer])
 )
 
+/**
+ * Browsers on the origins in `CORS_ORIGINS` (the old platform's admin app, served elsewhere) may
+ * call the API directly: preflights are answered and responses carry the CORS headers, with the
+ * headers that app sends (its anon key in `Authorization`, the admin token in `X-Access-Token`,
+ * the environment in `X-Environment-ID`). Without origins, no CORS headers at all.
+ */
+const CorsLive = Layer.unwrapEffect(
+  Effect.map(AppConfig, ({ corsOrigins }) =>
+    corsOrigins.length === 0 ? Layer.empty : HttpApiBuilder.middlewareCors({
+      allowedOrigins: corsOrigins,
+      allowedMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      allowedHeaders: ["authorization", "content-type", "x-access-token", "x-environment-id", "apikey", "x-client-info"],
+      exposedHeaders: ["content-disposition"],
+      maxAge: 600,
+      credentials: true
+    }))
+)
+
 /** Serves the API on whatever `HttpServer` is provided. */
 export const HttpAppLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+  Layer.provide(CorsLive),
   Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
   Layer.provide(ErrorsLive),

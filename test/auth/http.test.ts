@@ -28,8 +28,11 @@ describe.each(["pg", "kv"] as const)("admin authentication (admin users on %s)",
       const { password, user } = yield* server.adminAs("admin")
       const byEmail = yield* login(server, user.email.toUpperCase(), password)
       expect(byEmail.status).toBe(200)
-      expect(Object.keys(byEmail.body)).toEqual(["access_token", "token_type", "expires_in", "user", "requirePasswordChange"])
+      expect(Object.keys(byEmail.body)).toEqual(["success", "access_token", "accessToken", "token_type", "expires_in", "user", "requirePasswordChange"])
+      // What both of the old admin app's clients read: `access_token`, and `{success, accessToken}`.
+      expect(byEmail.body.accessToken).toBe(byEmail.body.access_token)
       expect(byEmail.body).toMatchObject({
+        success: true,
         token_type: "Bearer",
         expires_in: 8 * 3600,
         user: { id: user.id, email: user.email, username: user.username, role: "admin" },

@@ -28,7 +28,10 @@ export const LoginBody = strict(Schema.Struct({
 })).annotations({ identifier: "Login" })
 
 export const LoginResponse = Schema.Struct({
+  // Both of the old admin app's API clients read the answer: one `access_token`, the other `{success, accessToken}`.
+  success: Schema.Literal(true),
   access_token: Schema.String,
+  accessToken: Schema.String.annotations({ description: "The same token as access_token" }),
   token_type: Schema.Literal("Bearer"),
   expires_in: Schema.Int.annotations({ description: "Seconds until the token expires" }),
   user: Schema.Struct({ id: Schema.String, email: Schema.String, username: Schema.NullOr(Schema.String), role: AdminRole }),

@@ -14,7 +14,9 @@ export const AuthLive = HttpApiBuilder.group(Api, "auth", (handlers) =>
         limited((ip) => Effect.gen(function*() {
           const { accessToken, expiresIn, user } = yield* auth.login({ ...payload, ip })
           return {
+            success: true as const,
             access_token: accessToken,
+            accessToken,
             token_type: "Bearer" as const,
             expires_in: expiresIn,
             user: { id: user.id, email: user.email, username: user.username, role: user.role },
