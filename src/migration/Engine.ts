@@ -26,7 +26,7 @@ import { asRecord, type Json, mergeTimestamp, stripNuls, text } from "../persist
 import { differingFields } from "./Compare.js"
 import * as Kept from "./Kept.js"
 import { type EntitySpec, type Migrated, type Ref, type SiteClients, Specs, type Staged, type Targets, targetsLayer } from "./Entities.js"
-import { classify, type EntityName, isMigrated, type MigratedEntity, MigratedEntities, type SkipReason } from "./Keys.js"
+import { classify, type EntityName, isMigrated, type MigratedEntity, MigratedEntities, type SkipReason, storedIdentity } from "./Keys.js"
 import type { Source } from "./Source.js"
 
 export class MigrationError extends Data.TaggedError("MigrationError")<{ readonly message: string }> {}
@@ -212,7 +212,6 @@ const fromStaged = (value: unknown): unknown => {
 const hashOf = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("base64url")
 
 /** Identities join their parts with NUL, which PostgreSQL text cannot hold: stored with U+001F instead. */
-const storedIdentity = (identity: string) => identity.replaceAll("\u0000", "\u001f")
 
 const lastSegment = (key: string) => key.slice(key.lastIndexOf(":") + 1)
 

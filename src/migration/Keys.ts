@@ -50,6 +50,9 @@ export type PendingEntity = (typeof PendingEntities)[number]
 
 export type EntityName = MigratedEntity | PendingEntity
 
+/** A record's identity as migration tables store it: U+001F where the KV identity has NUL (rule R3 keys). */
+export const storedIdentity = (identity: string) => identity.replaceAll("\u0000", "\u001f")
+
 export const SkipReasons = ["INDEX", "COUNTER", "EPHEMERAL", "NOT_MIGRATED", "UNKNOWN_PATTERN", "UNREADABLE"] as const
 export type SkipReason = (typeof SkipReasons)[number]
 

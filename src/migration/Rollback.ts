@@ -17,7 +17,7 @@ import * as SiteLegacy from "../persistence/sites/SiteLegacy.js"
 import { type EntitySpec, type Key, Specs, type Targets, targetsLayer } from "./Entities.js"
 import { differingFields } from "./Compare.js"
 import * as Indexes from "./Indexes.js"
-import { classify, type MigratedEntity, MigratedEntities } from "./Keys.js"
+import { classify, type MigratedEntity, MigratedEntities, storedIdentity } from "./Keys.js"
 
 export interface RollbackEntity {
   /** PostgreSQL records handed back. */
@@ -52,6 +52,12 @@ export interface RollbackReport {
 
 const PageSize = 500
 
+/** What a migration run wrote of one record: its identity, legacy id within scope, and the keys of its legacy copies. */
+interface LedgerEntry extends Key {
+  readonly identity: string
+  readonly keys: ReadonlyArray<string>
+}
+
 /** The fields (besides ids) in which two records of the entity differ. */
 const differences = (spec: EntitySpec, a: unknown, b: unknown) => {
   const encode = Schema.encodeSync(spec.schema)
@@ -64,8 +70,6 @@ const legacyKeyOf = (spec: EntitySpec, environment: Environment) => (key: string
   return found._tag === "Entity" && found.entity === spec.name && found.environment === environment
 }
 
-/** Ledger identities are stored with U+001F where the KV identity has NUL. */
-const storedIdentity = (identity: string) => identity.replaceAll("\u0000", "\u001f")
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -102,10 +106,14 @@ export const make = Effect.gen(function*() {
    * deleted there while the entity lived in PostgreSQL. A legacy id an id-map entry still points
    * at a row with (a duplicate merged into another record) is not deleted.
    */
-  const deletedInPg = (spec: EntitySpec, environment: Environment, targets: Context.Context<Targets>, handedBack: ReadonlySet<string>) =>
+  const deletedInPg = (
+    spec: EntitySpec,
+    environment: Environment,
+    targets: Context.Context<Targets>,
+    ledger: ReadonlyArray<LedgerEntry>,
+    handedBack: ReadonlySet<string>
+  ) =>
     Effect.gen(function*() {
-      const ledger = yield* sql<Key & { identity: string }>`select identity, legacy_id, scope from migration_ledger
-        where entity = ${spec.name} and environment = ${environment}`
       const candidates = ledger.filter((k) => !handedBack.has(k.identity))
       const gone = new Set<string>()
       for (let i = 0; i < candidates.length; i += PageSize) {
@@ -147,9 +155,10 @@ export const make = Effect.gen(function*() {
       const before = byIdentity(snapshot)
       const beforeStored = new Map(snapshot.records.map((r) => [storedIdentity(r.winner.identity), r]))
       // Where the migration found each record: its identity then and the keys of its legacy copies.
-      const ledger = new Map<string, { readonly identity: string; readonly keys: ReadonlyArray<string> }>()
-      for (const row of yield* sql<Key & { identity: string; keys: ReadonlyArray<string> }>`select identity, legacy_id, scope, keys
-        from migration_ledger where entity = ${spec.name} and environment = ${environment}`) {
+      const entries = yield* sql<LedgerEntry>`select identity, legacy_id, scope, keys
+        from migration_ledger where entity = ${spec.name} and environment = ${environment}`
+      const ledger = new Map<string, LedgerEntry>()
+      for (const row of entries) {
         ledger.set(`${row.scope}\u001f${row.legacyId}`, row)
         ledger.set(row.identity, row)
       }
@@ -231,7 +240,7 @@ export const make = Effect.gen(function*() {
         }))
 
       // 2. Records deleted in PostgreSQL leave the KV store too: every legacy copy of them.
-      const gone = yield* deletedInPg(spec, environment, targets, handedBack)
+      const gone = yield* deletedInPg(spec, environment, targets, entries, handedBack)
       const deletedNames = new Set<string>()
       const deletedKeys: Array<string> = []
       for (const r of snapshot.records) {

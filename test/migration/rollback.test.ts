@@ -36,6 +36,11 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })("migrate rollback",
       const created = yield* pgSites.create(newSite({ name: "Created After The Switch", clientId: "client-001", slug: "created-after-the-switch" }))
       // ... and deletes one (found by sites:slug:service-award).
       yield* pgSites.delete("demo-service-award")
+      // ... and gives an employee a new e-mail (what identifies an employee's legacy copies).
+      const pgEmployeesBefore = yield* EmployeeRepoPg.make
+      const someone = (yield* pgEmployeesBefore.list({ limit: 1000, offset: 0 })).items.find((e) => e.email !== null && e.legacyId !== null)!
+      const { id: _id, legacyId: _legacyId, createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = someone
+      yield* pgEmployeesBefore.update(someone.id, { ...fields, email: "moved.to.a.new.address@example.com" }, [someone.clientId])
       const before = yield* pgSites.list({ limit: 1000, offset: 0 })
       expect(before.total).toBe(17)
 
@@ -106,6 +111,9 @@ layer(Live, { excludeTestServices: true, timeout: 120_000 })("migrate rollback",
       const pgEmployees = yield* EmployeeRepoPg.make
       expect((yield* pgEmployees.list({ limit: 10, offset: 0 })).total).toBe(0)
       const all = yield* kvEmployees.list({ limit: 1000, offset: 0 })
+      // The employee with the new e-mail went back over its old copies: one record, not two.
+      const named = all.items.filter((e) => e.clientId === someone.clientId && (e.legacyId === someone.legacyId || e.id === someone.legacyId))
+      expect(named.map((e) => e.email)).toEqual(["moved.to.a.new.address@example.com"])
       const emp001 = all.items.filter((e) => e.legacyId === "emp-001" || e.id === "emp-001")
       expect(emp001.map((e) => e.email).sort()).toEqual(["john.doe@company.com", "john.smith@company.com"])
     }))
