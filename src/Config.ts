@@ -52,6 +52,11 @@ export interface AppConfigShape {
   readonly publicFlow: PublicFlowConfig
   /** Origins whose browser pages may call the API directly (CORS); none by default. */
   readonly corsOrigins: ReadonlyArray<string>
+  /**
+   * Where browsers reach this API (behind a proxy, its public address), as the old admin app's
+   * environment list names it; when absent, the address a request came to.
+   */
+  readonly publicApiUrl: Option.Option<string>
 }
 
 export interface AuthConfig {
@@ -204,6 +209,12 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
         validation: (origins) => origins.every((o) => /^https?:\/\/[^\s/]+$/.test(o))
       }),
       Config.withDefault([] as ReadonlyArray<string>)
+    ),
+    publicApiUrl: Config.option(
+      Config.string("PUBLIC_API_URL").pipe(
+        Config.map((s) => s.trim().replace(/\/+$/, "")),
+        Config.validate({ message: "PUBLIC_API_URL must be an http(s) URL", validation: (s) => /^https?:\/\/[^\s]+$/.test(s) })
+      )
     )
   })
   if (rest.environment === "production" && Option.isNone(rest.auth.jwtSecret)) {
@@ -250,6 +261,7 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
     publicAppUrl: "http://localhost:5173"
   },
   corsOrigins: [],
+  publicApiUrl: Option.none(),
   ...overrides
 })
 

@@ -5,6 +5,7 @@ import { AdminUsersApi } from "./adminUsers/Api.js"
 import { AuthApi } from "./auth/Api.js"
 import { BrandsApi } from "./brands/Api.js"
 import { CatalogsApi } from "./catalogs/Api.js"
+import { CompatApi } from "./compat/Api.js"
 import { ClientsApi } from "./clients/Api.js"
 import { DashboardApi } from "./dashboard/Api.js"
 import { EmailTemplatesApi } from "./emailTemplates/Api.js"
@@ -33,6 +34,8 @@ export class Api extends HttpApi.make("confetti")
   .add(OrdersApi)
   .add(DashboardApi)
   .add(PublicApi)
+  // The old platform's admin app's own routes, in its shapes (src/http/compat).
+  .addHttpApi(CompatApi)
   .addError(ValidationError)
   .addError(NotFound)
   .addError(InternalError)

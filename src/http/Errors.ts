@@ -46,7 +46,9 @@ const KnownErrors = new Set([
   "AccessDenied",
   "MagicLinkInvalid",
   "SelectionClosed",
-  "GiftLimitReached"
+  "GiftLimitReached",
+  // The compatibility layer's 501 for routes outside Confetti (src/http/compat/erp)
+  "NotImplemented"
 ])
 
 /** Largest request body read; CSV imports are the biggest bodies the API takes. */

@@ -33,6 +33,8 @@ import { Api } from "./Api.js"
 import { BrandsLive } from "./brands/Http.js"
 import { CatalogsLive } from "./catalogs/Http.js"
 import { ClientsLive } from "./clients/Http.js"
+import { withoutOldPrefix } from "./compat/Compat.js"
+import { CompatLive } from "./compat/Live.js"
 import { EmailTemplatesLive } from "./emailTemplates/Http.js"
 import { EmployeesLive } from "./employees/Http.js"
 import { ErrorsLive } from "./Errors.js"
@@ -46,7 +48,7 @@ import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive]),
+  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
   Layer.provide([AdminAuthLive, EmployeeSessionAuthLive]),
   Layer.provideMerge(AuthService.Default),
   // The employee-facing flow on top of the other services (it places orders through OrderService).
@@ -81,7 +83,9 @@ const CorsLive = Layer.unwrapEffect(
     corsOrigins.length === 0 ? Layer.empty : HttpApiBuilder.middlewareCors({
       allowedOrigins: corsOrigins,
       allowedMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      allowedHeaders: ["authorization", "content-type", "x-access-token", "x-environment-id", "apikey", "x-client-info"],
+      allowedHeaders: [
+        "authorization", "content-type", "x-access-token", "x-environment-id", "x-csrf-token", "x-session-token", "apikey", "x-client-info"
+      ],
       exposedHeaders: ["content-disposition"],
       maxAge: 600,
       credentials: true
@@ -89,7 +93,7 @@ const CorsLive = Layer.unwrapEffect(
 )
 
 /** Serves the API on whatever `HttpServer` is provided. */
-export const HttpAppLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+export const HttpAppLive = HttpApiBuilder.serve((app) => HttpMiddleware.logger(withoutOldPrefix(app))).pipe(
   Layer.provide(CorsLive),
   Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),

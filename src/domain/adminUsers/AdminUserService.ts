@@ -94,30 +94,47 @@ export class AdminUserService extends Effect.Service<AdminUserService>()("Domain
         return (yield* users.countActive("super_admin")) <= 1
       })
 
+    const create = (input: AdminUserCreate) =>
+      Effect.zipRight(manage("create administrators"), audit.write("create administrators", Effect.gen(function*() {
+        const { generated, password } = yield* passwordFrom(input.password)
+        const fields: AdminUserFields = {
+          email: input.email,
+          username: input.username ?? null,
+          firstName: input.firstName ?? null,
+          lastName: input.lastName ?? null,
+          role: input.role,
+          status: input.status ?? "active",
+          clientIds: yield* clientIdsFor(input.role, input.clientIds ?? []),
+          requirePasswordChange: generated,
+          lastLoginAt: null
+        }
+        const user = yield* audit.creating(AuditedAdmins, users.create(fields))
+        yield* credentials.setHash(user.email, yield* Passwords.hash(password))
+        const created: WithPassword = { user, temporaryPassword: generated ? Option.some(password) : Option.none() }
+        return created
+      })))
+
     return {
       list: (query: AdminUserQuery) => Effect.zipRight(manage("list administrators"), users.list(query)),
 
       get: (id: string) => Effect.zipRight(manage("read administrators"), users.findById(id)),
 
-      create: (input: AdminUserCreate) =>
-        Effect.zipRight(manage("create administrators"), audit.write("create administrators", Effect.gen(function*() {
-          const { generated, password } = yield* passwordFrom(input.password)
-          const fields: AdminUserFields = {
-            email: input.email,
-            username: input.username ?? null,
-            firstName: input.firstName ?? null,
-            lastName: input.lastName ?? null,
-            role: input.role,
-            status: input.status ?? "active",
-            clientIds: yield* clientIdsFor(input.role, input.clientIds ?? []),
-            requirePasswordChange: generated,
-            lastLoginAt: null
+      create,
+
+      /**
+       * The first super admin, only while there is no active one (the old admin app's bootstrap
+       * page); afterwards super admins create administrators.
+       */
+      createFirst: (input: { readonly email: string; readonly username: string | null; readonly password: Redacted.Redacted<string> }) =>
+        Effect.gen(function*() {
+          if ((yield* users.countActive("super_admin")) > 0) {
+            return yield* Effect.fail(new Conflict({
+              entity: "Admin user",
+              error: "A super admin already exists: sign in, or ask a super admin to create your account"
+            }))
           }
-          const user = yield* audit.creating(AuditedAdmins, users.create(fields))
-          yield* credentials.setHash(user.email, yield* Passwords.hash(password))
-          const created: WithPassword = { user, temporaryPassword: generated ? Option.some(password) : Option.none() }
-          return created
-        }))),
+          return yield* create({ ...input, role: "super_admin" })
+        }),
 
       update: (id: string, update: AdminUserUpdate) =>
         Effect.zipRight(manage("change administrators"), audit.write("change administrators", Effect.gen(function*() {
