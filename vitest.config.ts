@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config"
+import { configDefaults, defineConfig } from "vitest/config"
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The browser tests need Chromium and run on their own: npm run test:browser (vitest.browser.config.ts).
+    exclude: [...configDefaults.exclude, "test/browser/**"],
     globalSetup: ["./test/support/globalSetup.ts"],
     setupFiles: ["./test/support/setup.ts"],
     // Ceilings for a busy machine, not expectations: tests wait for the events they check.

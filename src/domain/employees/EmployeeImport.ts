@@ -101,6 +101,38 @@ const bodyError = (message: string) => ValidationError.field("body", message)
 /** Line breaks in a record's raw text: `\r\n`, `\n` or a lone `\r` each end one line. */
 const lineBreaks = (raw: string) => (raw.match(/\r\n|\n|\r/g) ?? []).length
 
+/**
+ * Rows given as JSON objects (the old admin app's import sends `{employees: [...]}`), read as a
+ * file whose header is their keys: the same column names and aliases, row `n` (from 2, as if
+ * under a header line); numbers and booleans as written, empty and null cells absent.
+ */
+export const readRecords = (records: ReadonlyArray<Readonly<Record<string, unknown>>>): Either.Either<CsvFile, ValidationError> => {
+  const ignored = new Set<string>()
+  const rows: Array<CsvRow> = []
+  for (const [index, record] of records.entries()) {
+    const cells: Partial<Record<Column, string>> = {}
+    for (const [key, value] of Object.entries(record)) {
+      const column = columnAliases[normaliseHeader(key)]
+      if (column === undefined) {
+        ignored.add(key)
+        continue
+      }
+      if (value === null || value === undefined) continue
+      if (typeof value === "object") {
+        return Either.left(ValidationError.field(`employees.${index}.${key}`, "must be text, a number or a boolean"))
+      }
+      const text = String(value).trim()
+      if (text === "") continue
+      if (cells[column] !== undefined && cells[column] !== text) {
+        return Either.left(ValidationError.field(`employees.${index}.${key}`, `gives ${column} a second, different value`))
+      }
+      cells[column] = text
+    }
+    rows.push({ line: index + 2, cells })
+  }
+  return Either.right({ rows, ignored: [...ignored] })
+}
+
 /** Reads the file: a header row, then data rows; blank lines are ignored. */
 export const readCsv = (text: string): Either.Either<CsvFile, ValidationError> => {
   if (text.trim() === "") return Either.left(bodyError("is empty: the first line must be a header naming the columns"))

@@ -18,7 +18,7 @@ import { visibleSite } from "../sites/SiteService.js"
 import { ValidationError } from "../Errors.js"
 import { namesIfFound, namesOf, referenced, refuseWhileReferenced } from "../References.js"
 import { Employee, type EmployeeCreate, type EmployeeFields, type EmployeeUpdate, hasIdentifier } from "./Employee.js"
-import { type ImportOptions, ImportIssue, ImportSummary, planImport, readCsv } from "./EmployeeImport.js"
+import { type CsvFile, type ImportOptions, ImportIssue, ImportSummary, planImport, readCsv, readRecords } from "./EmployeeImport.js"
 
 /** Employees by either id form, as far as the principal sees them: another client's are `NotFound`. */
 export const visibleEmployee = (repo: EmployeeRepoShape) => scoped(Entity, repo.findById, (employee) => [employee.clientId])
@@ -66,6 +66,40 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
     /** Every id naming the client an employee references; just that id when the client is gone. */
     const clientNames = (clientId: string) =>
       Effect.map(namesIfFound(clients.findById)(clientId), Option.getOrElse((): ReadonlyArray<string> => [clientId]))
+
+    const importFile = (clientId: string, file: CsvFile, options: ImportOptions) =>
+      audit.write("import employees", Effect.gen(function*() {
+        const owner = yield* findClient(clientId)
+        if (options.deactivateMissing && file.rows.length === 0) {
+          return yield* Effect.fail(ValidationError.field(
+            "body",
+            "has no data rows: with deactivateMissing it would deactivate every employee of the client"
+          ))
+        }
+        const siteIds = new Map<string, string>()
+        const owned = yield* sites.list({ clientIds: namesOf(owner), limit: Number.MAX_SAFE_INTEGER, offset: 0 })
+        for (const site of owned.items) for (const name of namesOf(site)) siteIds.set(name, site.id)
+        const now = yield* DateTime.now
+        const summary = yield* employees.batch(namesOf(owner), (existing) =>
+          Effect.sync(() => {
+            const plan = planImport({
+              rows: file.rows,
+              existing,
+              clientId: owner.id,
+              sites: siteIds,
+              deactivateMissing: options.deactivateMissing,
+              now,
+              newId: uuidv7
+            })
+            return { save: options.dryRun ? [] : plan.save, result: plan.summary }
+          }))
+        const ignored = file.ignored.map((column) =>
+          new ImportIssue({ row: 1, field: column, message: "is not a known column; its values were ignored" })
+        )
+        const result: ImportSummary = { ...summary, errors: [...ignored, ...summary.errors] }
+        if (!options.dryRun) yield* audit.change(Imports, "import", null, result, owner.id)
+        return result
+      }))
 
     return {
       list: (query: Omit<EmployeeQuery, "clientIds" | "siteIds"> & {
@@ -129,39 +163,11 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
        * (and is not audited; viewers may not run it either).
        */
       importCsv: (clientId: string, csv: string, options: ImportOptions) =>
-        audit.write("import employees", Effect.gen(function*() {
-          const owner = yield* findClient(clientId)
-          const file = yield* readCsv(csv)
-          if (options.deactivateMissing && file.rows.length === 0) {
-            return yield* Effect.fail(ValidationError.field(
-              "body",
-              "has no data rows: with deactivateMissing it would deactivate every employee of the client"
-            ))
-          }
-          const siteIds = new Map<string, string>()
-          const owned = yield* sites.list({ clientIds: namesOf(owner), limit: Number.MAX_SAFE_INTEGER, offset: 0 })
-          for (const site of owned.items) for (const name of namesOf(site)) siteIds.set(name, site.id)
-          const now = yield* DateTime.now
-          const summary = yield* employees.batch(namesOf(owner), (existing) =>
-            Effect.sync(() => {
-              const plan = planImport({
-                rows: file.rows,
-                existing,
-                clientId: owner.id,
-                sites: siteIds,
-                deactivateMissing: options.deactivateMissing,
-                now,
-                newId: uuidv7
-              })
-              return { save: options.dryRun ? [] : plan.save, result: plan.summary }
-            }))
-          const ignored = file.ignored.map((column) =>
-            new ImportIssue({ row: 1, field: column, message: "is not a known column; its values were ignored" })
-          )
-          const result: ImportSummary = { ...summary, errors: [...ignored, ...summary.errors] }
-          if (!options.dryRun) yield* audit.change(Imports, "import", null, result, owner.id)
-          return result
-        }))
+        Effect.flatMap(readCsv(csv), (file) => importFile(clientId, file, options)),
+
+      /** The same import, of rows given as JSON objects (the old admin app's `{employees: [...]}`). */
+      importRecords: (clientId: string, records: ReadonlyArray<Readonly<Record<string, unknown>>>, options: ImportOptions) =>
+        Effect.flatMap(readRecords(records), (file) => importFile(clientId, file, options))
     } as const
   })
 }) {}

@@ -8,7 +8,8 @@ import { DateTime, Schema } from "effect"
 import { type Product, ProductStatus, ProductView, SyncStatus, toView } from "../../../domain/products/Product.js"
 import { unchecked } from "../../Unchecked.js"
 
-export const LegacyGift = unchecked(Schema.Struct({
+/** The fields of a gift answer (SiteGift adds the site's pricing to them). */
+export const LegacyGiftFields = {
   ...ProductView.fields,
   status: Schema.Literal("active", "inactive"),
   productStatus: ProductStatus,
@@ -21,7 +22,9 @@ export const LegacyGift = unchecked(Schema.Struct({
     syncStatus: SyncStatus,
     syncNotes: Schema.NullOr(Schema.String)
   })
-}).annotations({ identifier: "CompatGift" }))
+}
+
+export const LegacyGift = unchecked(Schema.Struct(LegacyGiftFields).annotations({ identifier: "CompatGift" }))
 
 export const legacyGift = (product: Product): typeof LegacyGift.Type => {
   const view = toView(product)

@@ -1,0 +1,236 @@
+/** Handlers of the old template routes, on `EmailTemplateService` (shapes in Shapes.ts). */
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect, Layer } from "effect"
+import type { EmailTemplate, EmailTemplateUpdate, TemplateType } from "../../../domain/emailTemplates/EmailTemplate.js"
+import { EmailTemplateService } from "../../../domain/emailTemplates/EmailTemplateService.js"
+import { NotFound, ValidationError } from "../../../domain/Errors.js"
+import { MaxLimit } from "../../../domain/Page.js"
+import { Api } from "../../Api.js"
+import { createInput, globalView, legacyView, siteView, unkeptField, variableNames } from "./Shapes.js"
+
+/** The object without its undefined fields (absent, not "set to undefined"). */
+const defined = <A extends Record<string, unknown>>(fields: A): A =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as A
+
+const failIf = (error: ValidationError | undefined) => (error === undefined ? Effect.void : Effect.fail(error))
+
+const namesOf = (variables: Parameters<typeof variableNames>[0] | undefined) => {
+  if (variables === undefined) return Effect.succeed(undefined)
+  const names = variableNames(variables)
+  return names instanceof ValidationError ? Effect.fail(names) : Effect.succeed(names)
+}
+
+const byName = (a: EmailTemplate, b: EmailTemplate) => a.name.localeCompare(b.name)
+
+const Words: Record<TemplateType, string> = { global: "Global template", client: "Client template", site: "Site template" }
+
+const SiteUnkept = ["pushEnabled", "pushTitle", "pushBody", "smsEnabled", "smsContent", "gdprSettings", "reminderSettings"]
+
+/** What the three families share, on the service. */
+const helpersOf = (templates: EmailTemplateService) => {
+
+  /** A template of `type` by id; one of another scope is not found here. */
+  const ofType = (type: TemplateType) => (id: string) =>
+    Effect.filterOrFail(templates.get(id), (t) => t.templateType === type, () => NotFound.of(Words[type], id))
+
+  const listOf = (type: TemplateType, siteId?: string) =>
+    Effect.map(templates.list({ templateType: type, siteId, limit: MaxLimit, offset: 0 }), (page) => ({ items: [...page.items].sort(byName), total: page.total }))
+
+  const noSiteFilter = (siteId: string | undefined) =>
+    failIf(siteId === undefined ? undefined : ValidationError.field("siteId", "filters /site-templates; these are global templates"))
+
+  /** The global template of each event a site template overrides: the event's default, else the first. */
+  const globalsByEvent = Effect.map(listOf("global"), ({ items }) => {
+    const found = new Map<string, string>()
+    for (const t of [...items].sort((a, b) => Number(b.isDefault) - Number(a.isDefault))) if (!found.has(t.eventType)) found.set(t.eventType, t.id)
+    return found
+  })
+
+  const siteViews = (items: ReadonlyArray<EmailTemplate>) =>
+    Effect.map(globalsByEvent, (globals) => items.map((t) => siteView(t, globals.get(t.eventType) ?? null)))
+
+  const oneSiteView = (t: EmailTemplate) => Effect.map(siteViews([t]), ([view]) => ({ success: true as const, template: view! }))
+
+  /** A site template names the global template it came from: it must be one, of the same event. */
+  const checkGlobal = (globalTemplateId: string | null | undefined, eventType: string) =>
+    globalTemplateId === undefined || globalTemplateId === null
+      ? Effect.void
+      : ofType("global")(globalTemplateId).pipe(
+        Effect.catchTag("NotFound", () => Effect.fail(ValidationError.field("globalTemplateId", "names no global template"))),
+        Effect.filterOrFail((g) => g.eventType === eventType, (g) =>
+          ValidationError.field("globalTemplateId", `names a template of the event ${g.eventType}, not ${eventType}`))
+      )
+
+  /** `enabled` and `emailEnabled` are one switch here: the template's status. */
+  const siteStatus = (body: { readonly enabled?: boolean | undefined; readonly emailEnabled?: boolean | undefined; readonly status?: EmailTemplate["status"] | undefined }) => {
+    const switches = [body.enabled, body.emailEnabled].filter((v): v is boolean => v !== undefined)
+    if (switches.length === 2 && switches[0] !== switches[1]) return Effect.fail(ValidationError.field("emailEnabled", "differs from enabled: Confetti sends a site's e-mails or not"))
+    const on = switches[0]
+    if (on !== undefined && body.status !== undefined && (body.status === "active") !== on) {
+      return Effect.fail(ValidationError.field("status", on ? "contradicts enabled: true" : "contradicts enabled: false"))
+    }
+    return Effect.succeed(body.status ?? (on === undefined ? undefined : on ? "active" as const : "inactive" as const))
+  }
+
+  return { ofType, listOf, noSiteFilter, siteViews, oneSiteView, checkGlobal, siteStatus }
+}
+
+const GlobalsLive = HttpApiBuilder.group(Api, "compatGlobalTemplates", (handlers) =>
+  Effect.map(EmailTemplateService, (templates) => {
+    const { listOf, noSiteFilter, ofType } = helpersOf(templates)
+    return (
+      handlers
+        .handle("list", ({ urlParams }) =>
+          Effect.zipRight(noSiteFilter(urlParams.siteId), Effect.map(listOf("global"), ({ items, total }) => ({ success: true as const, templates: items.map(globalView), total }))))
+        .handle("get", ({ path }) => Effect.map(ofType("global")(path.id), (t) => ({ success: true as const, template: globalView(t) })))
+        .handle("create", ({ payload: b }) =>
+          Effect.gen(function*() {
+            yield* failIf(unkeptField(b, ["category", "defaultSmsContent", "defaultPushTitle", "defaultPushBody"]))
+            const input = yield* createInput(
+              defined({
+                templateType: "global",
+                eventType: b.type,
+                name: b.name,
+                description: b.description,
+                subject: b.defaultSubject,
+                bodyHtml: b.defaultHtmlContent,
+                bodyText: b.defaultTextContent,
+                variables: yield* namesOf(b.variables),
+                isDefault: b.isSystem,
+                status: b.status
+              }),
+              { eventType: "type", subject: "defaultSubject", bodyHtml: "defaultHtmlContent", bodyText: "defaultTextContent", isDefault: "isSystem" }
+            )
+            return { success: true as const, template: globalView(yield* templates.create(input)) }
+          }))
+        .handle("update", ({ path, payload: b }) =>
+          Effect.gen(function*() {
+            yield* failIf(unkeptField(b, ["category", "defaultSmsContent", "defaultPushTitle", "defaultPushBody"]))
+            const current = yield* ofType("global")(path.id)
+            const update = defined({
+              eventType: b.type,
+              name: b.name,
+              description: b.description,
+              subject: b.defaultSubject,
+              bodyHtml: b.defaultHtmlContent,
+              bodyText: b.defaultTextContent,
+              variables: yield* namesOf(b.variables),
+              isDefault: b.isSystem,
+              status: b.status
+            }) as EmailTemplateUpdate
+            return { success: true as const, template: globalView(yield* templates.update(current.id, update)) }
+          }))
+        .handle("delete", ({ path }) =>
+          Effect.flatMap(ofType("global")(path.id), (t) => Effect.as(templates.delete(t.id), { success: true as const, message: "Global template deleted" })))
+        .handle("seed", () =>
+          Effect.succeed({ success: true as const, count: 0, message: "Nothing to seed: Confetti keeps its global templates (GET /global-templates)" }))
+    )
+  }))
+
+const SitesLive = HttpApiBuilder.group(Api, "compatSiteTemplates", (handlers) =>
+  Effect.map(EmailTemplateService, (templates) => {
+    const { checkGlobal, listOf, ofType, oneSiteView, siteStatus, siteViews } = helpersOf(templates)
+    return (
+      handlers
+        .handle("list", ({ urlParams }) =>
+          Effect.gen(function*() {
+            const { items, total } = yield* listOf("site", urlParams.siteId)
+            return { success: true as const, templates: yield* siteViews(items), total }
+          }))
+        .handle("get", ({ path }) => Effect.flatMap(ofType("site")(path.id), oneSiteView))
+        .handle("create", ({ payload: b }) =>
+          Effect.gen(function*() {
+            yield* failIf(unkeptField(b, SiteUnkept))
+            if (b.siteId === undefined) return yield* Effect.fail(ValidationError.field("siteId", "is required"))
+            if (b.type !== undefined) yield* checkGlobal(b.globalTemplateId, b.type)
+            const input = yield* createInput(
+              defined({
+                templateType: "site",
+                siteId: b.siteId,
+                eventType: b.type,
+                name: b.name,
+                subject: b.subject,
+                bodyHtml: b.htmlContent,
+                bodyText: b.textContent,
+                variables: yield* namesOf(b.variables),
+                status: yield* siteStatus(b)
+              }),
+              { eventType: "type", bodyHtml: "htmlContent", bodyText: "textContent" }
+            )
+            return yield* oneSiteView(yield* templates.create(input))
+          }))
+        .handle("update", ({ path, payload: b }) =>
+          Effect.gen(function*() {
+            yield* failIf(unkeptField(b, SiteUnkept))
+            const current = yield* ofType("site")(path.id)
+            if (b.siteId !== undefined && b.siteId !== current.siteId) {
+              return yield* Effect.fail(ValidationError.field("siteId", "cannot change: a site template stays with its site"))
+            }
+            yield* checkGlobal(b.globalTemplateId, b.type ?? current.eventType)
+            const update = defined({
+              eventType: b.type,
+              name: b.name,
+              subject: b.subject,
+              bodyHtml: b.htmlContent,
+              bodyText: b.textContent,
+              variables: yield* namesOf(b.variables),
+              status: yield* siteStatus(b)
+            }) as EmailTemplateUpdate
+            return yield* oneSiteView(yield* templates.update(current.id, update))
+          }))
+        .handle("delete", ({ path }) =>
+          Effect.flatMap(ofType("site")(path.id), (t) => Effect.as(templates.delete(t.id), { success: true as const, message: "Site template deleted" })))
+    )
+  }))
+
+const LegacyLive = HttpApiBuilder.group(Api, "compatEmailTemplates", (handlers) =>
+  Effect.map(EmailTemplateService, (templates) => {
+    const { listOf, noSiteFilter, ofType } = helpersOf(templates)
+    return (
+      handlers
+        .handle("list", ({ urlParams }) =>
+          Effect.zipRight(noSiteFilter(urlParams.siteId), Effect.map(listOf("global"), ({ items, total }) => ({ success: true as const, templates: items.map(legacyView), total }))))
+        .handle("get", ({ path }) => Effect.map(ofType("global")(path.id), (t) => ({ success: true as const, template: legacyView(t) })))
+        .handle("create", ({ payload: b }) =>
+          Effect.gen(function*() {
+            yield* failIf(unkeptField(b, ["type", "category", "preheaderText", "language"]))
+            const input = yield* createInput(
+              defined({
+                templateType: "global",
+                eventType: b.eventType,
+                name: b.name,
+                description: b.description,
+                subject: b.subjectLine,
+                bodyHtml: b.htmlContent,
+                bodyText: b.textContent,
+                variables: yield* namesOf(b.variables),
+                isDefault: b.isDefault,
+                status: b.status
+              }),
+              { subject: "subjectLine", bodyHtml: "htmlContent", bodyText: "textContent" }
+            )
+            return { success: true as const, template: legacyView(yield* templates.create(input)) }
+          }))
+        .handle("update", ({ path, payload: b }) =>
+          Effect.gen(function*() {
+            yield* failIf(unkeptField(b, ["type", "category", "preheaderText", "language"]))
+            const current = yield* ofType("global")(path.id)
+            const update = defined({
+              eventType: b.eventType,
+              name: b.name,
+              description: b.description,
+              subject: b.subjectLine,
+              bodyHtml: b.htmlContent,
+              bodyText: b.textContent,
+              variables: yield* namesOf(b.variables),
+              isDefault: b.isDefault,
+              status: b.status
+            }) as EmailTemplateUpdate
+            return { success: true as const, template: legacyView(yield* templates.update(current.id, update)) }
+          }))
+        .handle("delete", ({ path }) =>
+          Effect.flatMap(ofType("global")(path.id), (t) => Effect.as(templates.delete(t.id), { success: true as const, message: "Email template deleted" })))
+    )
+  }))
+
+export const CompatTemplatesLive = Layer.mergeAll(GlobalsLive, SitesLive, LegacyLive)
