@@ -33,7 +33,7 @@ import { Api } from "./Api.js"
 import { BrandsLive } from "./brands/Http.js"
 import { CatalogsLive } from "./catalogs/Http.js"
 import { ClientsLive } from "./clients/Http.js"
-import { withoutOldPrefix } from "./compat/Compat.js"
+import { oldRoutes } from "./compat/Compat.js"
 import { CompatLive } from "./compat/Live.js"
 import { EmailTemplatesLive } from "./emailTemplates/Http.js"
 import { EmployeesLive } from "./employees/Http.js"
@@ -93,7 +93,7 @@ const CorsLive = Layer.unwrapEffect(
 )
 
 /** Serves the API on whatever `HttpServer` is provided. */
-export const HttpAppLive = HttpApiBuilder.serve((app) => HttpMiddleware.logger(withoutOldPrefix(app))).pipe(
+export const HttpAppLive = HttpApiBuilder.serve((app) => HttpMiddleware.logger(oldRoutes(app))).pipe(
   Layer.provide(CorsLive),
   Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),

@@ -99,10 +99,17 @@ describe("old admin app: administrators, employees, site gifts and orders", () =
       expect((yield* app("GET", "/sites/demo-event-serial-card/orders?status=shipped")).body.total).toBe(1)
       expect(yield* app("GET", "/sites/no-such-site/orders")).toMatchObject(refused(404))
 
+      // The site's gift configuration, in the old body's names (and strategy spelling).
+      expect(yield* app("GET", "/sites/demo-event-serial-card/gift-config")).toMatchObject({ status: 200, body: { success: true, config: expect.any(Object) } })
+      const saved = yield* app("PUT", "/sites/demo-event-serial-card/gift-config", { assignmentStrategy: "exclusions", excludedSkus: ["PH-001"] })
+      expect(saved).toMatchObject({ status: 200, body: { config: { excludedSkus: ["PH-001"] } } })
+      expect((yield* app("GET", "/sites/demo-event-serial-card/gifts")).body.gifts.map((g: { sku: string }) => g.sku)).not.toContain("PH-001")
+      expect((yield* app("GET", "/sites/demo-event-serial-card/gift-config")).body.config.excludedSkus).toEqual(["PH-001"])
+
       // A client admin of another client sees none of it; without a token, 401.
       const other = (yield* server.request("POST", "/v2/clients", { name: "Other Co", contactEmail: "hr@other.example" })).body.data.id
       const outsider = appClient(server, (yield* server.adminAs("client_admin", [other])).token)
-      for (const path of [`/clients/${client}/employees`, "/sites/demo-event-serial-card/gifts", "/sites/demo-event-serial-card/orders"]) {
+      for (const path of [`/clients/${client}/employees`, "/sites/demo-event-serial-card/gifts", "/sites/demo-event-serial-card/orders", "/sites/demo-event-serial-card/gift-config"]) {
         expect(yield* outsider("GET", path)).toMatchObject(refused(404))
         expect(yield* appClient(server, null)("GET", path)).toMatchObject(refused(401))
       }

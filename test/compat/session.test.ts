@@ -55,6 +55,15 @@ describe("old admin app: session and environments", () => {
       expect(prefixed.body.user.id).toBe(server.admin.user.id)
       expect((yield* anonymous("GET", "/make-server-6fcaeea3/config/environments?x=1")).status).toBe(200)
       expect((yield* appClient(server)("GET", "/functions/v1/make-server-6fcaeea3/v2/clients")).body.success).toBe(true)
+      // The old generic CRUD routes answered in /v2's envelope: they are /v2's routes.
+      const clients = yield* appClient(server)("GET", "/functions/v1/make-server-6fcaeea3/clients?limit=2")
+      expect(clients).toMatchObject({ status: 200, body: { success: true, total: expect.any(Number) } })
+      expect(clients.body.data).toHaveLength(2)
+      const renamed = yield* appClient(server)("PUT", "/sites/demo-event-serial-card", { name: "Conference 2026 Attendee Gift" })
+      expect(renamed).toMatchObject({ status: 200, body: { success: true, data: { name: "Conference 2026 Attendee Gift" } } })
+      expect((yield* appClient(server)("GET", "/orders/demo-order-1")).body.data).toMatchObject({ status: "delivered" })
+      expect((yield* appClient(server)("GET", "/employees?limit=1")).body.data).toHaveLength(1)
+      expect(yield* appClient(server, null)("GET", "/clients")).toMatchObject(refused(401))
 
       const elsewhere = yield* appClient(server)("GET", "/auth/session", undefined, { "x-environment-id": "production" })
       expect(elsewhere).toMatchObject({ ...refused(400), body: { field: "X-Environment-ID" } })

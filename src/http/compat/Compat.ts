@@ -7,6 +7,9 @@
  *
  * - The app calls `<base>/functions/v1/make-server-6fcaeea3/<route>`: that prefix (or just
  *   `/make-server-6fcaeea3`) is taken off before routing, so the base can point straight at us.
+ * - The old backend's generic CRUD routes (`/clients`, `/sites`, `/employees`, `/orders`, each
+ *   with `/:id`) answered in the envelope `/v2` uses (`{success, data, message}`): they are
+ *   served as their `/v2` routes, nothing deeper (`/sites/:id/gifts` is the old route's own).
  * - `X-Environment-ID`, which the app sends on every call, must name the environment this
  *   deployment serves (one deployment per environment, DESIGN.md): another one is a 400 naming
  *   the header, never another environment's data answered as this one's.
@@ -20,13 +23,21 @@ import { ValidationError } from "../../domain/Errors.js"
 /** The route prefix of the old backend (a Supabase edge function), with or without its gateway path. */
 const OldPrefix = /^\/(?:functions\/v1\/)?make-server-6fcaeea3(?=[/?#]|$)/
 
-/** Serves `/functions/v1/make-server-6fcaeea3/<route>` as `/<route>`. */
-export const withoutOldPrefix = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+/** The old generic CRUD routes, served by `/v2`: a collection or one record of it, and a query. */
+const OldCrud = /^\/(?:clients|sites|employees|orders)(?:\/[^/?#]+)?\/?(?:[?#].*)?$/
+
+/** The URL a request is routed by: without the old prefix, and the old CRUD routes as `/v2`'s. */
+export const routedUrl = (url: string) => {
+  const rest = OldPrefix.test(url) ? url.replace(OldPrefix, "") : url
+  const path = rest.startsWith("/") ? rest : `/${rest}`
+  return OldCrud.test(path) ? `/v2${path}` : path
+}
+
+/** Serves the old backend's URLs (see above) by the routes that answer them. */
+export const oldRoutes = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-    if (!OldPrefix.test(request.url)) return app
-    const rest = request.url.replace(OldPrefix, "")
-    const url = rest.startsWith("/") ? rest : `/${rest}`
-    return Effect.provideService(app, HttpServerRequest.HttpServerRequest, request.modify({ url }))
+    const url = routedUrl(request.url)
+    return url === request.url ? app : Effect.provideService(app, HttpServerRequest.HttpServerRequest, request.modify({ url }))
   })
 
 /** Refuses a request whose `X-Environment-ID` names an environment this deployment does not serve. */

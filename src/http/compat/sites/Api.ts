@@ -1,11 +1,14 @@
 /**
  * The old app's `GET /sites/:siteId/gifts` (`{gifts}`: the site's resolved catalogue, with its
  * prices, as `/v2/sites/:siteId/gifts`) and `GET /sites/:siteId/orders` (`{orders}`), each also in
- * the second client's `{data, total}`; an unknown site, or another client's for a client admin, 404.
+ * the second client's `{data, total}`; `GET/PUT /sites/:siteId/gift-config` (`{config}`: the
+ * site's gift configuration, the old body's names and strategies accepted as in `/v2`). An unknown
+ * site, or another client's for a client admin, 404.
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { Forbidden, NotFound, StorageUnavailable } from "../../../domain/Errors.js"
+import { Forbidden, InvalidReference, NotFound, StorageUnavailable, ValidationError } from "../../../domain/Errors.js"
+import { GiftConfig, GiftConfigInput } from "../../../domain/siteCatalog/GiftConfig.js"
 import { EntityId, Text } from "../../../domain/Fields.js"
 import { OrderStatus, OrderView } from "../../../domain/orders/Order.js"
 import { AdminAuth } from "../../Auth.js"
@@ -41,8 +44,24 @@ export const CompatSitesApi = HttpApiGroup.make("compatSites")
         .annotations({ identifier: "CompatSiteOrders" }))
       .addError(NotFound)
   )
+  .add(
+    HttpApiEndpoint.get("getGiftConfig", "/sites/:siteId/gift-config")
+      .setPath(SitePath)
+      .addSuccess(Schema.Struct({ success: Schema.Literal(true), config: GiftConfig, data: GiftConfig }).annotations({ identifier: "CompatGiftConfig" }))
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.put("putGiftConfig", "/sites/:siteId/gift-config")
+      .setPath(SitePath)
+      .setPayload(GiftConfigInput)
+      .addSuccess(Schema.Struct({ success: Schema.Literal(true), config: GiftConfig, data: GiftConfig, message: Schema.String })
+        .annotations({ identifier: "CompatGiftConfigSaved" }))
+      .addError(NotFound)
+      .addError(ValidationError)
+      .addError(InvalidReference)
+  )
   .addError(StorageUnavailable)
   .addError(Forbidden)
   .middleware(EnvironmentHeader)
   .middleware(AdminAuth)
-  .annotate(OpenApi.Description, compatDescription("a site's gifts and orders"))
+  .annotate(OpenApi.Description, compatDescription("a site's gifts, orders and gift configuration"))

@@ -26,4 +26,12 @@ export const CompatSitesLive = HttpApiBuilder.group(Api, "compatSites", (handler
           const listed = page.items.map(toView)
           return { success: true as const, orders: listed, data: listed, total: page.total }
         }))
+      .handle("getGiftConfig", ({ path }) => Effect.map(catalog.getGiftConfig(path.siteId), (config) => ({ success: true as const, config, data: config })))
+      .handle("putGiftConfig", ({ path, payload }) =>
+        Effect.map(catalog.putGiftConfig(path.siteId, payload), (config) => ({
+          success: true as const,
+          config,
+          data: config,
+          message: "Gift configuration saved successfully"
+        })))
   }))
