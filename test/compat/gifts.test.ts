@@ -79,6 +79,14 @@ describe("old admin app: /gifts", () => {
       expect(yield* app("PUT", `/gifts/${id}`, { colour: "green" })).toMatchObject({ ...refused(400), body: { field: "colour" } })
       expect(yield* app("POST", "/gifts", { name: "No SKU", price: 1 })).toMatchObject(refused(400))
 
+      // Echoing a gift whose image and long description were filled in for display changes neither.
+      const plain = (yield* app("POST", "/gifts", { name: "Tea Set", sku: "TEA-1", price: 40, description: "Porcelain", images: ["https://img.example.com/tea.png"] })).body.gift
+      expect(plain).toMatchObject({ image: "https://img.example.com/tea.png", imageUrl: null, longDescription: "Porcelain" })
+      expect((yield* app("PUT", `/gifts/${plain.id}`, { ...plain, price: 45 })).body.gift.price).toBe(45)
+      expect((yield* server.request("GET", `/v2/products/${plain.id}`)).body.data).toMatchObject({ price: 45, imageUrl: null, longDescription: null })
+      const pictured = yield* app("PUT", `/gifts/${plain.id}`, { ...plain, image: "https://img.example.com/tea-2.png" })
+      expect(pictured.body.gift).toMatchObject({ imageUrl: "https://img.example.com/tea-2.png", image: "https://img.example.com/tea-2.png" })
+
       const audit = yield* server.query<{ action: string }>("select action from audit_logs where entity_id = $1 order by created_at", [id])
       expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["create", "update"]))
 

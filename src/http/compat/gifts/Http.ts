@@ -86,7 +86,22 @@ export const CompatGiftsLive = HttpApiBuilder.group(Api, "compatGifts", (handler
           return one("Gift created successfully")(yield* products.create({ ...fields, catalogId }))
         }))
       .handle("update", ({ path, payload }) =>
-        Effect.flatMap(productFields(payload), (fields) => Effect.map(products.update(path.id, fields), one("Gift updated successfully"))))
+        Effect.gen(function*() {
+          const current = yield* products.get(path.id)
+          // What the app read and sends back unchanged is not a change: the image and long
+          // description it was shown (filled in from the pictures and the description) stay unset.
+          const shown = legacyGift(current)
+          const { image, longDescription, ...others } = payload
+          const echoed = {
+            ...others,
+            ...(image === undefined || (image === shown.image && current.imageUrl === null) ? {} : { image }),
+            ...(longDescription === undefined || (longDescription === shown.longDescription && current.longDescription === null)
+              ? {}
+              : { longDescription })
+          }
+          const fields = yield* productFields(echoed)
+          return one("Gift updated successfully")(yield* products.update(current.id, fields))
+        }))
       .handle("delete", ({ path }) => Effect.as(products.delete(path.id), { success: true as const, message: "Gift deleted successfully" }))
       .handle("bulkDelete", ({ payload }) =>
         Effect.gen(function*() {

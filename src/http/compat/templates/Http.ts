@@ -12,6 +12,9 @@ import { createInput, globalView, legacyView, siteView, unkeptField, variableNam
 const defined = <A extends Record<string, unknown>>(fields: A): A =>
   Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as A
 
+/** The old shapes have no "none" but an empty text, which they show for one: it means none here. */
+const noneIfEmpty = <A>(value: A): A | null | undefined => (value === "" ? null : value)
+
 const failIf = (error: ValidationError | undefined) => (error === undefined ? Effect.void : Effect.fail(error))
 
 const namesOf = (variables: Parameters<typeof variableNames>[0] | undefined) => {
@@ -91,10 +94,10 @@ const GlobalsLive = HttpApiBuilder.group(Api, "compatGlobalTemplates", (handlers
                 templateType: "global",
                 eventType: b.type,
                 name: b.name,
-                description: b.description,
+                description: noneIfEmpty(b.description),
                 subject: b.defaultSubject,
                 bodyHtml: b.defaultHtmlContent,
-                bodyText: b.defaultTextContent,
+                bodyText: noneIfEmpty(b.defaultTextContent),
                 variables: yield* namesOf(b.variables),
                 isDefault: b.isSystem,
                 status: b.status
@@ -110,10 +113,10 @@ const GlobalsLive = HttpApiBuilder.group(Api, "compatGlobalTemplates", (handlers
             const update = defined({
               eventType: b.type,
               name: b.name,
-              description: b.description,
+              description: noneIfEmpty(b.description),
               subject: b.defaultSubject,
               bodyHtml: b.defaultHtmlContent,
-              bodyText: b.defaultTextContent,
+              bodyText: noneIfEmpty(b.defaultTextContent),
               variables: yield* namesOf(b.variables),
               isDefault: b.isSystem,
               status: b.status
@@ -151,7 +154,7 @@ const SitesLive = HttpApiBuilder.group(Api, "compatSiteTemplates", (handlers) =>
                 name: b.name,
                 subject: b.subject,
                 bodyHtml: b.htmlContent,
-                bodyText: b.textContent,
+                bodyText: noneIfEmpty(b.textContent),
                 variables: yield* namesOf(b.variables),
                 status: yield* siteStatus(b)
               }),
@@ -172,7 +175,7 @@ const SitesLive = HttpApiBuilder.group(Api, "compatSiteTemplates", (handlers) =>
               name: b.name,
               subject: b.subject,
               bodyHtml: b.htmlContent,
-              bodyText: b.textContent,
+              bodyText: noneIfEmpty(b.textContent),
               variables: yield* namesOf(b.variables),
               status: yield* siteStatus(b)
             }) as EmailTemplateUpdate
@@ -199,10 +202,10 @@ const LegacyLive = HttpApiBuilder.group(Api, "compatEmailTemplates", (handlers) 
                 templateType: "global",
                 eventType: b.eventType,
                 name: b.name,
-                description: b.description,
+                description: noneIfEmpty(b.description),
                 subject: b.subjectLine,
                 bodyHtml: b.htmlContent,
-                bodyText: b.textContent,
+                bodyText: noneIfEmpty(b.textContent),
                 variables: yield* namesOf(b.variables),
                 isDefault: b.isDefault,
                 status: b.status
@@ -218,10 +221,10 @@ const LegacyLive = HttpApiBuilder.group(Api, "compatEmailTemplates", (handlers) 
             const update = defined({
               eventType: b.eventType,
               name: b.name,
-              description: b.description,
+              description: noneIfEmpty(b.description),
               subject: b.subjectLine,
               bodyHtml: b.htmlContent,
-              bodyText: b.textContent,
+              bodyText: noneIfEmpty(b.textContent),
               variables: yield* namesOf(b.variables),
               isDefault: b.isDefault,
               status: b.status
