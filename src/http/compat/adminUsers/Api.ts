@@ -6,20 +6,16 @@
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { AdminRole, AdminStatus, AdminUserJson, OptionalFields } from "../../../domain/adminUsers/AdminUser.js"
+import { AdminUserJson } from "../../../domain/adminUsers/AdminUser.js"
+import { AdminUserCreateBody, AdminUserUpdateBody } from "../../adminUsers/Api.js"
 import { Conflict, Forbidden, InvalidReference, NotFound, StorageUnavailable, ValidationError } from "../../../domain/Errors.js"
-import { Email, EntityId } from "../../../domain/Fields.js"
+import { EntityId } from "../../../domain/Fields.js"
 import { AdminAuth } from "../../Auth.js"
 import { PasswordField } from "../../auth/Api.js"
 import { Message, strict } from "../../Envelope.js"
 import { compatDescription, EnvironmentHeader } from "../Compat.js"
 
-const Names = {
-  username: Schema.optional(Schema.NullOr(OptionalFields.username)),
-  firstName: Schema.optional(Schema.NullOr(OptionalFields.firstName)),
-  lastName: Schema.optional(Schema.NullOr(OptionalFields.lastName))
-}
-
+/** What the app sends back with a user it read; ignored. */
 const Echoed = {
   id: Schema.optional(Schema.Unknown),
   legacyId: Schema.optional(Schema.Unknown),
@@ -29,27 +25,11 @@ const Echoed = {
   lastLogin: Schema.optional(Schema.Unknown)
 }
 
-const ClientIds = Schema.optional(Schema.Array(EntityId).pipe(Schema.maxItems(1000)))
+export const CompatAdminCreateBody = strict(Schema.Struct({ ...AdminUserCreateBody.fields, ...Echoed }))
+  .annotations({ identifier: "CompatAdminUserCreate" })
 
-export const CompatAdminCreateBody = strict(Schema.Struct({
-  email: Email,
-  ...Names,
-  role: AdminRole,
-  status: Schema.optional(AdminStatus),
-  clientIds: ClientIds,
-  password: Schema.optional(PasswordField).annotations({ description: "Generated and returned once when absent" }),
-  ...Echoed
-})).annotations({ identifier: "CompatAdminUserCreate" })
-
-export const CompatAdminUpdateBody = strict(Schema.Struct({
-  email: Schema.optional(Email),
-  ...Names,
-  role: Schema.optional(AdminRole),
-  status: Schema.optional(AdminStatus),
-  clientIds: ClientIds,
-  requirePasswordChange: Schema.optional(Schema.Boolean),
-  ...Echoed
-})).annotations({ identifier: "CompatAdminUserUpdate" })
+export const CompatAdminUpdateBody = strict(Schema.Struct({ ...AdminUserUpdateBody.fields, ...Echoed }))
+  .annotations({ identifier: "CompatAdminUserUpdate" })
 
 export const CompatResetPasswordBody = strict(Schema.Struct({
   newPassword: Schema.optional(PasswordField).annotations({ description: "Generated and returned once when absent" }),

@@ -6,6 +6,7 @@ import { EmailTemplateService } from "../../../domain/emailTemplates/EmailTempla
 import { NotFound, ValidationError } from "../../../domain/Errors.js"
 import { MaxLimit } from "../../../domain/Page.js"
 import { Api } from "../../Api.js"
+import type { GlobalTemplateBody, LegacyTemplateBody, SiteTemplateBody } from "./Api.js"
 import { createInput, globalView, legacyView, siteView, unkeptField, variableNames } from "./Shapes.js"
 
 /** The object without its undefined fields (absent, not "set to undefined"). */
@@ -27,7 +28,63 @@ const byName = (a: EmailTemplate, b: EmailTemplate) => a.name.localeCompare(b.na
 
 const Words: Record<TemplateType, string> = { global: "Global template", client: "Client template", site: "Site template" }
 
-const SiteUnkept = ["pushEnabled", "pushTitle", "pushBody", "smsEnabled", "smsContent", "gdprSettings", "reminderSettings"]
+/** A body's fields in the model's names (variables as sent). */
+type Fields = Readonly<Record<string, unknown>> & { readonly variables?: Parameters<typeof variableNames>[0] | undefined }
+
+/** How a family's bodies speak: the fields Confetti does not keep, and the old names of the model's fields. */
+interface Family {
+  readonly unkept: ReadonlyArray<string>
+  readonly oldNames: Readonly<Record<string, string>>
+}
+
+const Library: Family = {
+  unkept: ["category", "defaultSmsContent", "defaultPushTitle", "defaultPushBody"],
+  oldNames: { eventType: "type", subject: "defaultSubject", bodyHtml: "defaultHtmlContent", bodyText: "defaultTextContent", isDefault: "isSystem" }
+}
+
+const SiteFamily: Family = {
+  unkept: ["pushEnabled", "pushTitle", "pushBody", "smsEnabled", "smsContent", "gdprSettings", "reminderSettings"],
+  oldNames: { eventType: "type", bodyHtml: "htmlContent", bodyText: "textContent" }
+}
+
+const LegacyStore: Family = {
+  unkept: ["type", "category", "preheaderText", "language"],
+  oldNames: { subject: "subjectLine", bodyHtml: "htmlContent", bodyText: "textContent" }
+}
+
+const libraryFields = (b: typeof GlobalTemplateBody.Type): Fields => ({
+  eventType: b.type,
+  name: b.name,
+  description: noneIfEmpty(b.description),
+  subject: b.defaultSubject,
+  bodyHtml: b.defaultHtmlContent,
+  bodyText: noneIfEmpty(b.defaultTextContent),
+  variables: b.variables,
+  isDefault: b.isSystem,
+  status: b.status
+})
+
+const siteFields = (b: typeof SiteTemplateBody.Type, status: EmailTemplate["status"] | undefined): Fields => ({
+  eventType: b.type,
+  name: b.name,
+  subject: b.subject,
+  bodyHtml: b.htmlContent,
+  bodyText: noneIfEmpty(b.textContent),
+  variables: b.variables,
+  status
+})
+
+const legacyFields = (b: typeof LegacyTemplateBody.Type): Fields => ({
+  eventType: b.eventType,
+  name: b.name,
+  description: noneIfEmpty(b.description),
+  subject: b.subjectLine,
+  bodyHtml: b.htmlContent,
+  bodyText: noneIfEmpty(b.textContent),
+  variables: b.variables,
+  isDefault: b.isDefault,
+  status: b.status
+})
 
 /** What the three families share, on the service. */
 const helpersOf = (templates: EmailTemplateService) => {
@@ -75,165 +132,96 @@ const helpersOf = (templates: EmailTemplateService) => {
     return Effect.succeed(body.status ?? (on === undefined ? undefined : on ? "active" as const : "inactive" as const))
   }
 
-  return { ofType, listOf, noSiteFilter, siteViews, oneSiteView, checkGlobal, siteStatus }
+  /** A body's fields in the model's names: variables as names, nothing undefined, nothing Confetti does not keep. */
+  const modelFields = (body: Readonly<Record<string, unknown>>, unkept: ReadonlyArray<string>, fields: Fields) =>
+    Effect.gen(function*() {
+      yield* failIf(unkeptField(body, unkept))
+      const { variables, ...rest } = fields
+      return defined({ ...rest, variables: yield* namesOf(variables) })
+    })
+
+  const create = (scope: TemplateType, body: Readonly<Record<string, unknown>>, family: Family, fields: Fields) =>
+    Effect.gen(function*() {
+      const given = yield* modelFields(body, family.unkept, fields)
+      return yield* templates.create(yield* createInput({ templateType: scope, ...given }, family.oldNames))
+    })
+
+  const update = (
+    scope: TemplateType,
+    id: string,
+    body: Readonly<Record<string, unknown>>,
+    family: Family,
+    fields: Fields,
+    check?: (current: EmailTemplate) => ReturnType<typeof checkGlobal>
+  ) =>
+    Effect.gen(function*() {
+      const given = yield* modelFields(body, family.unkept, fields)
+      const current = yield* ofType(scope)(id)
+      if (check !== undefined) yield* check(current)
+      return yield* templates.update(current.id, given as EmailTemplateUpdate)
+    })
+
+  const remove = (scope: TemplateType, id: string) =>
+    Effect.flatMap(ofType(scope)(id), (t) => Effect.as(templates.delete(t.id), { success: true as const, message: `${Words[scope]} deleted` }))
+
+  return { ofType, listOf, noSiteFilter, siteViews, oneSiteView, checkGlobal, siteStatus, create, update, remove }
 }
 
 const GlobalsLive = HttpApiBuilder.group(Api, "compatGlobalTemplates", (handlers) =>
   Effect.map(EmailTemplateService, (templates) => {
-    const { listOf, noSiteFilter, ofType } = helpersOf(templates)
-    return (
-      handlers
-        .handle("list", ({ urlParams }) =>
-          Effect.zipRight(noSiteFilter(urlParams.siteId), Effect.map(listOf("global"), ({ items, total }) => ({ success: true as const, templates: items.map(globalView), total }))))
-        .handle("get", ({ path }) => Effect.map(ofType("global")(path.id), (t) => ({ success: true as const, template: globalView(t) })))
-        .handle("create", ({ payload: b }) =>
-          Effect.gen(function*() {
-            yield* failIf(unkeptField(b, ["category", "defaultSmsContent", "defaultPushTitle", "defaultPushBody"]))
-            const input = yield* createInput(
-              defined({
-                templateType: "global",
-                eventType: b.type,
-                name: b.name,
-                description: noneIfEmpty(b.description),
-                subject: b.defaultSubject,
-                bodyHtml: b.defaultHtmlContent,
-                bodyText: noneIfEmpty(b.defaultTextContent),
-                variables: yield* namesOf(b.variables),
-                isDefault: b.isSystem,
-                status: b.status
-              }),
-              { eventType: "type", subject: "defaultSubject", bodyHtml: "defaultHtmlContent", bodyText: "defaultTextContent", isDefault: "isSystem" }
-            )
-            return { success: true as const, template: globalView(yield* templates.create(input)) }
-          }))
-        .handle("update", ({ path, payload: b }) =>
-          Effect.gen(function*() {
-            yield* failIf(unkeptField(b, ["category", "defaultSmsContent", "defaultPushTitle", "defaultPushBody"]))
-            const current = yield* ofType("global")(path.id)
-            const update = defined({
-              eventType: b.type,
-              name: b.name,
-              description: noneIfEmpty(b.description),
-              subject: b.defaultSubject,
-              bodyHtml: b.defaultHtmlContent,
-              bodyText: noneIfEmpty(b.defaultTextContent),
-              variables: yield* namesOf(b.variables),
-              isDefault: b.isSystem,
-              status: b.status
-            }) as EmailTemplateUpdate
-            return { success: true as const, template: globalView(yield* templates.update(current.id, update)) }
-          }))
-        .handle("delete", ({ path }) =>
-          Effect.flatMap(ofType("global")(path.id), (t) => Effect.as(templates.delete(t.id), { success: true as const, message: "Global template deleted" })))
-        .handle("seed", () =>
-          Effect.succeed({ success: true as const, count: 0, message: "Nothing to seed: Confetti keeps its global templates (GET /global-templates)" }))
-    )
+    const { create, listOf, noSiteFilter, ofType, remove, update } = helpersOf(templates)
+    const one = (t: EmailTemplate) => ({ success: true as const, template: globalView(t) })
+    return handlers
+      .handle("list", ({ urlParams }) =>
+        Effect.zipRight(noSiteFilter(urlParams.siteId), Effect.map(listOf("global"), ({ items, total }) => ({ success: true as const, templates: items.map(globalView), total }))))
+      .handle("get", ({ path }) => Effect.map(ofType("global")(path.id), one))
+      .handle("create", ({ payload }) => Effect.map(create("global", payload, Library, libraryFields(payload)), one))
+      .handle("update", ({ path, payload }) => Effect.map(update("global", path.id, payload, Library, libraryFields(payload)), one))
+      .handle("delete", ({ path }) => remove("global", path.id))
+      .handle("seed", () =>
+        Effect.succeed({ success: true as const, count: 0, message: "Nothing to seed: Confetti keeps its global templates (GET /global-templates)" }))
   }))
 
 const SitesLive = HttpApiBuilder.group(Api, "compatSiteTemplates", (handlers) =>
   Effect.map(EmailTemplateService, (templates) => {
-    const { checkGlobal, listOf, ofType, oneSiteView, siteStatus, siteViews } = helpersOf(templates)
-    return (
-      handlers
-        .handle("list", ({ urlParams }) =>
-          Effect.gen(function*() {
-            const { items, total } = yield* listOf("site", urlParams.siteId)
-            return { success: true as const, templates: yield* siteViews(items), total }
-          }))
-        .handle("get", ({ path }) => Effect.flatMap(ofType("site")(path.id), oneSiteView))
-        .handle("create", ({ payload: b }) =>
-          Effect.gen(function*() {
-            yield* failIf(unkeptField(b, SiteUnkept))
-            if (b.siteId === undefined) return yield* Effect.fail(ValidationError.field("siteId", "is required"))
-            if (b.type !== undefined) yield* checkGlobal(b.globalTemplateId, b.type)
-            const input = yield* createInput(
-              defined({
-                templateType: "site",
-                siteId: b.siteId,
-                eventType: b.type,
-                name: b.name,
-                subject: b.subject,
-                bodyHtml: b.htmlContent,
-                bodyText: noneIfEmpty(b.textContent),
-                variables: yield* namesOf(b.variables),
-                status: yield* siteStatus(b)
-              }),
-              { eventType: "type", bodyHtml: "htmlContent", bodyText: "textContent" }
-            )
-            return yield* oneSiteView(yield* templates.create(input))
-          }))
-        .handle("update", ({ path, payload: b }) =>
-          Effect.gen(function*() {
-            yield* failIf(unkeptField(b, SiteUnkept))
-            const current = yield* ofType("site")(path.id)
-            if (b.siteId !== undefined && b.siteId !== current.siteId) {
-              return yield* Effect.fail(ValidationError.field("siteId", "cannot change: a site template stays with its site"))
-            }
-            yield* checkGlobal(b.globalTemplateId, b.type ?? current.eventType)
-            const update = defined({
-              eventType: b.type,
-              name: b.name,
-              subject: b.subject,
-              bodyHtml: b.htmlContent,
-              bodyText: noneIfEmpty(b.textContent),
-              variables: yield* namesOf(b.variables),
-              status: yield* siteStatus(b)
-            }) as EmailTemplateUpdate
-            return yield* oneSiteView(yield* templates.update(current.id, update))
-          }))
-        .handle("delete", ({ path }) =>
-          Effect.flatMap(ofType("site")(path.id), (t) => Effect.as(templates.delete(t.id), { success: true as const, message: "Site template deleted" })))
-    )
+    const { checkGlobal, create, listOf, ofType, oneSiteView, remove, siteStatus, siteViews, update } = helpersOf(templates)
+    return handlers
+      .handle("list", ({ urlParams }) =>
+        Effect.gen(function*() {
+          const { items, total } = yield* listOf("site", urlParams.siteId)
+          return { success: true as const, templates: yield* siteViews(items), total }
+        }))
+      .handle("get", ({ path }) => Effect.flatMap(ofType("site")(path.id), oneSiteView))
+      .handle("create", ({ payload: b }) =>
+        Effect.gen(function*() {
+          if (b.siteId === undefined) return yield* Effect.fail(ValidationError.field("siteId", "is required"))
+          if (b.type !== undefined) yield* checkGlobal(b.globalTemplateId, b.type)
+          const fields = { ...siteFields(b, yield* siteStatus(b)), siteId: b.siteId }
+          return yield* oneSiteView(yield* create("site", b, SiteFamily, fields))
+        }))
+      .handle("update", ({ path, payload: b }) =>
+        Effect.gen(function*() {
+          const fields = siteFields(b, yield* siteStatus(b))
+          const updated = yield* update("site", path.id, b, SiteFamily, fields, (current) =>
+            b.siteId !== undefined && b.siteId !== current.siteId
+              ? Effect.fail(ValidationError.field("siteId", "cannot change: a site template stays with its site"))
+              : checkGlobal(b.globalTemplateId, b.type ?? current.eventType))
+          return yield* oneSiteView(updated)
+        }))
+      .handle("delete", ({ path }) => remove("site", path.id))
   }))
 
 const LegacyLive = HttpApiBuilder.group(Api, "compatEmailTemplates", (handlers) =>
   Effect.map(EmailTemplateService, (templates) => {
-    const { listOf, noSiteFilter, ofType } = helpersOf(templates)
-    return (
-      handlers
-        .handle("list", ({ urlParams }) =>
-          Effect.zipRight(noSiteFilter(urlParams.siteId), Effect.map(listOf("global"), ({ items, total }) => ({ success: true as const, templates: items.map(legacyView), total }))))
-        .handle("get", ({ path }) => Effect.map(ofType("global")(path.id), (t) => ({ success: true as const, template: legacyView(t) })))
-        .handle("create", ({ payload: b }) =>
-          Effect.gen(function*() {
-            yield* failIf(unkeptField(b, ["type", "category", "preheaderText", "language"]))
-            const input = yield* createInput(
-              defined({
-                templateType: "global",
-                eventType: b.eventType,
-                name: b.name,
-                description: noneIfEmpty(b.description),
-                subject: b.subjectLine,
-                bodyHtml: b.htmlContent,
-                bodyText: noneIfEmpty(b.textContent),
-                variables: yield* namesOf(b.variables),
-                isDefault: b.isDefault,
-                status: b.status
-              }),
-              { subject: "subjectLine", bodyHtml: "htmlContent", bodyText: "textContent" }
-            )
-            return { success: true as const, template: legacyView(yield* templates.create(input)) }
-          }))
-        .handle("update", ({ path, payload: b }) =>
-          Effect.gen(function*() {
-            yield* failIf(unkeptField(b, ["type", "category", "preheaderText", "language"]))
-            const current = yield* ofType("global")(path.id)
-            const update = defined({
-              eventType: b.eventType,
-              name: b.name,
-              description: noneIfEmpty(b.description),
-              subject: b.subjectLine,
-              bodyHtml: b.htmlContent,
-              bodyText: noneIfEmpty(b.textContent),
-              variables: yield* namesOf(b.variables),
-              isDefault: b.isDefault,
-              status: b.status
-            }) as EmailTemplateUpdate
-            return { success: true as const, template: legacyView(yield* templates.update(current.id, update)) }
-          }))
-        .handle("delete", ({ path }) =>
-          Effect.flatMap(ofType("global")(path.id), (t) => Effect.as(templates.delete(t.id), { success: true as const, message: "Email template deleted" })))
-    )
+    const { create, listOf, noSiteFilter, ofType, remove, update } = helpersOf(templates)
+    const one = (t: EmailTemplate) => ({ success: true as const, template: legacyView(t) })
+    return handlers
+      .handle("list", ({ urlParams }) =>
+        Effect.zipRight(noSiteFilter(urlParams.siteId), Effect.map(listOf("global"), ({ items, total }) => ({ success: true as const, templates: items.map(legacyView), total }))))
+      .handle("get", ({ path }) => Effect.map(ofType("global")(path.id), one))
+      .handle("create", ({ payload }) => Effect.map(create("global", payload, LegacyStore, legacyFields(payload)), one))
+      .handle("update", ({ path, payload }) => Effect.map(update("global", path.id, payload, LegacyStore, legacyFields(payload)), one))
+      .handle("delete", ({ path }) => remove("global", path.id))
   }))
 
 export const CompatTemplatesLive = Layer.mergeAll(GlobalsLive, SitesLive, LegacyLive)
