@@ -4,18 +4,24 @@
  * PHC-style string that carries its parameters, so they can be raised later without breaking
  * stored hashes: `$scrypt$ln=17,r=8,p=1$<salt>$<hash>` (base64, no padding).
  */
-import { Effect, Redacted } from "effect"
+import { Context, Effect, Redacted } from "effect"
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto"
 
-const Defaults = { ln: 17, r: 8, p: 1 } as const
-const KeyLength = 32
-const SaltLength = 16
-
-interface Params {
+export interface Params {
   readonly ln: number
   readonly r: number
   readonly p: number
 }
+
+export const Defaults: Params = { ln: 17, r: 8, p: 1 }
+const KeyLength = 32
+const SaltLength = 16
+
+/**
+ * The parameters new hashes get: OWASP's unless a test suite provides cheaper ones (one hash at
+ * N = 2^17 costs 0.6 s of a core; the suite signs in hundreds of times). Services read it once.
+ */
+export class HashCost extends Context.Reference<HashCost>()("Auth/PasswordHashCost", { defaultValue: (): Params => Defaults }) {}
 
 const derive = (password: string, salt: Buffer, params: Params) =>
   Effect.async<Buffer, Error>((resume) => {
@@ -51,8 +57,8 @@ export const verify = (password: Redacted.Redacted<string>, stored: string): Eff
     return key._tag === "Some" && key.value.length === expected.length && timingSafeEqual(key.value, expected)
   })
 
-/** Whether a stored hash was made with weaker parameters than today's (re-hash at the next login). */
-export const needsRehash = (stored: string) => {
+/** Whether a stored hash was made with weaker parameters than `cost` (re-hash at the next login). */
+export const needsRehash = (stored: string, cost: Params = Defaults) => {
   const match = Stored.exec(stored)
-  return match === null || Number(match[1]) < Defaults.ln || Number(match[2]) < Defaults.r
+  return match === null || Number(match[1]) < cost.ln || Number(match[2]) < cost.r
 }

@@ -19,6 +19,12 @@ export interface TestAdmin {
 
 let counter = 0
 
+/** scrypt's cheapest accepted cost, for the passwords of test admins. */
+export const TestHashCost: Passwords.Params = { ln: 10, r: 8, p: 1 }
+
+/** The cost test servers hash at: above the test admins', so that a login still re-hashes theirs. */
+export const ServerHashCost: Passwords.Params = { ln: 11, r: 8, p: 1 }
+
 export const createAdmin = (options: { readonly role: AdminRole; readonly clientIds?: ReadonlyArray<string>; readonly email?: string; readonly username?: string | null; readonly password?: string }) =>
   Effect.gen(function*() {
     const users = yield* AdminUserRepo
@@ -37,7 +43,7 @@ export const createAdmin = (options: { readonly role: AdminRole; readonly client
       requirePasswordChange: false,
       lastLoginAt: null
     })
-    yield* credentials.setHash(user.email, yield* Passwords.hash(Redacted.make(password), { ln: 10, r: 8, p: 1 }))
+    yield* credentials.setHash(user.email, yield* Passwords.hash(Redacted.make(password), TestHashCost))
     const token = yield* Tokens.sign(TestSecret, { userId: user.id, email: user.email, username: user.username, role: user.role }, Duration.hours(1))
     const admin: TestAdmin = { user, password, token }
     return admin

@@ -4,6 +4,7 @@
  */
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest, HttpServer } from "@effect/platform"
 import type { AdminRole } from "../../src/domain/adminUsers/AdminUser.js"
+import * as Passwords from "../../src/auth/Passwords.js"
 import * as AdminCredentials from "../../src/persistence/auth/AdminCredentials.js"
 import { SqlClient } from "@effect/sql"
 import type { PgClient } from "@effect/sql-pg"
@@ -13,7 +14,7 @@ import { Api } from "../../src/http/Api.js"
 import { listen } from "../../src/http/Server.js"
 import { Database } from "../../src/persistence/pg/Database.js"
 import * as Storage from "../../src/persistence/Storage.js"
-import { createAdmin, type TestAdmin } from "./admins.js"
+import { createAdmin, ServerHashCost, type TestAdmin } from "./admins.js"
 import { testConfig } from "./config.js"
 import { TestDatabase } from "./TestDb.js"
 
@@ -79,6 +80,9 @@ export const startServer = <E = never>(
       Layer.provide(Layer.succeed(Database, { kind: "embedded", fresh: false, location: "test" })),
       Layer.provide(Layer.succeedContext(database)),
       Layer.provide(config),
+      // Passwords the API hashes get a cheap scrypt cost (0.6 s of a core each at production's): the
+      // suite signs in hundreds of times (test/auth/credentials.test.ts checks the production parameters).
+      Layer.provide(Layer.succeed(Passwords.HashCost, ServerHashCost)),
       // Request logs are noise in test output; TEST_LOG=debug shows them.
       Layer.provide(Logger.minimumLogLevel(process.env.TEST_LOG ? LogLevel.Debug : LogLevel.None))
     )

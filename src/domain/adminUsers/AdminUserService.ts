@@ -63,6 +63,7 @@ export class AdminUserService extends Effect.Service<AdminUserService>()("Domain
     const credentials = yield* AdminCredentials
     const clients = yield* ClientRepo
     const audit = yield* AuditLog
+    const cost = yield* Passwords.HashCost
     const client = referenced("clientIds", "Client", clients.findById)
 
     /** The clients of a client admin, by their own ids; none may be listed for other roles. */
@@ -109,7 +110,7 @@ export class AdminUserService extends Effect.Service<AdminUserService>()("Domain
           lastLoginAt: null
         }
         const user = yield* audit.creating(AuditedAdmins, users.create(fields))
-        yield* credentials.setHash(user.email, yield* Passwords.hash(password))
+        yield* credentials.setHash(user.email, yield* Passwords.hash(password, cost))
         const created: WithPassword = { user, temporaryPassword: generated ? Option.some(password) : Option.none() }
         return created
       })))
@@ -173,7 +174,7 @@ export class AdminUserService extends Effect.Service<AdminUserService>()("Domain
         Effect.zipRight(manage("set administrators' passwords"), audit.write("set administrators' passwords", Effect.gen(function*() {
           const current = yield* users.findById(id)
           const { generated, password } = yield* passwordFrom(given)
-          yield* credentials.setHash(current.email, yield* Passwords.hash(password))
+          yield* credentials.setHash(current.email, yield* Passwords.hash(password, cost))
           const user = yield* users.update(current.id, { requirePasswordChange: true })
           // The log says a password was set, never which.
           yield* audit.change(AuditedAdmins, "resetPassword", current, user)

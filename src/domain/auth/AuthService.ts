@@ -40,9 +40,10 @@ export class AuthService extends Effect.Service<AuthService>()("Domain/AuthServi
     const clients = yield* ClientRepo
     const secret = yield* SigningSecret
     const audit = yield* AuditLog
+    const cost = yield* Passwords.HashCost
     const { auth } = yield* AppConfig
     // Checked when the identifier names nobody, so a miss takes as long as a wrong password.
-    const decoy = yield* Effect.cached(Passwords.hash(generatePassword()))
+    const decoy = yield* Effect.cached(Passwords.hash(generatePassword(), cost))
 
     const issue = (user: AdminUser) =>
       Effect.map(
@@ -79,8 +80,8 @@ export class AuthService extends Effect.Service<AuthService>()("Domain/AuthServi
             return yield* Effect.fail(invalidCredentials)
           }
           yield* attempts.clear(input.ip, key, auth.loginWindow)
-          if (Option.isSome(stored) && Passwords.needsRehash(stored.value)) {
-            yield* credentials.setHash(user.value.email, yield* Passwords.hash(input.password))
+          if (Option.isSome(stored) && Passwords.needsRehash(stored.value, cost)) {
+            yield* credentials.setHash(user.value.email, yield* Passwords.hash(input.password, cost))
           }
           // The stamp is a convenience: a store refusing it does not undo the login.
           const signedIn = yield* users.update(user.value.id, { lastLoginAt: yield* DateTime.now }).pipe(
@@ -131,7 +132,7 @@ export class AuthService extends Effect.Service<AuthService>()("Domain/AuthServi
           if (next === Redacted.value(input.currentPassword)) {
             return yield* Effect.fail(ValidationError.field("newPassword", "must differ from the current password"))
           }
-          const hash = yield* Passwords.hash(input.newPassword)
+          const hash = yield* Passwords.hash(input.newPassword, cost)
           // Anyone signed in may change their own password (viewers too): audited, not role-checked.
           return yield* audit.atomically(Effect.gen(function*() {
             yield* credentials.setHash(user.email, hash)

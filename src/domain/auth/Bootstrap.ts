@@ -49,7 +49,7 @@ export const bootstrap = Effect.gen(function*() {
   } else if (generated) {
     yield* users.update(existing.value.id, { requirePasswordChange: true })
   }
-  yield* credentials.setHash(email, yield* Passwords.hash(password))
+  yield* credentials.setHash(email, yield* Passwords.hash(password, yield* Passwords.HashCost))
   const done: Bootstrapped = { email, created: Option.isNone(existing), generatedPassword: generated ? Option.some(password) : Option.none() }
   return Option.some(done)
 })
