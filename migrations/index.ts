@@ -18,6 +18,7 @@ import * as employeeClientFromSite from "./0011_employee_client_from_site.js"
 import * as brandNamesSharedByHistory from "./0012_brand_names_shared_by_history.js"
 import * as legacyFields from "./0013_legacy_fields.js"
 import * as ledgerKeys from "./0014_ledger_keys.js"
+import * as jobOutbox from "./0015_job_outbox.js"
 
 interface SchemaMigration {
   readonly statements: ReadonlyArray<string>
@@ -38,7 +39,8 @@ export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ["0011_employee_client_from_site", employeeClientFromSite],
   ["0012_brand_names_shared_by_history", brandNamesSharedByHistory],
   ["0013_legacy_fields", legacyFields],
-  ["0014_ledger_keys", ledgerKeys]
+  ["0014_ledger_keys", ledgerKeys],
+  ["0015_job_outbox", jobOutbox]
 ]
 
 export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))
