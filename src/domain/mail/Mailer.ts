@@ -51,3 +51,30 @@ export interface MailerShape {
 }
 
 export class Mailer extends Context.Tag("Mail/Mailer")<Mailer, MailerShape>() {}
+
+/**
+ * A transport could not deliver a message. `permanent` failures are not retried (an SMTP 5xx, an
+ * HTTP 4xx other than 429); the others are (an SMTP 4xx, a refused or dropped connection, an HTTP
+ * 429 or 5xx), after `retryAfter` when the server said. A hard bounce (the mailbox does not exist)
+ * puts the address on the suppression list.
+ */
+export class DeliveryFailed extends Schema.TaggedError<DeliveryFailed>()("DeliveryFailed", {
+  reason: Schema.String,
+  permanent: Schema.Boolean,
+  hardBounce: Schema.Boolean,
+  retryAfterSeconds: Schema.optional(Schema.Number)
+}) {}
+
+/** What a transport reports of a delivered message. */
+export interface Delivered {
+  /** The provider's id of the message (SMTP's Message-ID, Resend's id). */
+  readonly providerId: string
+}
+
+/** Hands one message to a mail provider. */
+export interface MailTransportShape {
+  readonly name: string
+  readonly deliver: (message: MailMessage & { readonly from: string }, idempotencyKey: string) => Effect.Effect<Delivered, DeliveryFailed>
+}
+
+export class MailTransport extends Context.Tag("Mail/MailTransport")<MailTransport, MailTransportShape>() {}
