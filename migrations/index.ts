@@ -19,6 +19,7 @@ import * as brandNamesSharedByHistory from "./0012_brand_names_shared_by_history
 import * as legacyFields from "./0013_legacy_fields.js"
 import * as ledgerKeys from "./0014_ledger_keys.js"
 import * as jobOutbox from "./0015_job_outbox.js"
+import * as mailDelivery from "./0016_mail_delivery.js"
 
 interface SchemaMigration {
   readonly statements: ReadonlyArray<string>
@@ -40,7 +41,8 @@ export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ["0012_brand_names_shared_by_history", brandNamesSharedByHistory],
   ["0013_legacy_fields", legacyFields],
   ["0014_ledger_keys", ledgerKeys],
-  ["0015_job_outbox", jobOutbox]
+  ["0015_job_outbox", jobOutbox],
+  ["0016_mail_delivery", mailDelivery]
 ]
 
 export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))

@@ -33,7 +33,7 @@ export class RecordedMessage extends Schema.Class<RecordedMessage>("RecordedMess
   html: Schema.NullOr(Schema.String),
   tags: Schema.Record({ key: Schema.String, value: Schema.String }),
   transport: Schema.String,
-  status: Schema.Literal("recorded", "sent", "failed"),
+  status: Schema.Literal("recorded", "queued", "sent", "failed", "bounced"),
   error: Schema.NullOr(Schema.String),
   createdAt: Schema.DateTimeUtc
 }) {}

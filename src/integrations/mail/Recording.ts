@@ -19,7 +19,7 @@ interface Row {
   readonly bodyHtml: string | null
   readonly tags: Record<string, string>
   readonly transport: string
-  readonly status: "recorded" | "sent" | "failed"
+  readonly status: "recorded" | "queued" | "sent" | "failed" | "bounced"
   readonly error: string | null
   readonly createdAt: Date
 }
