@@ -57,6 +57,21 @@ export interface AppConfigShape {
    * environment list names it; when absent, the address a request came to.
    */
   readonly publicApiUrl: Option.Option<string>
+  readonly mail: MailConfig
+}
+
+export const MailTransports = ["recording", "smtp", "resend"] as const
+export type MailTransportName = (typeof MailTransports)[number]
+
+export interface MailConfig {
+  /** `recording` (the default) keeps messages in `email_messages` only; `smtp` and `resend` deliver them. */
+  readonly transport: MailTransportName
+  /** The sender when a message names none. */
+  readonly from: string
+  /** `smtp://user:pass@host:587` or `smtps://…`; required for `smtp`. */
+  readonly smtpUrl: Option.Option<Redacted.Redacted<string>>
+  /** Required for `resend`. */
+  readonly resendApiKey: Option.Option<Redacted.Redacted<string>>
 }
 
 export interface AuthConfig {
@@ -210,6 +225,21 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
       }),
       Config.withDefault([] as ReadonlyArray<string>)
     ),
+    mail: Config.all({
+      transport: oneOf("MAIL_TRANSPORT", MailTransports, "recording"),
+      from: Config.string("MAIL_FROM").pipe(
+        Config.map((s) => s.trim()),
+        Config.validate({
+          message: "MAIL_FROM must be an address, optionally with a name: Confetti <gifts@example.com>",
+          validation: (s) => /^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(s)
+        }),
+        Config.withDefault("Confetti <no-reply@confetti.invalid>")
+      ),
+      smtpUrl: Config.option(Config.redacted("SMTP_URL").pipe(
+        Config.validate({ message: "SMTP_URL must be an smtp:// or smtps:// URL", validation: (u) => /^smtps?:\/\/[^\s]+$/.test(Redacted.value(u)) })
+      )),
+      resendApiKey: Config.option(Config.redacted("RESEND_API_KEY"))
+    }),
     publicApiUrl: Config.option(
       Config.string("PUBLIC_API_URL").pipe(
         Config.map((s) => s.trim().replace(/\/+$/, "")),
@@ -217,6 +247,12 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
       )
     )
   })
+  if (rest.mail.transport === "smtp" && Option.isNone(rest.mail.smtpUrl)) {
+    return yield* Effect.fail(ConfigError.MissingData(["SMTP_URL"], "SMTP_URL is required when MAIL_TRANSPORT=smtp"))
+  }
+  if (rest.mail.transport === "resend" && Option.isNone(rest.mail.resendApiKey)) {
+    return yield* Effect.fail(ConfigError.MissingData(["RESEND_API_KEY"], "RESEND_API_KEY is required when MAIL_TRANSPORT=resend"))
+  }
   if (rest.environment === "production" && Option.isNone(rest.auth.jwtSecret)) {
     return yield* Effect.fail(ConfigError.MissingData(["JWT_SECRET"], "JWT_SECRET is required in production (at least 32 characters)"))
   }
@@ -262,6 +298,7 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
   },
   corsOrigins: [],
   publicApiUrl: Option.none(),
+  mail: { transport: "recording", from: "Confetti <no-reply@confetti.invalid>", smtpUrl: Option.none(), resendApiKey: Option.none() },
   ...overrides
 })
 

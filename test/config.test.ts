@@ -84,6 +84,22 @@ describe("Config", () => {
       expect(Option.isNone(defaults.auth.jwtSecret)).toBe(true)
     }))
 
+  it.effect("reads the mail transport, requiring its secret and keeping it secret", () =>
+    Effect.gen(function*() {
+      expect((yield* read({})).mail).toMatchObject({ transport: "recording", from: "Confetti <no-reply@confetti.invalid>" })
+      const smtp = (yield* read({ MAIL_TRANSPORT: "smtp", SMTP_URL: "smtp://user:s3cret@mail.example.com:587", MAIL_FROM: "Gifts <gifts@example.com>" })).mail
+      expect(smtp).toMatchObject({ transport: "smtp", from: "Gifts <gifts@example.com>" })
+      expect(Redacted.value(Option.getOrThrow(smtp.smtpUrl))).toBe("smtp://user:s3cret@mail.example.com:587")
+      expect(String(smtp.smtpUrl)).not.toContain("s3cret")
+      const resend = (yield* read({ MAIL_TRANSPORT: "resend", RESEND_API_KEY: "re_123" })).mail
+      expect(String(resend.resendApiKey)).not.toContain("re_123")
+      expect(yield* refusal({ MAIL_TRANSPORT: "smtp" })).toContain("SMTP_URL is required when MAIL_TRANSPORT=smtp")
+      expect(yield* refusal({ MAIL_TRANSPORT: "resend" })).toContain("RESEND_API_KEY is required")
+      expect(yield* refusal({ MAIL_TRANSPORT: "pigeon" })).toContain("MAIL_TRANSPORT must be one of: recording, smtp, resend")
+      expect(yield* refusal({ SMTP_URL: "http://mail.example.com" })).toContain("SMTP_URL must be an smtp://")
+      expect(yield* refusal({ MAIL_FROM: "not an address" })).toContain("MAIL_FROM must be an address")
+    }))
+
   it.effect("accepts a schema-qualified legacy table name", () =>
     Effect.gen(function*() {
       expect((yield* read({ KV_TABLE: "legacy.kv_store_6fcaeea3" })).kvTable).toBe("legacy.kv_store_6fcaeea3")
