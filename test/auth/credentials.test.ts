@@ -9,18 +9,28 @@ const secret = Redacted.make("a-test-secret-of-enough-length-0123456789")
 const claims = { userId: "u-1", email: "ana@contoso.example", username: "ana", role: "admin" }
 
 describe("passwords", () => {
-  it.effect("verify accepts the password a hash was made from and nothing else", () =>
+  it.effect("hashes at OWASP's scrypt parameters by default", () =>
     Effect.gen(function*() {
       const stored = yield* Passwords.hash(Redacted.make("correct horse battery staple"))
       expect(stored).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/)
       expect(stored).not.toContain("correct horse")
       expect(yield* Passwords.verify(Redacted.make("correct horse battery staple"), stored)).toBe(true)
+      expect(Passwords.needsRehash(stored)).toBe(false)
+    }), { timeout: 30_000 })
+
+  it.effect("verify accepts the password a hash was made from and nothing else", () =>
+    Effect.gen(function*() {
+      // At a cheap cost: what is checked does not depend on it (each hash at N = 2^17 costs 0.6 s).
+      const cheap = { ln: 11, r: 8, p: 1 }
+      const stored = yield* Passwords.hash(Redacted.make("correct horse battery staple"), cheap)
+      expect(yield* Passwords.verify(Redacted.make("correct horse battery staple"), stored)).toBe(true)
       expect(yield* Passwords.verify(Redacted.make("correct horse battery stapl"), stored)).toBe(false)
       expect(yield* Passwords.verify(Redacted.make(""), stored)).toBe(false)
       // The same password hashes differently each time (a fresh salt).
-      expect(yield* Passwords.hash(Redacted.make("correct horse battery staple"))).not.toBe(stored)
-      expect(Passwords.needsRehash(stored)).toBe(false)
-    }), { timeout: 30_000 })
+      expect(yield* Passwords.hash(Redacted.make("correct horse battery staple"), cheap)).not.toBe(stored)
+      expect(Passwords.needsRehash(stored, cheap)).toBe(false)
+      expect(Passwords.needsRehash(stored)).toBe(true)
+    }))
 
   it.effect("stored values that are not our hashes match nothing; weaker parameters ask for a re-hash", () =>
     Effect.gen(function*() {
