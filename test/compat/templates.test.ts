@@ -48,6 +48,10 @@ describe("old admin app: e-mail templates", () => {
       })
       const edited = yield* app("PUT", `/global-templates/${id}`, { ...created.body.template, defaultSubject: "Welcome!" })
       expect(edited.body.template.defaultSubject).toBe("Welcome!")
+      // The old shapes show "none" as an empty text: sent back, it stays none.
+      const emptied = yield* app("PUT", `/global-templates/${id}`, { ...edited.body.template, defaultTextContent: "", description: "" })
+      expect(emptied.body.template).toMatchObject({ defaultTextContent: "", description: "" })
+      expect((yield* server.request("GET", `/v2/email-templates/${id}`)).body.data).toMatchObject({ bodyText: null, description: null })
       // What Confetti does not keep is refused by name, not dropped.
       expect(yield* app("PUT", `/global-templates/${id}`, { defaultSmsContent: "Hi" })).toMatchObject({ ...refused(400), body: { field: "defaultSmsContent" } })
       expect(yield* app("PUT", `/global-templates/${id}`, { variables: [{ key: "x", label: "The X" }] })).toMatchObject({ ...refused(400), body: { field: "variables.0.label" } })

@@ -29,7 +29,7 @@ describe("CORS", () => {
       expect(answer.headers["access-control-allow-origin"]).toBe(App)
       expect(answer.headers["access-control-allow-credentials"]).toBe("true")
       const allowed = answer.headers["access-control-allow-headers"]!.split(",").map((h) => h.trim())
-      expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type", "x-access-token", "x-environment-id"]))
+      expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type", "x-access-token", "x-environment-id", "x-csrf-token"]))
       expect(answer.headers["access-control-allow-methods"]).toContain("POST")
 
       const listed = yield* server.request("GET", "/v2/clients", undefined, { headers: { origin: App } })

@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Duration, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import { singleRunner } from "../../src/jobs/Cluster.js"
-import { MailRetryPolicy, SendMail, SendMailLive } from "../../src/jobs/mail/SendMail.js"
+import { DefaultRetry, MailRetryPolicy, SendMail, SendMailLive } from "../../src/jobs/mail/SendMail.js"
 import * as Smtp from "../../src/integrations/mail/Smtp.js"
 import { startSmtp } from "../support/smtp.js"
 import { TestDatabase } from "../support/TestDb.js"
@@ -65,4 +65,17 @@ describe("mail.send", () => {
         expect(smtp.received).toHaveLength(1)
       }).pipe(Effect.provide(env))
     }), { timeout: 120_000 })
+
+  it("waits exponentially longer, jittered per message but the same on every replay, capped at an hour", () => {
+    const waits = (id: string) => Array.from({ length: DefaultRetry.maxAttempts }, (_, i) => Duration.toMillis(DefaultRetry.delay(i + 1, id)))
+    const a = waits("message-a")
+    expect(waits("message-a")).toEqual(a)
+    expect(waits("message-b")).not.toEqual(a)
+    a.forEach((ms, i) => {
+      const base = Math.min(3_600_000, 30_000 * 2 ** i)
+      expect(ms).toBeGreaterThanOrEqual(base * 0.5)
+      expect(ms).toBeLessThan(base)
+    })
+    expect(Math.max(...a)).toBeLessThan(3_600_000)
+  })
 })

@@ -11,7 +11,9 @@
 import { SqlClient } from "@effect/sql"
 import { Activity, DurableClock, Workflow } from "@effect/workflow"
 import { Context, Duration, Effect, Schema } from "effect"
+import { StorageUnavailable } from "../../domain/Errors.js"
 import { MailTransport } from "../../domain/mail/Mailer.js"
+import { orUnavailable } from "../../persistence/pg/SqlErrors.js"
 
 export const Outcome = Schema.Literal("sent", "failed", "bounced", "suppressed", "retry")
 export type Outcome = typeof Outcome.Type
@@ -40,6 +42,7 @@ export class MailRetryPolicy extends Context.Reference<MailRetryPolicy>()("Jobs/
 export const SendMail = Workflow.make({
   name: "mail.send",
   success: Outcome,
+  error: StorageUnavailable,
   payload: { messageId: Schema.String },
   idempotencyKey: ({ messageId }) => messageId
 })
@@ -100,7 +103,7 @@ const attemptDelivery = (messageId: string, attempt: number) =>
 const giveUp = (messageId: string, attempts: number) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     sql`update email_messages set status = 'failed', error = ${`gave up after ${attempts} attempts: `} || coalesce(error, '')
-      where id = ${messageId}`).pipe(Effect.as("failed" as const), Effect.orDie)
+      where id = ${messageId}`).pipe(Effect.as("failed" as const), orUnavailable)
 
 export const SendMailLive = SendMail.toLayer(({ messageId }) =>
   Effect.gen(function*() {
@@ -112,5 +115,7 @@ export const SendMailLive = SendMail.toLayer(({ messageId }) =>
         yield* DurableClock.sleep({ name: `mail.backoff.${attempt}`, duration: policy.delay(attempt, messageId) })
       }
     }
-    return yield* Activity.make({ name: "mail.give-up", success: Outcome, execute: giveUp(messageId, policy.maxAttempts) })
+    // Recording that it gave up needs the database: retried while it is out of reach.
+    return yield* Activity.make({ name: "mail.give-up", success: Outcome, error: StorageUnavailable, execute: giveUp(messageId, policy.maxAttempts) })
+      .pipe(Activity.retry({ times: 10 }))
   }))

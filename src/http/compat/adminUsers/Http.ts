@@ -4,13 +4,14 @@ import { Effect, Option, Redacted } from "effect"
 import { AdminUserService, type WithPassword } from "../../../domain/adminUsers/AdminUserService.js"
 import { MaxLimit } from "../../../domain/Page.js"
 import { Api } from "../../Api.js"
+import { withoutEchoed } from "../../clients/Http.js"
 
 const temporary = ({ temporaryPassword }: WithPassword) =>
   Option.match(temporaryPassword, { onNone: () => ({}), onSome: (p) => ({ temporaryPassword: Redacted.value(p) }) })
 
 /** Drops the read-only fields the app sends back with a user it read. */
-const withoutEchoed = <A extends { id?: unknown; legacyId?: unknown; createdAt?: unknown; updatedAt?: unknown; lastLoginAt?: unknown; lastLogin?: unknown }>(body: A) => {
-  const { createdAt: _c, id: _i, lastLogin: _l, lastLoginAt: _a, legacyId: _g, updatedAt: _u, ...rest } = body
+const withoutUserEchoed = <A extends { id?: unknown; legacyId?: unknown; createdAt?: unknown; updatedAt?: unknown; lastLoginAt?: unknown; lastLogin?: unknown }>(body: A) => {
+  const { lastLogin: _l, lastLoginAt: _a, ...rest } = withoutEchoed(body)
   return rest
 }
 
@@ -22,8 +23,8 @@ export const CompatAdminUsersLive = HttpApiBuilder.group(Api, "compatAdminUsers"
         Effect.map(admins.list({ limit: MaxLimit, offset: 0 }), (page) => ({ success: true as const, users: page.items, total: page.total })))
       .handle("get", ({ path }) => Effect.map(admins.get(path.id), (user) => ({ success: true as const, user })))
       .handle("create", ({ payload }) =>
-        Effect.map(admins.create(withoutEchoed(payload)), (created) => ({ success: true as const, user: created.user, ...temporary(created) })))
-      .handle("update", ({ path, payload }) => Effect.map(admins.update(path.id, withoutEchoed(payload)), (user) => ({ success: true as const, user })))
+        Effect.map(admins.create(withoutUserEchoed(payload)), (created) => ({ success: true as const, user: created.user, ...temporary(created) })))
+      .handle("update", ({ path, payload }) => Effect.map(admins.update(path.id, withoutUserEchoed(payload)), (user) => ({ success: true as const, user })))
       .handle("delete", ({ path }) => Effect.as(admins.delete(path.id), { success: true as const, message: "Admin user deleted successfully" }))
       .handle("resetPassword", ({ path, payload }) =>
         Effect.gen(function*() {

@@ -6,24 +6,13 @@ import { Conflict, ValidationError } from "../../../domain/Errors.js"
 import { MaxLimit } from "../../../domain/Page.js"
 import { ProductService } from "../../../domain/products/ProductService.js"
 import { Api } from "../../Api.js"
+import { withoutEchoed } from "../../clients/Http.js"
 import type { GiftCreateBody, GiftListParams, GiftUpdateBody } from "./Api.js"
 import { legacyGift, pagination } from "./Gift.js"
 
 /** A gift body as a product's fields: `image` is the image URL, read-only fields the app echoes go. */
 const productFields = <A extends Schema.Schema.Type<typeof GiftCreateBody> | Schema.Schema.Type<typeof GiftUpdateBody>>(body: A) => {
-  const {
-    createdAt: _c,
-    id: _i,
-    image,
-    isActive: _a,
-    legacyId: _l,
-    productStatus: _p,
-    siteId: _s,
-    source: _o,
-    undecoded: _d,
-    updatedAt: _u,
-    ...fields
-  } = body
+  const { image, isActive: _a, productStatus: _p, siteId: _s, source: _o, ...fields } = withoutEchoed(body)
   if (image !== undefined && fields.imageUrl !== undefined && fields.imageUrl !== null && image !== fields.imageUrl) {
     return Effect.fail(ValidationError.field("image", "differs from imageUrl: send one of them"))
   }

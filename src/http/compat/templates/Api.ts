@@ -7,7 +7,7 @@
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { EmailTemplate, EmailTemplateId } from "../../../domain/emailTemplates/EmailTemplate.js"
+import { EmailTemplateId } from "../../../domain/emailTemplates/EmailTemplate.js"
 import { Conflict, Forbidden, InvalidReference, NotFound, StorageUnavailable, ValidationError } from "../../../domain/Errors.js"
 import { EntityId } from "../../../domain/Fields.js"
 import { AdminAuth } from "../../Auth.js"
@@ -138,4 +138,3 @@ export const CompatSiteTemplatesApi = family(
 export const CompatEmailTemplatesApi = family("compatEmailTemplates", "/email-templates", LegacyTemplateView, LegacyTemplateBody)
   .annotate(OpenApi.Description, compatDescription("the legacy transactional templates (global templates)"))
 
-export { EmailTemplate }

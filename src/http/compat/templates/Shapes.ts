@@ -7,7 +7,7 @@
  * refused with a 400 naming them, never accepted and dropped.
  */
 import { DateTime, Effect, ParseResult, Schema } from "effect"
-import { EmailTemplate, type EmailTemplateCreate, TemplateStatus } from "../../../domain/emailTemplates/EmailTemplate.js"
+import { EmailTemplate, TemplateStatus } from "../../../domain/emailTemplates/EmailTemplate.js"
 import { FieldIssue, ValidationError } from "../../../domain/Errors.js"
 import { unchecked } from "../../Unchecked.js"
 
@@ -168,5 +168,4 @@ export const createInput = (fields: Readonly<Record<string, unknown>>, oldNames:
       return new FieldIssue({ field, message: issue._tag === "Missing" ? "is required" : issue.message })
     })))
 
-export type { EmailTemplateCreate }
 export { F as UpdateFields }
