@@ -19,7 +19,9 @@ import * as brandNamesSharedByHistory from "./0012_brand_names_shared_by_history
 import * as legacyFields from "./0013_legacy_fields.js"
 import * as ledgerKeys from "./0014_ledger_keys.js"
 import * as jobOutbox from "./0015_job_outbox.js"
+import * as jobState from "./0017_job_state.js"
 import * as mailDelivery from "./0016_mail_delivery.js"
+import * as automationRules from "./0018_automation_rules.js"
 
 interface SchemaMigration {
   readonly statements: ReadonlyArray<string>
@@ -42,7 +44,9 @@ export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ["0013_legacy_fields", legacyFields],
   ["0014_ledger_keys", ledgerKeys],
   ["0015_job_outbox", jobOutbox],
-  ["0016_mail_delivery", mailDelivery]
+  ["0016_mail_delivery", mailDelivery],
+  ["0017_job_state", jobState],
+  ["0018_automation_rules", automationRules]
 ]
 
 export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))

@@ -15,7 +15,8 @@ export const StorageEntities = [
   "email_templates",
   "site_catalog",
   "orders",
-  "admin_users"
+  "admin_users",
+  "automation_rules"
 ] as const
 export type StorageEntity = (typeof StorageEntities)[number]
 
@@ -58,6 +59,14 @@ export interface AppConfigShape {
    */
   readonly publicApiUrl: Option.Option<string>
   readonly mail: MailConfig
+  readonly jobs: JobsConfig
+}
+
+export interface JobsConfig {
+  /** `JOBS=off` runs no runner (`app serve` is then the API only); work stays queued for one that runs. */
+  readonly enabled: boolean
+  /** How often a runner looks for newly queued jobs (`JOBS_POLL_INTERVAL`). */
+  readonly pollInterval: Duration.Duration
 }
 
 export const MailTransports = ["recording", "smtp", "resend"] as const
@@ -240,6 +249,10 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
       )),
       resendApiKey: Config.option(Config.redacted("RESEND_API_KEY"))
     }),
+    jobs: Config.all({
+      enabled: Config.map(oneOf("JOBS", ["on", "off"] as const, "on"), (v) => v === "on"),
+      pollInterval: duration("JOBS_POLL_INTERVAL", "250 millis")
+    }),
     publicApiUrl: Config.option(
       Config.string("PUBLIC_API_URL").pipe(
         Config.map((s) => s.trim().replace(/\/+$/, "")),
@@ -299,6 +312,7 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
   corsOrigins: [],
   publicApiUrl: Option.none(),
   mail: { transport: "recording", from: "Confetti <no-reply@confetti.invalid>", smtpUrl: Option.none(), resendApiKey: Option.none() },
+  jobs: { enabled: true, pollInterval: Duration.millis(250) },
   ...overrides
 })
 

@@ -8,6 +8,7 @@ import { Cause, ConfigError, Console, Effect, Exit, Layer, Logger, Option } from
 import * as AppConfigModule from "../Config.js"
 import { AppConfig } from "../Config.js"
 import { listen } from "../http/Server.js"
+import * as JobsRuntime from "../jobs/Runtime.js"
 import { adoptionPlan, Database, layer as DatabaseLive, migrateIn, pendingMigrations } from "../persistence/pg/Database.js"
 import * as Storage from "../persistence/Storage.js"
 import * as MigrationCli from "../migration/Cli.js"
@@ -70,12 +71,32 @@ const serve = Command.make("serve", { port: portOption }, ({ port }) =>
         yield* Effect.logInfo(`New database: loaded demo data (${JSON.stringify(report.created)})`)
       }
       yield* bootstrapAdmin
-      const server = listen({ host: config.host, port: Option.getOrElse(port, () => config.port) }).pipe(
+      const server = Layer.merge(listen({ host: config.host, port: Option.getOrElse(port, () => config.port) }), jobsRunner).pipe(
         Layer.provide(Storage.layer)
       )
       return yield* Layer.launch(server)
     })
-  )).pipe(Command.withDescription("Run the HTTP API (starts an embedded PostgreSQL unless DATABASE_URL is set)"))
+  )).pipe(Command.withDescription(
+    "Run the HTTP API and a jobs runner (JOBS=off: the API only; starts an embedded PostgreSQL unless DATABASE_URL is set)"
+  ))
+
+/** The jobs runner, announced; nothing with JOBS=off. */
+const jobsRunner = Layer.unwrapEffect(Effect.map(AppConfig, (config) =>
+  config.jobs.enabled
+    ? Layer.merge(JobsRuntime.withServices, Layer.effectDiscard(Effect.logInfo(`Jobs runner started (mail: ${config.mail.transport})`)))
+    : Layer.effectDiscard(Effect.logInfo("JOBS=off: no jobs run in this process"))
+))
+
+const worker = Command.make("worker", {}, () =>
+  withApp(
+    Effect.gen(function*() {
+      const config = yield* AppConfig
+      if (!config.jobs.enabled) return yield* Effect.fail(new MigrationCli.CliExit({ code: 1, message: "JOBS=off: a worker has no jobs to run" }))
+      const applied = yield* runMigrations
+      if (applied.length > 0) yield* Effect.logInfo(`Applied schema migrations: ${applied.join(", ")}`)
+      return yield* Layer.launch(jobsRunner.pipe(Layer.provide(Storage.layer)))
+    })
+  )).pipe(Command.withDescription("Run a jobs runner only (no HTTP API), sharing the work with the other processes on the database"))
 
 const migrateData = Command.make("data", MigrationCli.options, (args) =>
   withApp(Effect.zipRight(runMigrations, MigrationCli.data(args)))
@@ -171,7 +192,7 @@ const seedCommand = Command.make("seed", {}, () =>
 
 export const app = Command.make("app").pipe(
   Command.withDescription("Confetti: employee gifting and celebration programs"),
-  Command.withSubcommands([serve, migrateCommand, seedCommand])
+  Command.withSubcommands([serve, worker, migrateCommand, seedCommand])
 )
 
 export const Version = "0.1.0"

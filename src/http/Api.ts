@@ -9,6 +9,7 @@ import { CompatApi } from "./compat/Api.js"
 import { ClientsApi } from "./clients/Api.js"
 import { DashboardApi } from "./dashboard/Api.js"
 import { EmailTemplatesApi } from "./emailTemplates/Api.js"
+import { AutomationRulesApi } from "./automationRules/Api.js"
 import { EmployeesApi } from "./employees/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
 import { OrdersApi } from "./orders/Api.js"
@@ -27,6 +28,7 @@ export class Api extends HttpApi.make("confetti")
   .add(SitesApi)
   .add(BrandsApi)
   .add(EmailTemplatesApi)
+  .add(AutomationRulesApi)
   .add(EmployeesApi)
   .add(CatalogsApi)
   .add(ProductsApi)

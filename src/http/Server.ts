@@ -12,9 +12,12 @@ import { BrandService } from "../domain/brands/BrandService.js"
 import { CatalogService } from "../domain/catalogs/CatalogService.js"
 import { ClientService } from "../domain/clients/ClientService.js"
 import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateService.js"
+import { AutomationRuleService } from "../domain/automation/AutomationRuleService.js"
 import { EmployeeService } from "../domain/employees/EmployeeService.js"
 import { DashboardService } from "../domain/dashboard/DashboardService.js"
-import * as MailRecording from "../integrations/mail/Recording.js"
+import * as MailMessages from "../integrations/mail/Messages.js"
+import * as DomainEventsOutbox from "../persistence/jobs/DomainEventsOutbox.js"
+import * as JobOutboxPg from "../persistence/jobs/JobOutboxPg.js"
 import { OrderService } from "../domain/orders/OrderService.js"
 import { ProductService } from "../domain/products/ProductService.js"
 import { PublicService } from "../domain/public/PublicService.js"
@@ -36,6 +39,7 @@ import { ClientsLive } from "./clients/Http.js"
 import { oldRoutes } from "./compat/Compat.js"
 import { CompatLive } from "./compat/Live.js"
 import { EmailTemplatesLive } from "./emailTemplates/Http.js"
+import { AutomationRulesLive } from "./automationRules/Http.js"
 import { EmployeesLive } from "./employees/Http.js"
 import { ErrorsLive } from "./Errors.js"
 import { OrdersLive } from "./orders/Http.js"
@@ -48,7 +52,7 @@ import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
+  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, AutomationRulesLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
   Layer.provide([AdminAuthLive, EmployeeSessionAuthLive]),
   Layer.provideMerge(AuthService.Default),
   // The employee-facing flow on top of the other services (it places orders through OrderService).
@@ -62,13 +66,16 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     ProductService.Default,
     EmployeeService.Default,
     EmailTemplateService.Default,
+    AutomationRuleService.Default,
     SiteCatalogService.Default,
     OrderService.Default,
     DashboardService.Default,
     AuditLog.Default,
-    MailRecording.recording,
     EmployeeAccessRepoPg.layer
   ]),
+  // Mail and the events of business writes go out through the jobs outbox, in the writes' transactions.
+  Layer.provide([MailMessages.layer, DomainEventsOutbox.layer]),
+  Layer.provide(JobOutboxPg.layer),
   Layer.provide([AdminCredentials.layer, Attempts.layer, SigningSecret.layer])
 )
 

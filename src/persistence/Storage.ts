@@ -46,6 +46,9 @@ import * as Transactions from "./Transactions.js"
 import type { AdminUserRepo } from "../domain/adminUsers/AdminUserRepo.js"
 import * as AdminUserRepoKv from "./adminUsers/AdminUserRepoKv.js"
 import * as AdminUserRepoPg from "./adminUsers/AdminUserRepoPg.js"
+import type { AutomationRuleRepo } from "../domain/automation/AutomationRuleRepo.js"
+import * as AutomationRuleRepoKv from "./automation/AutomationRuleRepoKv.js"
+import * as AutomationRuleRepoPg from "./automation/AutomationRuleRepoPg.js"
 
 /**
  * The KvStore of the app: `KV_TABLE` on the main database, or on `KV_DATABASE_URL` through a
@@ -82,6 +85,7 @@ export type Repositories =
   | GiftConfigRepo
   | OrderRepo
   | AdminUserRepo
+  | AutomationRuleRepo
   | AuditRepo
   | TransactionsTag
 
@@ -107,6 +111,7 @@ export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | Ap
       // Legacy orders in the site stores name no client: the KV layer derives it from the site.
       select<OrderRepo, SiteRepo>(storage.entities.orders, OrderRepoKv.layer, OrderRepoPg.layer).pipe(Layer.provide(sites)),
       select(storage.entities.admin_users, AdminUserRepoKv.layer, AdminUserRepoPg.layer),
+      select(storage.entities.automation_rules, AutomationRuleRepoKv.layer, AutomationRuleRepoPg.layer),
       AuditRepoPg.layer,
       Object.values(storage.entities).includes("kv")
         ? Transactions.layerPgAndKv.pipe(Layer.provide(kvStoreLayer))

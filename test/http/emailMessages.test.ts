@@ -1,8 +1,9 @@
 /** The default mail transport records every message; `GET /admin/email-messages` lists them. */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { Mailer } from "../../src/domain/mail/Mailer.js"
-import { recording } from "../../src/integrations/mail/Recording.js"
+import * as MailMessages from "../../src/integrations/mail/Messages.js"
+import * as JobOutboxPg from "../../src/persistence/jobs/JobOutboxPg.js"
 import { testConfig } from "../support/config.js"
 import { startServer } from "../support/server.js"
 
@@ -13,7 +14,7 @@ const sendAll = Effect.gen(function*() {
   yield* mailer.send({ to: "ben@contoso.example", subject: "Reminder", text: "Choose your gift", html: "<p>Choose your gift</p>" })
   yield* Effect.sleep("5 millis")
   yield* mailer.send({ to: "ana@contoso.example", from: "Contoso <hr@contoso.example>", subject: "Shipped", text: "On its way" })
-}).pipe(Effect.provide(recording), Effect.provide(testConfig()))
+}).pipe(Effect.provide(MailMessages.layer.pipe(Layer.provide(JobOutboxPg.layer))), Effect.provide(testConfig()))
 
 describe("GET /admin/email-messages", () => {
   it.scopedLive("lists recorded messages newest first, by recipient, paged, with the full count", () =>

@@ -7,7 +7,8 @@ export const TestSecret = Redacted.make("confetti-test-signing-secret-0123456789
 
 export const testConfigShape = (overrides: Partial<AppConfigShape> = {}): AppConfigShape => {
   const defaults = make()
-  return make({ ...overrides, auth: { ...defaults.auth, jwtSecret: Option.some(TestSecret), ...overrides.auth } })
+  // Test servers run no jobs unless a test asks for them (most check the API, not what it causes).
+  return make({ jobs: { ...defaults.jobs, enabled: false }, ...overrides, auth: { ...defaults.auth, jwtSecret: Option.some(TestSecret), ...overrides.auth } })
 }
 
 export const testConfig = (overrides: Partial<AppConfigShape> = {}) => Layer.succeed(AppConfig, testConfigShape(overrides))

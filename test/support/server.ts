@@ -15,7 +15,8 @@ import { listen } from "../../src/http/Server.js"
 import { Database } from "../../src/persistence/pg/Database.js"
 import * as Storage from "../../src/persistence/Storage.js"
 import { createAdmin, ServerHashCost, type TestAdmin } from "./admins.js"
-import { testConfig } from "./config.js"
+import { testConfig, testConfigShape } from "./config.js"
+import * as JobsRuntime from "../../src/jobs/Runtime.js"
 import { TestDatabase } from "./TestDb.js"
 
 export interface RequestInit {
@@ -75,7 +76,9 @@ export const startServer = <E = never>(
     const config = testConfig(overrides)
     const database = yield* Layer.buildWithScope(databaseLayer, scope).pipe(Effect.orDie)
     yield* Effect.provide(prepare, database)
-    const server = listen({ host: "127.0.0.1", port: 0 }).pipe(
+    // A jobs runner beside the API when the test asks for one (`jobs: {enabled: true, …}`).
+    const jobs = testConfigShape(overrides).jobs.enabled ? JobsRuntime.withServices : Layer.empty
+    const server = Layer.merge(listen({ host: "127.0.0.1", port: 0 }), jobs).pipe(
       Layer.provide(Storage.layer),
       Layer.provide(Layer.succeed(Database, { kind: "embedded", fresh: false, location: "test" })),
       Layer.provide(Layer.succeedContext(database)),

@@ -20,7 +20,9 @@ export const MailMessage = Schema.Struct({
   text: Schema.String,
   html: Schema.optional(Schema.String),
   /** What the message is about (`{kind: "magic_link", siteId}`), for finding it again. */
-  tags: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  tags: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  /** One message per key: recording it again returns the first (a replayed step sends nothing new). */
+  dedupeKey: Schema.optional(Schema.String)
 })
 export type MailMessage = typeof MailMessage.Type
 

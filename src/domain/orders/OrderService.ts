@@ -13,6 +13,7 @@ import { type OrderFilter, OrderRepo, statsOf } from "./OrderRepo.js"
 import { ProductRepo, type StockLine } from "../products/ProductRepo.js"
 import { SiteRepo } from "../sites/SiteRepo.js"
 import { Transactions } from "../Transactions.js"
+import { DomainEvents, type EventTrigger } from "../events/DomainEvents.js"
 import { clientFilter, scoped, visible } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { visibleClient } from "../clients/ClientService.js"
@@ -76,6 +77,13 @@ const stampFor: Partial<Record<OrderStatus, "confirmedAt" | "shippedAt" | "deliv
 }
 
 /** The units an order holds, per line naming a product. */
+/** The automation trigger of reaching a status (peer-integrations §3.4, cancellations added). */
+const StatusTriggers: Partial<Record<OrderStatus, EventTrigger>> = {
+  shipped: "order_shipped",
+  delivered: "order_delivered",
+  cancelled: "order_cancelled"
+}
+
 const stockOf = (order: Order): ReadonlyArray<StockLine> =>
   order.items.flatMap((item) => (item.productId === null ? [] : [{ productId: item.productId, quantity: item.quantity }]))
 
@@ -98,6 +106,15 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
     const employees = yield* EmployeeRepo
     const products = yield* ProductRepo
     const transactions = yield* Transactions
+    const events = yield* DomainEvents
+
+    /** The automation event of an order reaching `status`, once per order and status. */
+    const statusEvent = (order: Order) => {
+      const trigger = StatusTriggers[order.status]
+      return trigger === undefined
+        ? Effect.void
+        : events.raise({ trigger, key: `${trigger}:${order.id}`, siteId: order.siteId, clientId: order.clientId, orderId: order.id })
+    }
 
     // References in a body: a missing record, or one of a client the principal does not see, is the caller's error.
     const site = referenced("siteId", "Site", visibleSite(sites))
@@ -117,6 +134,7 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
             return change(seen)
           }))
         yield* audit.change(Orders, action, before!, action === "delete" ? null : after)
+        if (after.status !== before!.status) yield* statusEvent(after)
         return after
       })
 
@@ -303,7 +321,11 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
             transactions.atomically(
               Effect.tap(
                 orders.create({ ...fields, orderNumber: makeOrderNumber(now) }),
-                () => products.reserveStock(items.map((item) => ({ productId: item.productId!, quantity: item.quantity })))
+                (order) =>
+                  Effect.zipRight(
+                    events.raise({ trigger: "order_placed", key: `order_placed:${order.id}`, siteId: order.siteId, clientId: order.clientId, orderId: order.id }),
+                    products.reserveStock(items.map((item) => ({ productId: item.productId!, quantity: item.quantity })))
+                  )
               )
             )
           )

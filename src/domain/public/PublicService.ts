@@ -8,6 +8,7 @@
 import { DateTime, Duration, Effect, Either, Option } from "effect"
 import { AppConfig } from "../../Config.js"
 import { Mailer } from "../mail/Mailer.js"
+import { DomainEvents } from "../events/DomainEvents.js"
 import { ClientRepo } from "../clients/ClientRepo.js"
 import { Attempts } from "../auth/Attempts.js"
 import { EmployeeAccessRepo } from "../employeeAccess/EmployeeAccessRepo.js"
@@ -148,6 +149,7 @@ export class PublicService extends Effect.Service<PublicService>()("Domain/Publi
     const catalog = yield* SiteCatalogService
     const orderService = yield* OrderService
     const mailer = yield* Mailer
+    const events = yield* DomainEvents
     const attempts = yield* Attempts
     const { auth: limits } = yield* AppConfig
 
@@ -402,7 +404,7 @@ export class PublicService extends Effect.Service<PublicService>()("Domain/Publi
                   })
                 )
               }
-              return yield* asSystem(orderService.create({
+              const placed = yield* asSystem(orderService.create({
                 siteId: site.id,
                 employeeId: employee.id,
                 customerName: fullName(employee) ?? input.shippingAddress.fullName,
@@ -413,6 +415,16 @@ export class PublicService extends Effect.Service<PublicService>()("Domain/Publi
                 metadata: { source: "employee_app" },
                 notes: null
               }))
+              // The employee's own choice, besides the order any placement raises.
+              yield* events.raise({
+                trigger: "gift_selected",
+                key: `gift_selected:${placed.id}`,
+                siteId: placed.siteId,
+                clientId: placed.clientId,
+                orderId: placed.id,
+                employeeId: employee.id
+              })
+              return placed
             }),
             { lock: `public-order:${environment}:${employee.id}` }
           )

@@ -1,11 +1,15 @@
 /**
- * The default e-mail transport: every message is recorded in `email_messages` and delivered
- * nowhere (development and tests read the messages through `GET /admin/email-messages`).
- * Delivering transports (SMTP, Resend) come beside it. The `Mailer` port is src/domain/mail.
+ * The `Mailer` (the port is src/domain/mail): every message is recorded in `email_messages`.
+ * With `MAIL_TRANSPORT=recording` (the default) that is all (development and tests read the
+ * messages through `GET /admin/email-messages`); with a delivering transport (SMTP, Resend) the
+ * message is `queued` and a `mail.send` job is enqueued in the same transaction as the record,
+ * and so in the caller's when it runs in one: a rolled-back write sends nothing. A message with a
+ * `dedupeKey` is recorded once per key (a replayed automation step records nothing new).
  */
 import { SqlClient } from "@effect/sql"
 import { DateTime, Effect, Layer } from "effect"
 import { AppConfig } from "../../Config.js"
+import { JobOutbox } from "../../domain/jobs/JobOutbox.js"
 import { DefaultFrom, Mailer, type MessageQuery, RecordedMessage } from "../../domain/mail/Mailer.js"
 import { orUnavailable } from "../../persistence/pg/SqlErrors.js"
 
@@ -39,12 +43,17 @@ const fromRow = (row: Row) =>
     createdAt: DateTime.unsafeFromDate(row.createdAt)
   })
 
-/** The default transport: records every message and delivers none. */
-export const recording: Layer.Layer<Mailer, never, SqlClient.SqlClient | AppConfig> = Layer.effect(
+/** The job that delivers a recorded message (src/jobs/mail/SendMail.ts). */
+export const SendKind = "mail.send"
+
+/** Records every message; enqueues its delivery unless the transport is `recording`. */
+export const layer: Layer.Layer<Mailer, never, SqlClient.SqlClient | AppConfig | JobOutbox> = Layer.effect(
   Mailer,
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const { environment } = yield* AppConfig
+    const outbox = yield* JobOutbox
+    const { environment, mail } = yield* AppConfig
+    const delivering = mail.transport !== "recording"
     const where = (query: MessageQuery) =>
       sql.and([
         sql`environment = ${environment}`,
@@ -52,20 +61,30 @@ export const recording: Layer.Layer<Mailer, never, SqlClient.SqlClient | AppConf
       ])
     return {
       send: (message) =>
-        orUnavailable(
-          sql<Row>`insert into email_messages ${
+        sql.withTransaction(Effect.gen(function*() {
+          const [inserted] = yield* sql<Row>`insert into email_messages ${
             sql.insert({
               environment,
               toAddress: message.to.toLowerCase(),
-              fromAddress: message.from ?? DefaultFrom,
+              fromAddress: message.from ?? mail.from ?? DefaultFrom,
               subject: message.subject,
               bodyText: message.text,
               bodyHtml: message.html ?? null,
               tags: JSON.stringify(message.tags ?? {}),
-              transport: "record"
+              transport: delivering ? mail.transport : "record",
+              status: delivering ? "queued" : "recorded",
+              dedupeKey: message.dedupeKey ?? null
             })
-          } returning *`
-        ).pipe(Effect.map((rows) => fromRow(rows[0]!)), Effect.withSpan("Mailer.send")),
+          } on conflict do nothing returning *`
+          if (inserted === undefined) {
+            // Recorded before under this key: that message, and its job, stand.
+            const [existing] = yield* sql<Row>`select * from email_messages
+              where environment = ${environment} and dedupe_key = ${message.dedupeKey ?? null}`
+            return fromRow(existing!)
+          }
+          if (delivering) yield* outbox.enqueue({ kind: SendKind, idempotencyKey: `mail:${inserted.id}`, payload: { messageId: inserted.id } })
+          return fromRow(inserted)
+        })).pipe(orUnavailable, Effect.withSpan("Mailer.send")),
       list: (query) =>
         orUnavailable(
           Effect.all({
