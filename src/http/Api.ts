@@ -11,6 +11,7 @@ import { DashboardApi } from "./dashboard/Api.js"
 import { EmailTemplatesApi } from "./emailTemplates/Api.js"
 import { AutomationRulesApi } from "./automationRules/Api.js"
 import { EmployeesApi } from "./employees/Api.js"
+import { JobsApi } from "./jobs/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
 import { OrdersApi } from "./orders/Api.js"
 import { ProductsApi } from "./products/Api.js"
@@ -30,6 +31,7 @@ export class Api extends HttpApi.make("confetti")
   .add(EmailTemplatesApi)
   .add(AutomationRulesApi)
   .add(EmployeesApi)
+  .add(JobsApi)
   .add(CatalogsApi)
   .add(ProductsApi)
   .add(SiteCatalogApi)

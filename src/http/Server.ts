@@ -41,6 +41,7 @@ import { CompatLive } from "./compat/Live.js"
 import { EmailTemplatesLive } from "./emailTemplates/Http.js"
 import { AutomationRulesLive } from "./automationRules/Http.js"
 import { EmployeesLive } from "./employees/Http.js"
+import { JobsLive } from "./jobs/Http.js"
 import { ErrorsLive } from "./Errors.js"
 import { OrdersLive } from "./orders/Http.js"
 import { DashboardLive } from "./dashboard/Http.js"
@@ -52,7 +53,7 @@ import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, AutomationRulesLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
+  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, AutomationRulesLive, JobsLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
   Layer.provide([AdminAuthLive, EmployeeSessionAuthLive]),
   Layer.provideMerge(AuthService.Default),
   // The employee-facing flow on top of the other services (it places orders through OrderService).
@@ -75,7 +76,7 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
   ]),
   // Mail and the events of business writes go out through the jobs outbox, in the writes' transactions.
   Layer.provide([MailMessages.layer, DomainEventsOutbox.layer]),
-  Layer.provide(JobOutboxPg.layer),
+  Layer.provide([JobOutboxPg.layer, JobOutboxPg.jobsLayer]),
   Layer.provide([AdminCredentials.layer, Attempts.layer, SigningSecret.layer])
 )
 

@@ -41,7 +41,7 @@ export const relayOnce = (batch = 100) =>
     const kinds = yield* JobKinds
     return yield* sql.withTransaction(Effect.gen(function*() {
       const rows = yield* sql<Pending>`select id, kind, idempotency_key, payload from job_outbox
-        where relayed_at is null order by id limit ${batch} for update skip locked`
+        where relayed_at is null and state = 'pending' order by id limit ${batch} for update skip locked`
       let started = 0
       for (const row of rows) {
         const dispatch = kinds.get(row.kind)
@@ -50,10 +50,10 @@ export const relayOnce = (batch = 100) =>
         )
         if (exit._tag === "Success") {
           started++
-          yield* sql`update job_outbox set relayed_at = now(), attempts = attempts + 1, last_error = null where id = ${row.id}`
+          yield* sql`update job_outbox set relayed_at = now(), state = 'running', updated_at = now(), last_error = null where id = ${row.id}`
         } else {
           const reason = Cause.pretty(exit.cause).slice(0, 2000)
-          yield* sql`update job_outbox set attempts = attempts + 1, last_error = ${reason} where id = ${row.id}`
+          yield* sql`update job_outbox set attempts = attempts + 1, last_error = ${reason}, updated_at = now() where id = ${row.id}`
         }
       }
       return started

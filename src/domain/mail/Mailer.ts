@@ -6,7 +6,7 @@
  */
 import type { Effect } from "effect"
 import { Context, Schema } from "effect"
-import type { StorageUnavailable } from "../Errors.js"
+import type { NotFound, StorageUnavailable } from "../Errors.js"
 import { Email } from "../Fields.js"
 import type { Page, PageRequest } from "../Page.js"
 
@@ -45,11 +45,22 @@ export interface MessageQuery extends PageRequest {
   readonly to?: string | undefined
 }
 
+/** An address not mailed any more: it bounced hard. An admin may remove it. */
+export class Suppression extends Schema.Class<Suppression>("Suppression")({
+  address: Schema.String,
+  reason: Schema.String,
+  createdAt: Schema.DateTimeUtc
+}) {}
+
 export interface MailerShape {
   /** Records the message and hands it to the transport. */
   readonly send: (message: MailMessage) => Effect.Effect<RecordedMessage, StorageUnavailable>
   /** Recorded messages, newest first, with the full count. */
   readonly list: (query: MessageQuery) => Effect.Effect<Page<RecordedMessage>, StorageUnavailable>
+  /** Suppressed addresses, newest first. */
+  readonly suppressions: (query: PageRequest) => Effect.Effect<Page<Suppression>, StorageUnavailable>
+  /** Mails the address again; `NotFound` when it was not suppressed. */
+  readonly unsuppress: (address: string) => Effect.Effect<void, NotFound | StorageUnavailable>
 }
 
 export class Mailer extends Context.Tag("Mail/Mailer")<Mailer, MailerShape>() {}

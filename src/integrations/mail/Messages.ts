@@ -10,7 +10,8 @@ import { SqlClient } from "@effect/sql"
 import { DateTime, Effect, Layer } from "effect"
 import { AppConfig } from "../../Config.js"
 import { JobOutbox } from "../../domain/jobs/JobOutbox.js"
-import { DefaultFrom, Mailer, type MessageQuery, RecordedMessage } from "../../domain/mail/Mailer.js"
+import { NotFound } from "../../domain/Errors.js"
+import { DefaultFrom, Mailer, type MessageQuery, RecordedMessage, Suppression } from "../../domain/mail/Mailer.js"
 import { orUnavailable } from "../../persistence/pg/SqlErrors.js"
 
 
@@ -95,7 +96,20 @@ export const layer: Layer.Layer<Mailer, never, SqlClient.SqlClient | AppConfig |
               (rows) => rows.map(fromRow)
             )
           })
-        ).pipe(Effect.withSpan("Mailer.list"))
+        ).pipe(Effect.withSpan("Mailer.list")),
+      suppressions: (query) =>
+        orUnavailable(Effect.all({
+          total: Effect.map(sql<{ n: number }>`select count(*)::int as n from mail_suppressions where environment = ${environment}`, (r) => r[0]!.n),
+          items: Effect.map(
+            sql<{ address: string; reason: string; createdAt: Date }>`select address, reason, created_at from mail_suppressions
+              where environment = ${environment} order by created_at desc, address limit ${query.limit} offset ${query.offset}`,
+            (rows) => rows.map((r) => Suppression.make({ address: r.address, reason: r.reason, createdAt: DateTime.unsafeFromDate(r.createdAt) }))
+          )
+        })),
+      unsuppress: (address) =>
+        orUnavailable(sql`delete from mail_suppressions where environment = ${environment} and address = ${address.toLowerCase()} returning address`).pipe(
+          Effect.flatMap((rows) => (rows.length === 0 ? Effect.fail(NotFound.of("Suppression", address)) : Effect.void))
+        )
     }
   })
 )

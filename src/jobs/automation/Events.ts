@@ -20,6 +20,7 @@ import { Mailer } from "../../domain/mail/Mailer.js"
 import { OrderRepo } from "../../domain/orders/OrderRepo.js"
 import { ifFound } from "../../domain/References.js"
 import { SiteRepo } from "../../domain/sites/SiteRepo.js"
+import { noteJob } from "../../persistence/jobs/JobOutboxPg.js"
 
 export const EventPayload = {
   trigger: Schema.Literal(...EventTriggers),
@@ -27,7 +28,9 @@ export const EventPayload = {
   siteId: Schema.NullOr(Schema.String),
   clientId: Schema.NullOr(Schema.String),
   orderId: Schema.optional(Schema.String),
-  employeeId: Schema.optional(Schema.String)
+  employeeId: Schema.optional(Schema.String),
+  /** An admin's re-run: a new execution. */
+  run: Schema.optional(Schema.Number)
 }
 
 export const AutomationEvent = Workflow.make({
@@ -35,7 +38,7 @@ export const AutomationEvent = Workflow.make({
   success: Schema.Number,
   error: StorageUnavailable,
   payload: EventPayload,
-  idempotencyKey: ({ key }) => key
+  idempotencyKey: ({ key, run }) => (run === undefined || run <= 1 ? key : `${key}#${run}`)
 })
 
 type Event = Schema.Struct.Type<typeof EventPayload>
@@ -78,7 +81,17 @@ const notify = (event: Event) =>
     return 1
   })
 
+/** The job's end, as the admin API shows it. */
+const settle = (event: Event, state: "succeeded" | "failed", lastError: string | null) =>
+  Activity.make({
+    name: `automation.settle.${state}`,
+    error: StorageUnavailable,
+    execute: noteJob(`event:${event.key}`, { state, attempts: 1, nextAttemptAt: null, lastError })
+  }).pipe(Activity.retry({ times: 10 }))
+
 export const AutomationEventLive = AutomationEvent.toLayer((event) =>
   Activity.make({ name: "automation.notify", success: Schema.Number, error: StorageUnavailable, execute: notify(event) }).pipe(
-    Activity.retry({ times: 10 })
+    Activity.retry({ times: 10 }),
+    Effect.tap(() => settle(event, "succeeded", null)),
+    Effect.tapError((error) => settle(event, "failed", error.error))
   ))

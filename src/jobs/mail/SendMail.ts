@@ -10,9 +10,10 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Activity, DurableClock, Workflow } from "@effect/workflow"
-import { Context, Duration, Effect, Schema } from "effect"
+import { Clock, Context, Duration, Effect, Schema } from "effect"
 import { StorageUnavailable } from "../../domain/Errors.js"
 import { MailTransport } from "../../domain/mail/Mailer.js"
+import { noteJob } from "../../persistence/jobs/JobOutboxPg.js"
 import { orUnavailable } from "../../persistence/pg/SqlErrors.js"
 
 export const Outcome = Schema.Literal("sent", "failed", "bounced", "suppressed", "retry")
@@ -43,9 +44,13 @@ export const SendMail = Workflow.make({
   name: "mail.send",
   success: Outcome,
   error: StorageUnavailable,
-  payload: { messageId: Schema.String },
-  idempotencyKey: ({ messageId }) => messageId
+  // `run` counts an admin's re-runs: each is a new execution.
+  payload: { messageId: Schema.String, run: Schema.optional(Schema.Number) },
+  idempotencyKey: ({ messageId, run }) => (run === undefined || run <= 1 ? messageId : `${messageId}#${run}`)
 })
+
+/** The outbox job of a message (src/integrations/mail/Messages.ts enqueues it). */
+const jobKey = (messageId: string) => `mail:${messageId}`
 
 interface MessageRow {
   readonly id: string
@@ -58,8 +63,8 @@ interface MessageRow {
   readonly status: string
 }
 
-/** One attempt: the message's outcome, or `retry` after a transient failure. */
-const attemptDelivery = (messageId: string, attempt: number) =>
+/** One attempt: the message's outcome, or `retry` (after `retryIn`, when there is another) after a transient failure. */
+const attemptDelivery = (messageId: string, attempt: number, retryIn: Duration.Duration | null) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const transport = yield* MailTransport
@@ -84,6 +89,12 @@ const attemptDelivery = (messageId: string, attempt: number) =>
         Effect.gen(function*() {
           if (!failure.permanent) {
             yield* sql`update email_messages set error = ${failure.reason} where id = ${messageId}`
+            const now = yield* Clock.currentTimeMillis
+            yield* noteJob(jobKey(messageId), {
+              attempts: attempt,
+              nextAttemptAt: retryIn === null ? null : new Date(now + Duration.toMillis(retryIn)),
+              lastError: failure.reason
+            })
             return "retry" as const
           }
           const status = failure.hardBounce ? "bounced" as const : "failed" as const
@@ -97,6 +108,7 @@ const attemptDelivery = (messageId: string, attempt: number) =>
     )
   }).pipe(
     // The database out of reach is one more transient failure: the attempt is retried after the wait.
+    Effect.catchTag("StorageUnavailable", (error) => Effect.as(Effect.logWarning("A mail delivery attempt could not reach the database", error), "retry" as const)),
     Effect.catchTag("SqlError", (error) => Effect.as(Effect.logWarning("A mail delivery attempt could not reach the database", error), "retry" as const))
   )
 
@@ -105,17 +117,32 @@ const giveUp = (messageId: string, attempts: number) =>
     sql`update email_messages set status = 'failed', error = ${`gave up after ${attempts} attempts: `} || coalesce(error, '')
       where id = ${messageId}`).pipe(Effect.as("failed" as const), orUnavailable)
 
+/** The job's end, as the admin API shows it. */
+const settle = (messageId: string, outcome: Outcome) =>
+  Activity.make({
+    name: "mail.settle",
+    error: StorageUnavailable,
+    execute: Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      Effect.flatMap(orUnavailable(sql<{ error: string | null; attempts: number }>`select error, attempts from email_messages where id = ${messageId}`), ([row]) =>
+        noteJob(jobKey(messageId), {
+          state: outcome === "sent" ? "succeeded" : "failed",
+          attempts: row?.attempts ?? 0,
+          nextAttemptAt: null,
+          lastError: outcome === "sent" ? null : (row?.error ?? outcome)
+        })))
+  }).pipe(Activity.retry({ times: 10 }), Effect.as(outcome))
+
 export const SendMailLive = SendMail.toLayer(({ messageId }) =>
   Effect.gen(function*() {
     const policy = yield* MailRetryPolicy
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-      const outcome = yield* Activity.make({ name: `mail.deliver.${attempt}`, success: Outcome, execute: attemptDelivery(messageId, attempt) })
-      if (outcome !== "retry") return outcome
-      if (attempt < policy.maxAttempts) {
-        yield* DurableClock.sleep({ name: `mail.backoff.${attempt}`, duration: policy.delay(attempt, messageId) })
-      }
+      const retryIn = attempt < policy.maxAttempts ? policy.delay(attempt, messageId) : null
+      const outcome = yield* Activity.make({ name: `mail.deliver.${attempt}`, success: Outcome, execute: attemptDelivery(messageId, attempt, retryIn) })
+      if (outcome !== "retry") return yield* settle(messageId, outcome)
+      if (retryIn !== null) yield* DurableClock.sleep({ name: `mail.backoff.${attempt}`, duration: retryIn })
     }
     // Recording that it gave up needs the database: retried while it is out of reach.
-    return yield* Activity.make({ name: "mail.give-up", success: Outcome, error: StorageUnavailable, execute: giveUp(messageId, policy.maxAttempts) })
+    const gaveUp = yield* Activity.make({ name: "mail.give-up", success: Outcome, error: StorageUnavailable, execute: giveUp(messageId, policy.maxAttempts) })
       .pipe(Activity.retry({ times: 10 }))
+    return yield* settle(messageId, gaveUp)
   }))
