@@ -87,15 +87,21 @@ const jobsRunner = Layer.unwrapEffect(Effect.map(AppConfig, (config) =>
     : Layer.effectDiscard(Effect.logInfo("JOBS=off: no jobs run in this process"))
 ))
 
+const runWorker = withApp(
+  Effect.gen(function*() {
+    const applied = yield* runMigrations
+    if (applied.length > 0) yield* Effect.logInfo(`Applied schema migrations: ${applied.join(", ")}`)
+    return yield* Layer.launch(jobsRunner.pipe(Layer.provide(Storage.layer)))
+  })
+)
+
 const worker = Command.make("worker", {}, () =>
-  withApp(
-    Effect.gen(function*() {
-      const config = yield* AppConfig
-      if (!config.jobs.enabled) return yield* Effect.fail(new MigrationCli.CliExit({ code: 1, message: "JOBS=off: a worker has no jobs to run" }))
-      const applied = yield* runMigrations
-      if (applied.length > 0) yield* Effect.logInfo(`Applied schema migrations: ${applied.join(", ")}`)
-      return yield* Layer.launch(jobsRunner.pipe(Layer.provide(Storage.layer)))
-    })
+  // Refused before any database is started: with JOBS=off a worker has nothing to do.
+  Effect.flatMap(AppConfig, (settings) =>
+    settings.jobs.enabled
+      ? runWorker
+      : Effect.zipRight(Effect.fail(new MigrationCli.CliExit({ code: 1, message: "JOBS=off: a worker has no jobs to run" })), runWorker)
+  ).pipe(Effect.provide(AppConfigModule.layer)
   )).pipe(Command.withDescription("Run a jobs runner only (no HTTP API), sharing the work with the other processes on the database"))
 
 const migrateData = Command.make("data", MigrationCli.options, (args) =>

@@ -88,6 +88,7 @@ describe("app serve", () => {
       const first = yield* serve(env)
       expect(first.output()).toContain("initialised")
       expect(first.output()).toContain("/docs")
+      expect(first.output()).toContain("Jobs runner started (mail: recording)")
       expect(yield* getJson(`${first.url}/health`)).toMatchObject({ status: 200, body: { status: "ok" } })
       // Admin routes need a token; the first start created a super admin and printed its password once.
       expect((yield* getJson(`${first.url}/v2/clients`)).status).toBe(401)
@@ -232,13 +233,21 @@ describe("app migrate and app seed", () => {
 
   it.effect("every command documents itself with --help", () =>
     Effect.gen(function*() {
-      for (const args of [["--help"], ["serve", "--help"], ["migrate", "--help"], ["seed", "--help"]]) {
+      for (const args of [["--help"], ["serve", "--help"], ["worker", "--help"], ["migrate", "--help"], ["seed", "--help"]]) {
         const result = yield* run(args)
         expect(result.code).toBe(0)
         expect(result.stdout).toContain("USAGE")
       }
       expect((yield* run(["serve", "--help"])).stdout).toContain("--port")
       expect((yield* run(["migrate", "--help"])).stdout).toContain("rollback")
+    }))
+
+  it.effect("a worker with JOBS=off is refused before anything starts", () =>
+    Effect.gen(function*() {
+      const result = yield* run(["worker"], { JOBS: "off" })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain("JOBS=off: a worker has no jobs to run")
+      expect((yield* run(["serve"], { JOBS: "sometimes" })).stderr).toContain("JOBS must be one of: on, off")
     }))
 
   it.effect("a mistyped option exits 1 and says what is wrong", () =>
