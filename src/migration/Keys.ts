@@ -138,6 +138,8 @@ const pendingPrefixes: ReadonlyArray<readonly [string, PendingEntity]> = [
   ["site-template:", "site_template"],
   ["email_template:", "crud_email_template"],
   ["automation-rule:", "automation_rule"],
+  // Confetti's client-wide rules (src/persistence/automation/AutomationRuleLegacy.ts).
+  ["automation-rule-client:", "automation_rule"],
   ["email-history:", "email_history"],
   ["scheduled-email:", "scheduled_email"],
   ["scheduled-trigger-log:", "scheduled_trigger_log"],

@@ -7,6 +7,7 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { DateTime, Effect, Layer, Option } from "effect"
 import { AutomationRuleRepo } from "../../src/domain/automation/AutomationRuleRepo.js"
+import { classify } from "../../src/migration/Keys.js"
 import { canonicalKey, codec, decode, ruleKey } from "../../src/persistence/automation/AutomationRuleLegacy.js"
 import * as AutomationRuleRepoKv from "../../src/persistence/automation/AutomationRuleRepoKv.js"
 import { KvStore } from "../../src/persistence/kv/KvStore.js"
@@ -126,6 +127,10 @@ describe("legacy automation rule decoder", () => {
     expect(wide.record).toMatchObject({ id: "r1", siteId: null, clientId: "client-001" })
     expect(canonicalKey(wide.record)).toBe("automation-rule-client:client-001:r1")
     expect(canonicalKey({ id: "r2", siteId: "site-001", clientId: "client-001" })).toBe("automation-rule:site-001:r2")
+    // The migration engine counts both as the rules they are.
+    for (const key of ["automation-rule:site-001:r2", "automation-rule-client:client-001:r1"]) {
+      expect(classify(key)).toEqual({ _tag: "Entity", entity: "automation_rule", environment: "development" })
+    }
   })
 
   it("writes the old platform's shape back: one lead day as a number, under the trigger's name, other fields kept", () => {

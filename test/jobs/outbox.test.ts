@@ -62,7 +62,7 @@ describe("jobs outbox", () => {
         yield* outbox.enqueue({ kind: "test.welcome", idempotencyKey: "welcome:e-1", payload: { employeeId: "e-1" } })
         expect(yield* pending()).toHaveLength(1)
         // A relay that died after starting it but before marking the row starts it again: nothing new runs.
-        yield* sql`update job_outbox set relayed_at = null`
+        yield* sql`update job_outbox set relayed_at = null, state = 'pending'`
         expect(yield* relayOnce()).toBe(1)
         expect(yield* Welcome.execute({ employeeId: "e-1" })).toBe("welcomed e-1")
         expect(yield* Ref.get(sent)).toEqual(["e-1"])

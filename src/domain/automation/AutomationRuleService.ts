@@ -172,11 +172,17 @@ export class AutomationRuleService extends Effect.Service<AutomationRuleService>
         audit.write("update automation rules", audit.updating(Rules, find(id), (current) => Effect.gen(function*() {
           // References are checked when they change, so a legacy orphan can still be edited.
           const moved = update.siteId !== undefined || update.clientId !== undefined
+          const siteId = update.siteId !== undefined ? update.siteId : current.siteId
           const owner: Owner = moved
             ? yield* checkOwner({
-              siteId: update.siteId !== undefined ? update.siteId : current.siteId,
-              // A site rule's client came from its site: it follows the site, not the caller.
-              clientId: update.clientId !== undefined ? update.clientId : current.siteId !== null ? null : current.clientId
+              siteId,
+              // A site rule's client comes from its site: on a move to a site it follows that site;
+              // a rule made client-wide stays its client's (a legacy site rule's is its site's).
+              clientId: update.clientId !== undefined
+                ? update.clientId
+                : siteId !== null
+                ? null
+                : current.clientId ?? (yield* clientsOf(current))[0] ?? null
             })
             : current
           const templateId = update.templateId !== undefined || moved

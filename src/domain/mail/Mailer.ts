@@ -37,12 +37,17 @@ export class RecordedMessage extends Schema.Class<RecordedMessage>("RecordedMess
   transport: Schema.String,
   status: Schema.Literal("recorded", "queued", "sent", "failed", "bounced"),
   error: Schema.NullOr(Schema.String),
+  /** Delivery attempts made, and the provider's id of the message once sent. */
+  attempts: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  providerId: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
   createdAt: Schema.DateTimeUtc
 }) {}
 
 export interface MessageQuery extends PageRequest {
   /** Only messages to this address (compared lowercased). */
   readonly to?: string | undefined
+  /** Only messages about this site (their `siteId` tag). */
+  readonly siteId?: string | undefined
 }
 
 /** An address not mailed any more: it bounced hard. An admin may remove it. */

@@ -26,6 +26,8 @@ interface Row {
   readonly transport: string
   readonly status: "recorded" | "queued" | "sent" | "failed" | "bounced"
   readonly error: string | null
+  readonly attempts: number
+  readonly providerId: string | null
   readonly createdAt: Date
 }
 
@@ -41,6 +43,8 @@ const fromRow = (row: Row) =>
     transport: row.transport,
     status: row.status,
     error: row.error,
+    attempts: row.attempts,
+    providerId: row.providerId,
     createdAt: DateTime.unsafeFromDate(row.createdAt)
   })
 
@@ -58,7 +62,8 @@ export const layer: Layer.Layer<Mailer, never, SqlClient.SqlClient | AppConfig |
     const where = (query: MessageQuery) =>
       sql.and([
         sql`environment = ${environment}`,
-        ...(query.to === undefined ? [] : [sql`to_address = ${query.to.toLowerCase()}`])
+        ...(query.to === undefined ? [] : [sql`to_address = ${query.to.toLowerCase()}`]),
+        ...(query.siteId === undefined ? [] : [sql`tags->>'siteId' = ${query.siteId}`])
       ])
     return {
       send: (message) =>
