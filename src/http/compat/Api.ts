@@ -4,6 +4,7 @@ import { CompatAdminUsersApi } from "./adminUsers/Api.js"
 import { CompatBootstrapApi } from "./bootstrap/Api.js"
 import { CompatClientEmployeesApi } from "./clientEmployees/Api.js"
 import { CompatConfigApi } from "./config/Api.js"
+import { CompatAutomationRulesApi } from "./automationRules/Api.js"
 import { CompatEmailApi } from "./email/Api.js"
 import { CompatErpApi } from "./erp/Api.js"
 import { CompatGiftsApi } from "./gifts/Api.js"
@@ -26,4 +27,5 @@ export class CompatApi extends HttpApi.make("compat")
   .add(CompatSiteTemplatesApi)
   .add(CompatEmailTemplatesApi)
   .add(CompatEmailApi)
+  .add(CompatAutomationRulesApi)
 {}

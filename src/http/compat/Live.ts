@@ -5,6 +5,7 @@ import { CompatBootstrapLive } from "./bootstrap/Http.js"
 import { CompatClientEmployeesLive } from "./clientEmployees/Http.js"
 import { EnvironmentHeaderLive } from "./Compat.js"
 import { CompatConfigLive } from "./config/Http.js"
+import { CompatAutomationRulesLive } from "./automationRules/Http.js"
 import { CompatEmailLive } from "./email/Http.js"
 import { CompatErpLive } from "./erp/Http.js"
 import { CompatGiftsLive } from "./gifts/Http.js"
@@ -13,6 +14,6 @@ import { CompatSessionLive } from "./session/Http.js"
 import { CompatSitesLive } from "./sites/Http.js"
 import { CompatTemplatesLive } from "./templates/Http.js"
 
-export const CompatLive = Layer.mergeAll(CompatSessionLive, CompatConfigLive, CompatPublicLive, CompatBootstrapLive, CompatErpLive, CompatGiftsLive, CompatAdminUsersLive, CompatClientEmployeesLive, CompatSitesLive, CompatTemplatesLive, CompatEmailLive).pipe(
+export const CompatLive = Layer.mergeAll(CompatSessionLive, CompatConfigLive, CompatPublicLive, CompatBootstrapLive, CompatErpLive, CompatGiftsLive, CompatAdminUsersLive, CompatClientEmployeesLive, CompatSitesLive, CompatTemplatesLive, CompatEmailLive, CompatAutomationRulesLive).pipe(
   Layer.provide(EnvironmentHeaderLive)
 )
