@@ -97,10 +97,10 @@ const runWorker = withApp(
 
 const worker = Command.make("worker", {}, () =>
   // Refused before any database is started: with JOBS=off a worker has nothing to do.
-  Effect.flatMap(AppConfig, (settings) =>
+  Effect.flatMap(AppConfig, (settings): Effect.Effect<never, MigrationCli.CliExit | Effect.Effect.Error<typeof runWorker>> =>
     settings.jobs.enabled
       ? runWorker
-      : Effect.zipRight(Effect.fail(new MigrationCli.CliExit({ code: 1, message: "JOBS=off: a worker has no jobs to run" })), runWorker)
+      : Effect.fail(new MigrationCli.CliExit({ code: 1, message: "JOBS=off: a worker has no jobs to run" }))
   ).pipe(Effect.provide(AppConfigModule.layer)
   )).pipe(Command.withDescription("Run a jobs runner only (no HTTP API), sharing the work with the other processes on the database"))
 

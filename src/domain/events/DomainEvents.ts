@@ -6,18 +6,16 @@
  * the same key twice is one event.
  */
 import { Context, Effect } from "effect"
+import { AutomationTriggers, type AutomationTrigger } from "../automation/AutomationRule.js"
 import type { StorageUnavailable } from "../Errors.js"
 
-/** Events the services raise; the scheduled triggers (selection_expiring, anniversary_approaching) are the jobs' own. */
-export const EventTriggers = [
-  "employee_added",
-  "order_placed",
-  "gift_selected",
-  "order_shipped",
-  "order_delivered",
-  "order_cancelled",
-  "magic_link"
-] as const
+/** The triggers the calendar raises (the jobs' reminder passes), not the services. */
+export const ScheduledTriggers = ["selection_expiring", "anniversary_approaching"] as const
+
+/** Events the services raise: every automation trigger but the scheduled ones. */
+export const EventTriggers = AutomationTriggers.filter(
+  (t): t is Exclude<AutomationTrigger, (typeof ScheduledTriggers)[number]> => !(ScheduledTriggers as ReadonlyArray<string>).includes(t)
+)
 export type EventTrigger = (typeof EventTriggers)[number]
 
 export interface DomainEvent {
