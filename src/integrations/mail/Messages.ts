@@ -11,7 +11,7 @@ import { DateTime, Effect, Layer } from "effect"
 import { AppConfig } from "../../Config.js"
 import { JobOutbox } from "../../domain/jobs/JobOutbox.js"
 import { NotFound } from "../../domain/Errors.js"
-import { DefaultFrom, Mailer, type MessageQuery, RecordedMessage, Suppression } from "../../domain/mail/Mailer.js"
+import { Mailer, type MessageQuery, RecordedMessage, Suppression } from "../../domain/mail/Mailer.js"
 import { orUnavailable } from "../../persistence/pg/SqlErrors.js"
 
 
@@ -72,7 +72,7 @@ export const layer: Layer.Layer<Mailer, never, SqlClient.SqlClient | AppConfig |
             sql.insert({
               environment,
               toAddress: message.to.toLowerCase(),
-              fromAddress: message.from ?? mail.from ?? DefaultFrom,
+              fromAddress: message.from ?? mail.from,
               subject: message.subject,
               bodyText: message.text,
               bodyHtml: message.html ?? null,

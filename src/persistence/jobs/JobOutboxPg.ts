@@ -68,7 +68,7 @@ export const jobsLayer = Layer.effect(
         /^\d{1,18}$/.test(id) ? sql<Row>`select ${sql.literal(Columns)} from job_outbox where id = ${id}` : Effect.succeed([]),
         ([row]) => (row === undefined ? Effect.fail(NotFound.of("Job", id)) : Effect.succeed(row))
       )
-    const conflict = (row: Row, error: string) => Effect.fail(new Conflict({ error, entity: "Job", field: "state" }))
+    const conflict = (error: string) => Effect.fail(new Conflict({ error, entity: "Job", field: "state" }))
     return {
       list: (query) =>
         orUnavailable(Effect.all({
@@ -83,7 +83,7 @@ export const jobsLayer = Layer.effect(
       rerun: (id) =>
         orUnavailable(sql.withTransaction(Effect.gen(function*() {
           const row = yield* find(id)
-          if (row.state !== "failed") return yield* conflict(row, `Only a failed job can be re-run; this one is ${row.state}`)
+          if (row.state !== "failed") return yield* conflict(`Only a failed job can be re-run; this one is ${row.state}`)
           const run = row.run + 1
           const [updated] = yield* sql<Row>`update job_outbox set state = 'pending', run = ${run}, relayed_at = null, attempts = 0,
               last_error = null, next_attempt_at = null, finished_at = null, updated_at = now(),
@@ -102,7 +102,7 @@ export const jobsLayer = Layer.effect(
           const messageId = String((fromRow(row).payload as { messageId?: unknown }).messageId ?? "")
           const waiting = row.state === "running" && row.kind === "mail.send" && row.nextAttemptAt !== null
           if (row.state !== "pending" && !waiting) {
-            return yield* conflict(row, `Only a job not started yet, or an e-mail waiting to retry, can be cancelled; this one is ${row.state}`)
+            return yield* conflict(`Only a job not started yet, or an e-mail waiting to retry, can be cancelled; this one is ${row.state}`)
           }
           if (row.kind === "mail.send") {
             // The delivery's next attempt reads the message's status and stops.
