@@ -22,6 +22,7 @@ import * as jobOutbox from "./0015_job_outbox.js"
 import * as jobState from "./0017_job_state.js"
 import * as mailDelivery from "./0016_mail_delivery.js"
 import * as automationRules from "./0018_automation_rules.js"
+import * as jobInterrupt from "./0019_job_interrupt.js"
 
 interface SchemaMigration {
   readonly statements: ReadonlyArray<string>
@@ -46,7 +47,8 @@ export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ["0015_job_outbox", jobOutbox],
   ["0016_mail_delivery", mailDelivery],
   ["0017_job_state", jobState],
-  ["0018_automation_rules", automationRules]
+  ["0018_automation_rules", automationRules],
+  ["0019_job_interrupt", jobInterrupt]
 ]
 
 export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))

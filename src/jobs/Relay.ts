@@ -11,21 +11,33 @@ import type { Workflow } from "@effect/workflow"
 import { Cause, Context, Duration, Effect, Schedule, Schema } from "effect"
 import type { Job } from "../domain/jobs/JobOutbox.js"
 
-/** Starts one job's work (a workflow execution, discarded: the relay does not wait for it). */
-export type Dispatch = (job: Job) => Effect.Effect<unknown, unknown>
+/** How the runtime runs one kind of job. */
+export interface Kind {
+  /** Starts the job's work (a workflow execution, discarded: the relay does not wait for it). */
+  readonly dispatch: (job: Job) => Effect.Effect<unknown, unknown>
+  /** Stops the job's work: an admin cancelled it while it ran. */
+  readonly interrupt: (job: Job) => Effect.Effect<void, unknown>
+}
 
 /** Every job kind the runtime knows, by name. A job of an unknown kind stays pending, with the reason. */
-export class JobKinds extends Context.Tag("Jobs/JobKinds")<JobKinds, ReadonlyMap<string, Dispatch>>() {}
+export class JobKinds extends Context.Tag("Jobs/JobKinds")<JobKinds, ReadonlyMap<string, Kind>>() {}
 
-/** The dispatch of a workflow: the job's payload, decoded by the workflow's schema, starts an execution. */
-export const workflowKind = <W extends Workflow.Any>(workflow: W): readonly [string, Dispatch] => [
-  workflow.name,
-  (job) =>
-    Effect.flatMap(
-      Schema.decodeUnknown(workflow.payloadSchema as unknown as Schema.Schema<unknown, unknown>)(job.payload),
-      (payload) => ((workflow as unknown as { readonly execute: unknown }).execute as (payload: unknown, options: { readonly discard: true }) => Effect.Effect<string, unknown>)(payload, { discard: true })
-    )
-]
+/**
+ * A workflow as a job kind: the job's payload, decoded by the workflow's schema, starts an
+ * execution; the execution its payload names is the one an interrupt stops.
+ */
+export const workflowKind = <W extends Workflow.Any>(workflow: W): readonly [string, Kind] => {
+  const decode = (job: Job) => Schema.decodeUnknown(workflow.payloadSchema as unknown as Schema.Schema<unknown, unknown>)(job.payload)
+  const untyped = workflow as unknown as {
+    readonly execute: (payload: unknown, options: { readonly discard: true }) => Effect.Effect<string, unknown>
+    readonly executionId: (payload: unknown) => Effect.Effect<string>
+    readonly interrupt: (executionId: string) => Effect.Effect<void>
+  }
+  return [workflow.name, {
+    dispatch: (job) => Effect.flatMap(decode(job), (payload) => untyped.execute(payload, { discard: true })),
+    interrupt: (job) => decode(job).pipe(Effect.flatMap(untyped.executionId), Effect.flatMap(untyped.interrupt))
+  }]
+}
 
 interface Pending {
   readonly id: string
@@ -44,9 +56,9 @@ export const relayOnce = (batch = 100) =>
         where relayed_at is null and state = 'pending' order by id limit ${batch} for update skip locked`
       let started = 0
       for (const row of rows) {
-        const dispatch = kinds.get(row.kind)
+        const kind = kinds.get(row.kind)
         const exit = yield* Effect.exit(
-          dispatch === undefined ? Effect.fail(`no job kind ${row.kind} is known`) : dispatch({ kind: row.kind, idempotencyKey: row.idempotencyKey, payload: row.payload })
+          kind === undefined ? Effect.fail(`no job kind ${row.kind} is known`) : kind.dispatch({ kind: row.kind, idempotencyKey: row.idempotencyKey, payload: row.payload })
         )
         if (exit._tag === "Success") {
           started++
@@ -60,9 +72,27 @@ export const relayOnce = (batch = 100) =>
     }))
   })
 
+/** Interrupts the executions of jobs cancelled while they ran (an e-mail waiting to retry). */
+export const interruptOnce = (batch = 100) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const kinds = yield* JobKinds
+    return yield* sql.withTransaction(Effect.gen(function*() {
+      const rows = yield* sql<Pending>`select id, kind, idempotency_key, payload from job_outbox
+        where state = 'cancelled' and relayed_at is not null and interrupted_at is null
+        order by id limit ${batch} for update skip locked`
+      for (const row of rows) {
+        const kind = kinds.get(row.kind)
+        if (kind !== undefined) yield* kind.interrupt({ kind: row.kind, idempotencyKey: row.idempotencyKey, payload: row.payload })
+        yield* sql`update job_outbox set interrupted_at = now() where id = ${row.id}`
+      }
+      return rows.length
+    }))
+  })
+
 /** Relays for as long as the scope lasts, every `interval`; a failed pass is logged and the next one runs. */
 export const relayLoop = (interval: Duration.DurationInput = Duration.seconds(1)) =>
-  relayOnce().pipe(
+  Effect.zipRight(relayOnce(), interruptOnce()).pipe(
     Effect.catchAllCause((cause) => Effect.logWarning("The job outbox relay failed a pass", cause).pipe(Effect.as(0))),
     Effect.repeat(Schedule.spaced(interval)),
     Effect.asVoid

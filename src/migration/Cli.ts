@@ -163,7 +163,7 @@ export const data = (args: DataArgs) =>
         const error = Cause.squash(cause)
         return Effect.ignore(engine.fail(error instanceof Error ? error.message : Cause.isInterruptedOnly(cause) ? "interrupted" : String(error)))
       })
-      yield* Effect.sync(() => process.stdout.write(`${formatReport(report)}\n`))
+      yield* Console.log(`${formatReport(report)}`)
       const rejected = Object.values(report.entities).reduce((n, e) => n + ("rejected" in e ? e.rejected : 0), 0)
       if (args.strict && rejected > 0) {
         return yield* new CliExit({ code: 1, message: `--strict: ${rejected} record(s) were rejected` })
@@ -195,9 +195,9 @@ export const verify = (args: {
       const engine = yield* Engine.make
       const source = yield* openSource(args.from, args.table)
       const report = yield* engine.verify(source, { environment: args.env, entities, batchSize: args.batchSize, now }, progressHooks())
-      yield* Effect.sync(() => process.stdout.write(`${formatVerify(report)}\n`))
+      yield* Console.log(`${formatVerify(report)}`)
       const undecodable = yield* storedUndecodable(entities, args.env)
-      yield* Effect.sync(() => process.stdout.write(`${formatUndecodable(undecodable)}\n`))
+      yield* Console.log(`${formatUndecodable(undecodable)}`)
       if (!report.ok) return yield* new CliExit({ code: 1, message: "verify: some migrated records differ from their source" })
       if (undecodable.length > 0) {
         return yield* new CliExit({ code: 1, message: `verify: ${undecodable.length} stored rows do not decode (listed above)` })
@@ -229,7 +229,7 @@ export const rollback = (args: { readonly entities: string; readonly env: Enviro
       const entities = yield* parseEntities(Option.some(args.entities))
       const rollback = yield* Rollback.make
       const report = yield* rollback.run(entities, args.env, { dryRun: args.dryRun })
-      yield* Effect.sync(() => process.stdout.write(`${formatRollback(report)}\n`))
+      yield* Console.log(`${formatRollback(report)}`)
       if (!report.ok) return yield* new CliExit({ code: 1, message: "rollback: the KV copy differs from PostgreSQL; nothing was removed" })
     })
   )
@@ -273,7 +273,7 @@ export const adoptionStatus = Effect.gen(function*() {
 export const status = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const adopted = yield* adoptionStatus
-  if (adopted.length > 0) yield* Effect.sync(() => process.stdout.write(`${adopted.join("\n")}\n\n`))
+  if (adopted.length > 0) yield* Console.log(`${adopted.join("\n")}\n`)
   const runs = yield* sql<{
     id: string
     command: string
@@ -287,7 +287,7 @@ export const status = Effect.gen(function*() {
   }>`select id, command, source, environment, dry_run, status, error, started_at, finished_at from migration_runs
     order by started_at desc limit 20`
   if (runs.length === 0) {
-    yield* Effect.sync(() => process.stdout.write("No migration runs yet.\n"))
+    yield* Console.log("No migration runs yet.")
     return
   }
   const lines: Array<string> = []
@@ -303,5 +303,5 @@ export const status = Effect.gen(function*() {
       lines.push(`    ${step.step.padEnd(28)} ${step.done ? "done" : "    "}  ${step.processed}${step.total === null ? "" : ` / ${step.total}`}`)
     }
   }
-  yield* Effect.sync(() => process.stdout.write(`${lines.join("\n")}\n`))
+  yield* Console.log(`${lines.join("\n")}`)
 })

@@ -63,6 +63,11 @@ describe("jobs admin API", () => {
       })
       const [message] = yield* server.query(`select status, error from email_messages where to_address = 'busy@contoso.example'`)
       expect(message).toEqual({ status: "failed", error: "cancelled by an administrator" })
+      // Its workflow, asleep until the next attempt, is interrupted by the next relay pass.
+      yield* eventually(Effect.flatMap(
+        server.query(`select interrupted_at is not null as done from job_outbox where id = ${waiting.id}`),
+        ([row]) => (row?.done === true ? Effect.void : Effect.fail("not interrupted yet"))
+      ))
 
       // Bad ids and filters are 400s naming the field; viewers are refused.
       expect(yield* server.request("GET", "/admin/jobs/abc")).toMatchObject({ status: 400 })

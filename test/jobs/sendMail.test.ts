@@ -17,7 +17,8 @@ describe("mail.send", () => {
     Effect.gen(function*() {
       const smtp = yield* startSmtp
       const env = SendMailLive.pipe(
-        Layer.provideMerge(singleRunner()),
+        // The waits between attempts are stored timers, found by the runner's poll.
+        Layer.provideMerge(singleRunner({ entityMessagePollInterval: Duration.millis(50) })),
         Layer.provideMerge(Smtp.layer(Redacted.make(smtp.url))),
         Layer.provideMerge(TestDatabase),
         Layer.provide(Layer.succeed(MailRetryPolicy, { maxAttempts: 5, delay: () => Duration.millis(20) })),

@@ -3,6 +3,7 @@
  * the CLI is run as a real process against its own database and killed with SIGKILL in the
  * middle of several steps (the scan, a decode, writes of parents and children), each time
  * resumed, until it completes. Its tables then equal those of a run that was never interrupted.
+ * Runs that are not killed go in-process (`runApp`): the same command line, without a process start.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -13,7 +14,7 @@ import { clientFor } from "../support/pg.js"
 import { inject, queryDatabase, scratchDatabase } from "../support/TestDb.js"
 import { writtenState } from "./support.js"
 
-import { Bin } from "../support/cli.js"
+import { Bin, runApp } from "../support/cli.js"
 const Dump = Path.join(FixtureDir, "small.jsonl")
 const Args = ["migrate", "data", "--from", Dump, "--batch-size", "5", "--now", "2026-11-01T00:00:00.000Z"]
 
@@ -23,13 +24,11 @@ const spawn = (args: ReadonlyArray<string>, url: string, env: Record<string, str
     stdio: ["ignore", "pipe", "pipe"]
   })
 
-const exited = (child: ChildProcess.ChildProcess) =>
-  Effect.async<{ code: number | null; signal: string | null; output: string }>((resume) => {
-    let output = ""
-    child.stdout?.on("data", (d) => (output += d))
-    child.stderr?.on("data", (d) => (output += d))
-    child.on("exit", (code, signal) => resume(Effect.succeed({ code, signal, output })))
-  })
+/** `app <args>` in-process, its output as one text (as a spawned process's would be read). */
+const inProcess = (args: ReadonlyArray<string>, url: string) =>
+  runApp(args, { DATABASE_URL: url, LOG_LEVEL: "warn" }).pipe(
+    Effect.map(({ code, stderr, stdout }) => ({ code, output: stdout + stderr }))
+  )
 
 /**
  * Runs the CLI until `step` has committed at least `atLeast` items (it halts there, see
@@ -55,7 +54,7 @@ describe("migrate data, killed and resumed", () => {
   it.scopedLive("kill -9 in the middle of several steps, then --resume: the same tables as an uninterrupted run", () =>
     Effect.gen(function*() {
       const reference = yield* scratchDatabase({ migrated: false })
-      const whole = yield* exited(spawn(Args, reference.url))
+      const whole = yield* inProcess(Args, reference.url)
       expect(whole.code, whole.output).toBe(0)
       const expected = yield* stateOf(reference.name)
       expect(expected.employees!.length).toBe(85)
@@ -76,7 +75,7 @@ describe("migrate data, killed and resumed", () => {
         else expect.fail(`the run ended before it was killed during ${step}:\n${result.output}`)
       }
       expect(killed).toBe(points.length)
-      const finished = yield* exited(spawn([...Args, "--resume"], target.url))
+      const finished = yield* inProcess([...Args, "--resume"], target.url)
       expect(finished.code, finished.output).toBe(0)
       expect(finished.output).toContain("| employee ")
 
@@ -85,7 +84,7 @@ describe("migrate data, killed and resumed", () => {
         expect({ table, rows: actual[table] }).toEqual({ table, rows: expected[table] })
       }
       // Nothing is left to resume, and the completed run's staging is gone.
-      const again = yield* exited(spawn([...Args, "--resume"], target.url))
+      const again = yield* inProcess([...Args, "--resume"], target.url)
       expect(again.code).toBe(2)
       expect(again.output).toContain("no unfinished migration run")
       const staged = yield* queryDatabase(target.name, `select count(*)::int as n from migration_copies`)
@@ -95,27 +94,27 @@ describe("migrate data, killed and resumed", () => {
   it.scopedLive("exit codes and messages of data, verify and status", () =>
     Effect.gen(function*() {
       const database = yield* scratchDatabase({ migrated: false })
-      const bogus = yield* exited(spawn([...Args, "--entities", "client,widgets"], database.url))
+      const bogus = yield* inProcess([...Args, "--entities", "client,widgets"], database.url)
       expect(bogus.code).toBe(2)
       expect(bogus.output).toContain(`unknown entity "widgets"`)
-      const pending = yield* exited(spawn([...Args, "--entities", "webhook"], database.url))
+      const pending = yield* inProcess([...Args, "--entities", "webhook"], database.url)
       expect(pending.output).toContain("webhook has no table yet")
 
-      const unwritable = yield* exited(spawn([...Args, "--report", "/nonexistent-dir/report.json"], database.url))
+      const unwritable = yield* inProcess([...Args, "--report", "/nonexistent-dir/report.json"], database.url)
       expect(unwritable.code).toBe(2)
       expect(unwritable.output).toContain("cannot write /nonexistent-dir/report.json")
 
-      const strict = yield* exited(spawn([...Args, "--strict"], database.url))
+      const strict = yield* inProcess([...Args, "--strict"], database.url)
       expect(strict.code).toBe(1)
       expect(strict.output).toContain("--strict: 54 record(s) were rejected")
 
       yield* queryDatabase(database.name, `update clients set name = 'Changed in PostgreSQL' where legacy_id = 'client-001'`)
-      const verify = yield* exited(spawn(["migrate", "verify", "--from", Dump, "--entities", "client"], database.url))
+      const verify = yield* inProcess(["migrate", "verify", "--from", Dump, "--entities", "client"], database.url)
       expect(verify.code).toBe(1)
       expect(verify.output).toContain("client client:development:client-001 (client-001): name differ")
       expect(verify.output).toMatch(/\| client +\| +8 \| +7 \| +1 \| +0 \| FAIL/)
 
-      const status = yield* exited(spawn(["migrate", "status"], database.url))
+      const status = yield* inProcess(["migrate", "status"], database.url)
       expect(status.code).toBe(0)
       expect(status.output).toMatch(/data development {2}completed/)
       expect(status.output).toContain("write:order")

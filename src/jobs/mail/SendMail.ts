@@ -139,7 +139,9 @@ export const SendMailLive = SendMail.toLayer(({ messageId }) =>
       const retryIn = attempt < policy.maxAttempts ? policy.delay(attempt, messageId) : null
       const outcome = yield* Activity.make({ name: `mail.deliver.${attempt}`, success: Outcome, execute: attemptDelivery(messageId, attempt, retryIn) })
       if (outcome !== "retry") return yield* settle(messageId, outcome)
-      if (retryIn !== null) yield* DurableClock.sleep({ name: `mail.backoff.${attempt}`, duration: retryIn })
+      // Always a stored timer (no in-memory sleep, whatever the delay): the workflow is suspended
+      // while it waits, so stopping the runner waits for nothing and a restart does not wait again.
+      if (retryIn !== null) yield* DurableClock.sleep({ name: `mail.backoff.${attempt}`, duration: retryIn, inMemoryThreshold: Duration.zero })
     }
     // Recording that it gave up needs the database: retried while it is out of reach.
     const gaveUp = yield* Activity.make({ name: "mail.give-up", success: Outcome, error: StorageUnavailable, execute: giveUp(messageId, policy.maxAttempts) })
