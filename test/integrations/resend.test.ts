@@ -1,51 +1,14 @@
 /**
  * The Resend transport against a loopback HTTP server speaking Resend's API: the key as a bearer
  * token, the Idempotency-Key (the fake answers a repeated key with the first e-mail, as Resend
- * does), the message as JSON; 429 (with Retry-After) and 5xx transient, other 4xx permanent.
+ * does), the message as JSON; 429 and 5xx transient, other 4xx permanent; their Retry-After
+ * passed on as seconds, from delta-seconds or an HTTP date (read against Effect's Clock).
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Redacted } from "effect"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import { Context, Effect, Layer, Redacted, TestClock } from "effect"
 import { MailTransport } from "../../src/domain/mail/Mailer.js"
 import * as Resend from "../../src/integrations/mail/Resend.js"
-
-interface Received {
-  readonly authorization: string | undefined
-  readonly idempotencyKey: string | undefined
-  readonly body: any
-}
-
-/** A loopback Resend: `POST /emails`; the next answers can be planned. */
-const fakeResend = Effect.acquireRelease(
-  Effect.async<{ readonly server: Http.Server; readonly received: Array<Received>; readonly plan: Array<{ status: number; headers?: Record<string, string> }> }>((resume) => {
-    const received: Array<Received> = []
-    const plan: Array<{ status: number; headers?: Record<string, string> }> = []
-    const byKey = new Map<string, string>()
-    const server = Http.createServer((req, res) => {
-      let raw = ""
-      req.on("data", (chunk) => (raw += chunk))
-      req.on("end", () => {
-        const planned = plan.shift()
-        if (planned !== undefined) {
-          res.writeHead(planned.status, { "content-type": "application/json", ...planned.headers })
-          return res.end(JSON.stringify({ statusCode: planned.status, name: "planned", message: "planned answer" }))
-        }
-        const key = req.headers["idempotency-key"] as string | undefined
-        const known = key === undefined ? undefined : byKey.get(key)
-        if (known === undefined) received.push({ authorization: req.headers.authorization, idempotencyKey: key, body: JSON.parse(raw) })
-        const id = known ?? `re_${received.length}`
-        if (key !== undefined) byKey.set(key, id)
-        res.writeHead(200, { "content-type": "application/json" })
-        res.end(JSON.stringify({ id }))
-      })
-    })
-    server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ server, received, plan })))
-  }),
-  ({ server }) => Effect.async<void>((resume) => {
-    server.close(() => resume(Effect.void))
-  })
-)
+import { fakeResend } from "../support/resend.js"
 
 const message = { to: "ada@example.com", from: "Confetti <gifts@confetti.example>", subject: "Your gift", text: "Hello", html: "<p>Hello</p>" }
 
@@ -53,8 +16,7 @@ describe("Resend transport", () => {
   it.scopedLive("sends through Resend's API with the idempotency key and classifies its answers", () =>
     Effect.gen(function*() {
       const fake = yield* fakeResend
-      const baseUrl = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`
-      const transport = Context.get(yield* Layer.build(Resend.layer({ apiKey: Redacted.make("re_test_key"), baseUrl })), MailTransport)
+      const transport = Context.get(yield* Layer.build(Resend.layer({ apiKey: Redacted.make("re_test_key"), baseUrl: fake.baseUrl })), MailTransport)
 
       const sent = yield* transport.deliver(message, "mail:1")
       expect(sent.providerId).toBe("re_1")
@@ -77,4 +39,33 @@ describe("Resend transport", () => {
       expect(invalid.reason).toContain("422")
       expect(invalid.reason).not.toContain("re_test_key")
     }))
+
+  it.scoped("passes on a 503's Retry-After given as an HTTP date, as seconds from Effect's Clock", () =>
+    Effect.gen(function*() {
+      const fake = yield* fakeResend
+      const transport = Context.get(yield* Layer.build(Resend.layer({ apiKey: Redacted.make("re_test_key"), baseUrl: fake.baseUrl })), MailTransport)
+      // The TestClock, not the wall clock: a date 90 s after the Clock's time is 90 s away.
+      const now = Date.UTC(2030, 0, 15, 12, 0, 0)
+      yield* TestClock.setTime(now)
+      fake.plan.push({ status: 503, headers: { "retry-after": new Date(now + 90_000).toUTCString() } })
+      expect(yield* Effect.flip(transport.deliver(message, "mail:4"))).toMatchObject({ permanent: false, retryAfterSeconds: 90 })
+      fake.plan.push({ status: 429, headers: { "retry-after": "soon" } })
+      const garbled = yield* Effect.flip(transport.deliver(message, "mail:4"))
+      expect(garbled.permanent).toBe(false)
+      expect(garbled.retryAfterSeconds).toBeUndefined()
+    }))
+
+  it("parses Retry-After as delta-seconds or any of the three HTTP-date forms, and nothing else", () => {
+    const now = Date.UTC(1994, 10, 6, 8, 49, 0)
+    expect(Resend.parseRetryAfter("120", now)).toBe(120)
+    expect(Resend.parseRetryAfter(" 0 ", now)).toBe(0)
+    expect(Resend.parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", now)).toBe(37)
+    expect(Resend.parseRetryAfter("Sunday, 06-Nov-94 08:49:37 GMT", now)).toBe(37)
+    expect(Resend.parseRetryAfter("Sun Nov  6 08:49:37 1994", now)).toBe(37)
+    // A date already past: retry now.
+    expect(Resend.parseRetryAfter("Sat, 05 Nov 1994 08:49:37 GMT", now)).toBe(0)
+    for (const garbage of [undefined, "", "soon", "-5", "1.5", "12abc", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", "2030-01-01T00:00:00Z"]) {
+      expect(Resend.parseRetryAfter(garbage, now)).toBeUndefined()
+    }
+  })
 })

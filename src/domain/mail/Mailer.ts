@@ -73,8 +73,9 @@ export class Mailer extends Context.Tag("Mail/Mailer")<Mailer, MailerShape>() {}
 /**
  * A transport could not deliver a message. `permanent` failures are not retried (an SMTP 5xx, an
  * HTTP 4xx other than 429); the others are (an SMTP 4xx, a refused or dropped connection, an HTTP
- * 429 or 5xx), after `retryAfter` when the server said. A hard bounce (the mailbox does not exist)
- * puts the address on the suppression list.
+ * 429 or 5xx), not before `retryAfterSeconds` when the server said (its `Retry-After`, up to
+ * mail.send's ceiling). A hard bounce (the mailbox does not exist) puts the address on the
+ * suppression list.
  */
 export class DeliveryFailed extends Schema.TaggedError<DeliveryFailed>()("DeliveryFailed", {
   reason: Schema.String,

@@ -3,10 +3,11 @@
  * the message: each attempt is an activity (its outcome stored, never run again once done), and
  * between attempts the workflow sleeps on the DurableClock, so a restart neither loses the wait
  * nor repeats a finished attempt. A transient refusal (SMTP 4xx, a dropped connection, HTTP
- * 429/5xx) is retried with exponential, jittered, capped delays up to the policy's attempts; a
- * permanent one is not, and a hard bounce suppresses the address. Messages to a suppressed address
- * are not sent. SMTP has no idempotency of its own: a runner dying between the server's "250 OK"
- * and the record of it re-sends that one message (Resend's Idempotency-Key closes that gap).
+ * 429/5xx) is retried with exponential, jittered, capped delays up to the policy's attempts (later
+ * when the provider's `Retry-After` asks for longer); a permanent one is not, and a hard bounce
+ * suppresses the address. Messages to a suppressed address are not sent. SMTP has no idempotency
+ * of its own: a runner dying between the server's "250 OK" and the record of it re-sends that one
+ * message (Resend's Idempotency-Key closes that gap).
  */
 import { SqlClient } from "@effect/sql"
 import { Activity, DurableClock, Workflow } from "@effect/workflow"
@@ -38,6 +39,22 @@ export const DefaultRetry: MailRetry = {
   delay: (attempt, messageId) => Duration.millis(Math.min(3_600_000, 30_000 * 2 ** (attempt - 1)) * jitter(messageId, attempt))
 }
 
+/**
+ * The longest a provider's `Retry-After` may hold a message back: an hour, DefaultRetry's own cap.
+ * A provider asking for more (or a clock-skewed HTTP date) would otherwise stall the message for
+ * longer than the whole retry budget; waiting an hour and asking again costs one refused attempt.
+ */
+export const RetryAfterCeiling = Duration.hours(1)
+
+/**
+ * The wait before the next attempt: the policy's delay, or the provider's `Retry-After` (seconds)
+ * when it asks for longer, capped at `RetryAfterCeiling` (a policy delay above it is kept).
+ */
+export const nextWait = (policyDelay: Duration.Duration, retryAfterSeconds: number | undefined): Duration.Duration =>
+  retryAfterSeconds === undefined || !Number.isFinite(retryAfterSeconds) || retryAfterSeconds < 0
+    ? policyDelay
+    : Duration.max(policyDelay, Duration.min(Duration.millis(retryAfterSeconds * 1000), RetryAfterCeiling))
+
 export class MailRetryPolicy extends Context.Reference<MailRetryPolicy>()("Jobs/MailRetryPolicy", { defaultValue: (): MailRetry => DefaultRetry }) {}
 
 export const SendMail = Workflow.make({
@@ -63,8 +80,16 @@ interface MessageRow {
   readonly status: string
 }
 
-/** One attempt: the message's outcome, or `retry` (after `retryIn`, when there is another) after a transient failure. */
-const attemptDelivery = (messageId: string, attempt: number, retryIn: Duration.Duration | null) =>
+/**
+ * What an attempt stores: the message's outcome, or a retry with the wait before the next attempt
+ * (null after the last). The wait is chosen in the attempt (it may follow the provider's
+ * `Retry-After`), so a replay waits the same. A bare "retry" is what attempts stored before they
+ * chose the wait: the policy's delay then.
+ */
+const AttemptOutcome = Schema.Union(Outcome, Schema.Struct({ retryIn: Schema.NullOr(Schema.DurationFromMillis) }))
+
+/** One attempt; `policyDelay` is the policy's wait after it, null when it is the last. */
+const attemptDelivery = (messageId: string, attempt: number, policyDelay: Duration.Duration | null) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const transport = yield* MailTransport
@@ -88,6 +113,7 @@ const attemptDelivery = (messageId: string, attempt: number, retryIn: Duration.D
       Effect.catchTag("DeliveryFailed", (failure) =>
         Effect.gen(function*() {
           if (!failure.permanent) {
+            const retryIn = policyDelay === null ? null : nextWait(policyDelay, failure.retryAfterSeconds)
             yield* sql`update email_messages set error = ${failure.reason} where id = ${messageId}`
             const now = yield* Clock.currentTimeMillis
             yield* noteJob(jobKey(messageId), {
@@ -95,7 +121,7 @@ const attemptDelivery = (messageId: string, attempt: number, retryIn: Duration.D
               nextAttemptAt: retryIn === null ? null : new Date(now + Duration.toMillis(retryIn)),
               lastError: failure.reason
             })
-            return "retry" as const
+            return { retryIn }
           }
           const status = failure.hardBounce ? "bounced" as const : "failed" as const
           yield* sql`update email_messages set status = ${status}, error = ${failure.reason} where id = ${messageId}`
@@ -107,9 +133,11 @@ const attemptDelivery = (messageId: string, attempt: number, retryIn: Duration.D
         }))
     )
   }).pipe(
-    // The database out of reach is one more transient failure: the attempt is retried after the wait.
-    Effect.catchTag("StorageUnavailable", (error) => Effect.as(Effect.logWarning("A mail delivery attempt could not reach the database", error), "retry" as const)),
-    Effect.catchTag("SqlError", (error) => Effect.as(Effect.logWarning("A mail delivery attempt could not reach the database", error), "retry" as const))
+    // The database out of reach is one more transient failure: the attempt is retried after the policy's wait.
+    Effect.catchTags({
+      StorageUnavailable: (error) => Effect.as(Effect.logWarning("A mail delivery attempt could not reach the database", error), { retryIn: policyDelay }),
+      SqlError: (error) => Effect.as(Effect.logWarning("A mail delivery attempt could not reach the database", error), { retryIn: policyDelay })
+    })
   )
 
 const giveUp = (messageId: string, attempts: number) =>
@@ -136,9 +164,10 @@ export const SendMailLive = SendMail.toLayer(({ messageId }) =>
   Effect.gen(function*() {
     const policy = yield* MailRetryPolicy
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-      const retryIn = attempt < policy.maxAttempts ? policy.delay(attempt, messageId) : null
-      const outcome = yield* Activity.make({ name: `mail.deliver.${attempt}`, success: Outcome, execute: attemptDelivery(messageId, attempt, retryIn) })
-      if (outcome !== "retry") return yield* settle(messageId, outcome)
+      const policyDelay = attempt < policy.maxAttempts ? policy.delay(attempt, messageId) : null
+      const outcome = yield* Activity.make({ name: `mail.deliver.${attempt}`, success: AttemptOutcome, execute: attemptDelivery(messageId, attempt, policyDelay) })
+      if (typeof outcome === "string" && outcome !== "retry") return yield* settle(messageId, outcome)
+      const retryIn = typeof outcome === "string" ? policyDelay : outcome.retryIn
       // Always a stored timer (no in-memory sleep, whatever the delay): the workflow is suspended
       // while it waits, so stopping the runner waits for nothing and a restart does not wait again.
       if (retryIn !== null) yield* DurableClock.sleep({ name: `mail.backoff.${attempt}`, duration: retryIn, inMemoryThreshold: Duration.zero })
