@@ -232,6 +232,7 @@ export class Dataset {
         brandingOverrides: {},
         selectionStartDate: utc(Now - 760 * Day),
         selectionEndDate: utc(Now + 365 * Day),
+        timeZone: "UTC",
         siteCode: `S${String(s).padStart(6, "0")}`,
         ...nulls(
           "siteErpIntegration", "siteErpInstance", "siteShipFromCountry", "siteHrisSystem", "siteDropDownName",

@@ -23,6 +23,7 @@ import * as jobState from "./0017_job_state.js"
 import * as mailDelivery from "./0016_mail_delivery.js"
 import * as automationRules from "./0018_automation_rules.js"
 import * as jobInterrupt from "./0019_job_interrupt.js"
+import * as reminders from "./0020_reminders.js"
 
 interface SchemaMigration {
   readonly statements: ReadonlyArray<string>
@@ -48,7 +49,8 @@ export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ["0016_mail_delivery", mailDelivery],
   ["0017_job_state", jobState],
   ["0018_automation_rules", automationRules],
-  ["0019_job_interrupt", jobInterrupt]
+  ["0019_job_interrupt", jobInterrupt],
+  ["0020_reminders", reminders]
 ]
 
 export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))

@@ -2,7 +2,7 @@
  * Every setting Confetti reads, in one place. Values come from the environment through
  * `Config`; secrets stay `Redacted`; an invalid value fails start-up naming the variable.
  */
-import { Config, ConfigError, Context, Duration, Effect, Layer, LogLevel, Option, Redacted } from "effect"
+import { Config, ConfigError, Context, Cron, Duration, Effect, Either, Layer, LogLevel, Option, Redacted } from "effect"
 
 /** Entities whose persistence can be switched between the KV and PostgreSQL layers. */
 export const StorageEntities = [
@@ -60,7 +60,17 @@ export interface AppConfigShape {
   readonly publicApiUrl: Option.Option<string>
   readonly mail: MailConfig
   readonly jobs: JobsConfig
+  readonly reminders: RemindersConfig
 }
+
+export interface RemindersConfig {
+  /** When a runner makes a reminder pass (`REMINDERS_CRON`, UTC): each rule's own time of day is met at the first pass after it. */
+  readonly cron: Cron.Cron
+  /** The expression it was read from, as shown to admins. */
+  readonly expression: string
+}
+
+export const DefaultRemindersCron = "*/15 * * * *"
 
 export interface JobsConfig {
   /** `JOBS=off` runs no runner (`app serve` is then the API only); work stays queued for one that runs. */
@@ -253,6 +263,14 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
       enabled: Config.map(oneOf("JOBS", ["on", "off"] as const, "on"), (v) => v === "on"),
       pollInterval: duration("JOBS_POLL_INTERVAL", "250 millis")
     }),
+    reminders: Config.string("REMINDERS_CRON").pipe(
+      Config.withDefault(DefaultRemindersCron),
+      Config.mapOrFail((text) =>
+        Either.match(Cron.parse(text.trim()), {
+          onLeft: (e) => Either.left(ConfigError.InvalidData([], `REMINDERS_CRON must be a cron expression such as "${DefaultRemindersCron}": ${e.message}`)),
+          onRight: (cron) => Either.right({ cron, expression: text.trim() })
+        }))
+    ),
     publicApiUrl: Config.option(
       Config.string("PUBLIC_API_URL").pipe(
         Config.map((s) => s.trim().replace(/\/+$/, "")),
@@ -313,6 +331,7 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
   publicApiUrl: Option.none(),
   mail: { transport: "recording", from: "Confetti <no-reply@confetti.invalid>", smtpUrl: Option.none(), resendApiKey: Option.none() },
   jobs: { enabled: true, pollInterval: Duration.millis(250) },
+  reminders: { cron: Cron.unsafeParse(DefaultRemindersCron), expression: DefaultRemindersCron },
   ...overrides
 })
 

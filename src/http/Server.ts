@@ -17,6 +17,7 @@ import { EmployeeService } from "../domain/employees/EmployeeService.js"
 import { DashboardService } from "../domain/dashboard/DashboardService.js"
 import * as MailMessages from "../integrations/mail/Messages.js"
 import * as DomainEventsOutbox from "../persistence/jobs/DomainEventsOutbox.js"
+import * as ReminderLedgerPg from "../persistence/reminders/ReminderLedgerPg.js"
 import * as JobOutboxPg from "../persistence/jobs/JobOutboxPg.js"
 import { OrderService } from "../domain/orders/OrderService.js"
 import { ProductService } from "../domain/products/ProductService.js"
@@ -76,7 +77,7 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
   ]),
   // Mail and the events of business writes go out through the jobs outbox, in the writes' transactions.
   Layer.provide([MailMessages.layer, DomainEventsOutbox.layer]),
-  Layer.provide([JobOutboxPg.layer, JobOutboxPg.jobsLayer]),
+  Layer.provide([JobOutboxPg.layer, JobOutboxPg.jobsLayer, ReminderLedgerPg.layer]),
   Layer.provide([AdminCredentials.layer, Attempts.layer, SigningSecret.layer])
 )
 

@@ -4,6 +4,7 @@
  * outbox relay polling every `JOBS_POLL_INTERVAL`. Needs the repositories, the Mailer and the
  * e-mail template service of the app (the server's or the worker's).
  */
+import { ClusterCron } from "@effect/cluster"
 import { FetchHttpClient } from "@effect/platform"
 import { Duration, Effect, Layer, Option } from "effect"
 import { AppConfig } from "../Config.js"
@@ -11,11 +12,13 @@ import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateServ
 import { MailTransport } from "../domain/mail/Mailer.js"
 import * as MailMessages from "../integrations/mail/Messages.js"
 import * as JobOutboxPg from "../persistence/jobs/JobOutboxPg.js"
+import * as ReminderLedgerPg from "../persistence/reminders/ReminderLedgerPg.js"
 import * as Resend from "../integrations/mail/Resend.js"
 import * as Smtp from "../integrations/mail/Smtp.js"
 import { AutomationEvent, AutomationEventLive } from "./automation/Events.js"
 import { singleRunner } from "./Cluster.js"
 import { SendMail, SendMailLive } from "./mail/SendMail.js"
+import { runPass } from "./reminders/Pass.js"
 import { JobKinds, relayLoop, workflowKind } from "./Relay.js"
 
 /** Delivers nothing: for messages queued before a switch to `MAIL_TRANSPORT=recording`. */
@@ -45,11 +48,28 @@ const relay = Layer.scopedDiscard(
   Effect.flatMap(AppConfig, ({ jobs }) => Effect.forkScoped(relayLoop(jobs.pollInterval)))
 )
 
+/**
+ * The reminder pass on `REMINDERS_CRON`, as a cluster cron: one runner of the cluster fires it at
+ * a time (a singleton), each fire time at most once; a fire time missed while no runner was up
+ * runs when one starts (if under a day old: the pass catches up anything older on its own).
+ */
+const reminders = Layer.unwrapEffect(
+  Effect.map(AppConfig, ({ reminders }) =>
+    ClusterCron.make({
+      name: "reminders",
+      cron: reminders.cron,
+      execute: runPass.pipe(
+        Effect.tap((summary) => summary.sent + summary.failed > 0 ? Effect.logInfo("Reminder pass", summary) : Effect.void),
+        Effect.catchAllCause((cause) => Effect.logWarning("The reminder pass failed; the next one catches up", cause))
+      )
+    }))
+)
+
 /** A runner with every workflow and the relay; nothing at all with `JOBS=off`. */
 export const layer = Layer.unwrapEffect(
   Effect.map(AppConfig, ({ jobs }) =>
     jobs.enabled
-      ? Layer.mergeAll(SendMailLive, AutomationEventLive, relay).pipe(
+      ? Layer.mergeAll(SendMailLive, AutomationEventLive, relay, reminders).pipe(
         Layer.provide(kinds),
         Layer.provide(transportLayer),
         // Work sent to a runner is stored, then found by polling: as often as the outbox.
@@ -60,6 +80,6 @@ export const layer = Layer.unwrapEffect(
 
 /** The runtime with the services its jobs use; needs the repositories (Storage.layer), the database and the config. */
 export const withServices = layer.pipe(
-  Layer.provide([EmailTemplateService.Default, MailMessages.layer]),
+  Layer.provide([EmailTemplateService.Default, MailMessages.layer, ReminderLedgerPg.layer]),
   Layer.provide(JobOutboxPg.layer)
 )

@@ -27,7 +27,9 @@ const Handover = {
   shardLockRefreshInterval: "500 millis",
   refreshAssignmentsInterval: "200 millis",
   // A stopping runner waits this long for its running workflows (15 s by default) before it lets go.
-  entityTerminationTimeout: "500 millis"
+  entityTerminationTimeout: "500 millis",
+  // Work left in storage is found by polling (10 s by default).
+  entityMessagePollInterval: "100 millis"
 } as const
 
 /** The cluster warns while a runner hands over; TEST_LOG=debug shows it. */
@@ -50,7 +52,7 @@ describe("jobs runtime (spike)", () => {
           })
         }).pipe(Activity.retry({ times: 5 })))
 
-      const env = GreetLive.pipe(Layer.provideMerge(singleRunner()), Layer.provideMerge(TestDatabase), Layer.provide(Quiet))
+      const env = GreetLive.pipe(Layer.provideMerge(singleRunner({ entityMessagePollInterval: "100 millis" })), Layer.provideMerge(TestDatabase), Layer.provide(Quiet))
       const { first, second, tables } = yield* Effect.gen(function*() {
         const first = yield* Greet.execute({ id: "greet-1", name: "Ada" })
         const second = yield* Greet.execute({ id: "greet-1", name: "Ada" })

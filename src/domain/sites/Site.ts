@@ -4,7 +4,7 @@
  * `settings` object, which takes only its documented keys. A site can carry an unpublished draft.
  */
 import * as Model from "@effect/sql/Model"
-import { Schema } from "effect"
+import { DateTime, Option, Schema } from "effect"
 import { Defaulted, Email, EntityId, Enum, Flag, InputLimitedText, InputText, JsonField, JsonObject, LongText, Nullable, optionalFields, ReadOnly, Required, Text, Undecoded, UndecodedValues } from "../Fields.js"
 import { BrandingField } from "../StoredJson.js"
 
@@ -46,6 +46,11 @@ const Code = (length: number, what: string) =>
 export const LanguageCode = Code(2, "language").pipe(Schema.compose(Schema.Lowercase))
 export const CurrencyCode = Code(3, "currency").pipe(Schema.compose(Schema.Uppercase))
 export const CountryCode = Code(2, "country").pipe(Schema.compose(Schema.Uppercase))
+
+/** An IANA time zone name (`Europe/Madrid`, `America/New_York`, `UTC`), as the runtime knows them. */
+export const TimeZoneName = Schema.String.pipe(
+  Schema.filter((s) => (s.length <= 100 && Option.isSome(DateTime.zoneMakeNamed(s))) || "must be an IANA time zone name, e.g. Europe/Madrid or UTC")
+).annotations({ examples: ["UTC", "Europe/Madrid"] })
 
 const Count = (min: number, max: number) =>
   Schema.Number.pipe(
@@ -130,6 +135,8 @@ export class Site extends Model.Class<Site>("Site")({
   brandingOverrides: BrandingField,
   selectionStartDate: DateField,
   selectionEndDate: DateField,
+  /** Where the site's local times (a reminder's time of day) are read. */
+  timeZone: Defaulted(TimeZoneName, () => "UTC"),
   siteCode: InputText(Text({ max: 50 })),
   siteErpIntegration: InputText(Short),
   siteErpInstance: InputText(Short),

@@ -4,9 +4,41 @@ import { Schema } from "effect"
 import { Conflict, Forbidden, NotFound, StorageUnavailable } from "../../domain/Errors.js"
 import { Email, Text } from "../../domain/Fields.js"
 import { JobRecord, JobStates } from "../../domain/jobs/JobOutbox.js"
+import { EntityId } from "../../domain/Fields.js"
 import { Suppression } from "../../domain/mail/Mailer.js"
 import { AdminAuth } from "../Auth.js"
 import { Data, List, Message, OptionalParam, PageParams } from "../Envelope.js"
+
+const ScheduledTrigger = Schema.Literal("selection_expiring", "anniversary_approaching")
+
+const TriggerLog = Schema.Struct({
+  id: Schema.String,
+  passId: Schema.String,
+  trigger: ScheduledTrigger,
+  siteId: Schema.String,
+  processed: Schema.Number,
+  sent: Schema.Number,
+  skipped: Schema.Number.annotations({ description: "Considered and not sent: reminded already, or an order placed" }),
+  failed: Schema.Number,
+  errors: Schema.Array(Schema.String),
+  startedAt: Schema.DateTimeUtc,
+  finishedAt: Schema.DateTimeUtc
+}).annotations({ identifier: "ScheduledTriggerLog" })
+
+const Totals = Schema.Struct({ passes: Schema.Number, processed: Schema.Number, sent: Schema.Number, skipped: Schema.Number, failed: Schema.Number })
+
+const TriggerStats = Schema.Struct({ last24h: Totals, last7d: Totals, last30d: Totals }).annotations({ identifier: "ScheduledTriggerStats" })
+
+const ScheduleView = Schema.Struct({
+  name: Schema.String,
+  cron: Schema.String.annotations({ description: "The cron expression, in UTC (REMINDERS_CRON)" }),
+  description: Schema.String,
+  running: Schema.Boolean.annotations({ description: "Whether this process runs jobs (JOBS=on); another runner may" }),
+  nextFireTimes: Schema.Array(Schema.DateTimeUtc)
+}).annotations({ identifier: "Schedule" })
+
+const PassSummary = Schema.Struct({ passId: Schema.String, sites: Schema.Number, sent: Schema.Number, failed: Schema.Number })
+  .annotations({ identifier: "ReminderPassSummary" })
 
 const JobPath = Schema.Struct({ id: Schema.String.pipe(Schema.pattern(/^\d{1,18}$/, { message: () => "must be a job id (digits)" })) })
 
@@ -45,6 +77,27 @@ export const JobsApi = HttpApiGroup.make("jobs")
     HttpApiEndpoint.del("unsuppress", "/admin/mail-suppressions/:address").setPath(Schema.Struct({ address: Email }))
       .addSuccess(Message).addError(NotFound)
       .annotate(OpenApi.Description, "Mails the address again")
+  )
+  .add(
+    HttpApiEndpoint.get("schedules", "/admin/schedules").addSuccess(List(ScheduleView, "ScheduleList"))
+      .annotate(OpenApi.Description, "What runs on a schedule, with its next five fire times")
+  )
+  .add(
+    HttpApiEndpoint.get("reminderLogs", "/admin/reminders/logs")
+      .setUrlParams(Schema.Struct({ trigger: OptionalParam(ScheduledTrigger), siteId: OptionalParam(EntityId), ...PageParams }))
+      .addSuccess(List(TriggerLog, "ScheduledTriggerLogList"))
+      .annotate(OpenApi.Description, "Reminder passes, newest first: per site and trigger, employees processed, sent, skipped, failed")
+  )
+  .add(
+    HttpApiEndpoint.get("reminderStats", "/admin/reminders/stats").addSuccess(Data(TriggerStats, "ScheduledTriggerStatsResponse"))
+      .annotate(OpenApi.Description, "Totals of the reminder passes of the last 24 hours, 7 days and 30 days")
+  )
+  .add(
+    HttpApiEndpoint.post("runReminders", "/admin/reminders/run").addSuccess(Data(PassSummary, "ReminderPassResponse"))
+      .annotate(
+        OpenApi.Description,
+        "Makes a reminder pass now, in this process (super_admin). Safe at any time: nothing already sent is sent again"
+      )
   )
   .addError(Forbidden)
   .addError(StorageUnavailable)

@@ -46,7 +46,7 @@ export const AutomationEvent = Workflow.make({
 
 type Event = Schema.Struct.Type<typeof EventPayload>
 
-interface Content {
+export interface Content {
   readonly id: string
   readonly subject: string
   readonly bodyHtml: string
@@ -54,7 +54,7 @@ interface Content {
 }
 
 /** The template a rule names, or the one resolved for `eventType` (site → client → global). */
-const templateFor = (templateId: string | null, eventType: string, siteId: string) =>
+export const templateFor = (templateId: string | null, eventType: string, siteId: string) =>
   Effect.gen(function*() {
     if (templateId !== null) {
       const named = yield* ifFound((yield* EmailTemplateRepo).findById(templateId))

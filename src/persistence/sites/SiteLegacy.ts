@@ -16,6 +16,7 @@ import {
   SiteStatuses,
   type SiteStatus,
   Slug,
+  TimeZoneName,
   slugFrom,
   ValidationMethods,
   type ValidationMethod
@@ -137,6 +138,15 @@ const statusOf = (record: JsonRecord, warnings: Array<string>): SiteStatus => {
   return s !== undefined && (SiteStatuses as ReadonlyArray<string>).includes(s) ? (s as SiteStatus) : "draft"
 }
 
+/** The record's IANA time zone (`timeZone`, or `timezone`); UTC when it has none or an unknown one. */
+const timeZoneOf = (record: JsonRecord, warnings: Array<string>): string => {
+  const zone = text(pick(record, "timeZone", "timezone"))
+  if (zone === undefined) return "UTC"
+  if (Schema.is(TimeZoneName)(zone)) return zone
+  warnings.push("TIME_ZONE_UNKNOWN_DEFAULTED_TO_UTC")
+  return "UTC"
+}
+
 const languages = (record: JsonRecord, settings: JsonRecord): ReadonlyArray<string> => {
   const listed = pick(record, "availableLanguages") ?? pick(settings, "languages")
   const codes = Array.isArray(listed)
@@ -188,6 +198,7 @@ export const decode = (key: string, value: unknown): Decoded<Copy<Site>> | undef
       status: statusOf(record, warnings),
       validationMethods: validationMethods(record, settings),
       ...window,
+      timeZone: timeZoneOf(record, warnings),
       siteCustomDomainUrl: optionalField(
         StoredText,
         pick(record, "siteCustomDomainUrl") ?? pick(record, "domain"),
@@ -216,6 +227,8 @@ const ownedKeys = new Set(
     "endDate",
     "selectionStartDate",
     "selectionEndDate",
+    "timeZone",
+    "timezone",
     "siteCustomDomainUrl",
     "availableLanguages",
     "settings",
@@ -250,6 +263,8 @@ export const encode = (site: Site, environment: Environment, base: JsonRecord = 
     status: site.status,
     startDate: iso(site.selectionStartDate),
     endDate: iso(site.selectionEndDate),
+    // Written when it says something: a record of the old platform had none (UTC).
+    ...(site.timeZone !== "UTC" || pick(base, "timeZone", "timezone") !== undefined ? { timeZone: site.timeZone } : {}),
     validationMethods: [...site.validationMethods],
     ...Object.fromEntries(Object.keys(texts).map((k) => [k, site[k as keyof typeof texts]])),
     ...Object.fromEntries(flags.map((k) => [k, site[k]])),
