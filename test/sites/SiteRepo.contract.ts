@@ -103,9 +103,12 @@ export const siteRepoContract = (name: string, repoLayer: Layer.Layer<SiteRepo, 
         const updated = yield* repo.update(site.id, {
           status: "active",
           settings: SiteSettings.make({ ...site.settings, skipReviewPage: true }),
-          draftSettings: { name: "Draft Name" }
+          draftSettings: { name: "Draft Name" },
+          timeZone: "Europe/Madrid"
         })
-        expect(updated).toMatchObject({ status: "active", draftSettings: { name: "Draft Name" } })
+        expect(updated).toMatchObject({ status: "active", draftSettings: { name: "Draft Name" }, timeZone: "Europe/Madrid" })
+        expect((yield* repo.findById(site.id)).timeZone).toBe("Europe/Madrid")
+        expect(site.timeZone).toBe("UTC")
         expect(updated.settings.skipReviewPage).toBe(true)
         expect(DateTime.greaterThan(updated.updatedAt, site.updatedAt)).toBe(true)
         expect((yield* repo.update(site.id, { draftSettings: null })).draftSettings).toBeNull()

@@ -24,6 +24,17 @@ describe("legacy site decoder on the fixture", () => {
     return result === undefined ? [] : [{ key: entry.key, result }]
   })
 
+  it("reads a record's IANA time zone (timeZone or timezone); none or an unknown one is UTC, with a warning", () => {
+    const read = (value: Record<string, unknown>) => {
+      const result = decode("site:s-tz", { id: "s-tz", clientId: "c-1", name: "Madrid Awards", ...value })
+      return result?._tag === "Valid" ? { zone: result.value.record.timeZone, warnings: result.warnings } : result
+    }
+    expect(read({ timeZone: "Europe/Madrid" })).toMatchObject({ zone: "Europe/Madrid" })
+    expect(read({ timezone: "America/New_York" })).toMatchObject({ zone: "America/New_York" })
+    expect(read({})).toMatchObject({ zone: "UTC" })
+    expect(read({ timeZone: "Mars/Olympus" })).toMatchObject({ zone: "UTC", warnings: expect.arrayContaining(["TIME_ZONE_UNKNOWN_DEFAULTED_TO_UTC"]) })
+  })
+
   it("recognises every site row (five key patterns) and no index or config row", () => {
     expect(decoded).toHaveLength(expected.rows)
     expect(decoded.some(({ key }) => key.startsWith("sites:slug:") || key.endsWith(":catalog_config"))).toBe(false)
