@@ -46,49 +46,55 @@ interface Pending {
   readonly payload: Readonly<Record<string, unknown>>
 }
 
-/** Relays up to `batch` pending jobs, oldest first; returns how many were started. */
-export const relayOnce = (batch = 100) =>
+/**
+ * Up to `batch` jobs matching `condition`, oldest first, locked (other runners skip them) for one
+ * transaction in which `each` handles every one, with its kind (undefined: not known here).
+ */
+const eachLocked = <E, R>(
+  condition: "pending" | "to interrupt",
+  batch: number,
+  each: (row: Pending, job: Job, kind: Kind | undefined, sql: SqlClient.SqlClient) => Effect.Effect<boolean, E, R>
+) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const kinds = yield* JobKinds
+    const where = condition === "pending"
+      ? sql`relayed_at is null and state = 'pending'`
+      : sql`state = 'cancelled' and relayed_at is not null and interrupted_at is null`
     return yield* sql.withTransaction(Effect.gen(function*() {
       const rows = yield* sql<Pending>`select id, kind, idempotency_key, payload from job_outbox
-        where relayed_at is null and state = 'pending' order by id limit ${batch} for update skip locked`
-      let started = 0
+        where ${where} order by id limit ${batch} for update skip locked`
+      let done = 0
       for (const row of rows) {
-        const kind = kinds.get(row.kind)
-        const exit = yield* Effect.exit(
-          kind === undefined ? Effect.fail(`no job kind ${row.kind} is known`) : kind.dispatch({ kind: row.kind, idempotencyKey: row.idempotencyKey, payload: row.payload })
-        )
-        if (exit._tag === "Success") {
-          started++
-          yield* sql`update job_outbox set relayed_at = now(), state = 'running', updated_at = now(), last_error = null where id = ${row.id}`
-        } else {
-          const reason = Cause.pretty(exit.cause).slice(0, 2000)
-          yield* sql`update job_outbox set attempts = attempts + 1, last_error = ${reason}, updated_at = now() where id = ${row.id}`
-        }
+        const job = { kind: row.kind, idempotencyKey: row.idempotencyKey, payload: row.payload }
+        if (yield* each(row, job, kinds.get(row.kind), sql)) done++
       }
-      return started
+      return done
     }))
   })
 
+/** Relays up to `batch` pending jobs, oldest first; returns how many were started. */
+export const relayOnce = (batch = 100) =>
+  eachLocked("pending", batch, (row, job, kind, sql) =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(kind === undefined ? Effect.fail(`no job kind ${row.kind} is known`) : kind.dispatch(job))
+      if (exit._tag === "Success") {
+        yield* sql`update job_outbox set relayed_at = now(), state = 'running', updated_at = now(), last_error = null where id = ${row.id}`
+        return true
+      }
+      const reason = Cause.pretty(exit.cause).slice(0, 2000)
+      yield* sql`update job_outbox set attempts = attempts + 1, last_error = ${reason}, updated_at = now() where id = ${row.id}`
+      return false
+    }))
+
 /** Interrupts the executions of jobs cancelled while they ran (an e-mail waiting to retry). */
 export const interruptOnce = (batch = 100) =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const kinds = yield* JobKinds
-    return yield* sql.withTransaction(Effect.gen(function*() {
-      const rows = yield* sql<Pending>`select id, kind, idempotency_key, payload from job_outbox
-        where state = 'cancelled' and relayed_at is not null and interrupted_at is null
-        order by id limit ${batch} for update skip locked`
-      for (const row of rows) {
-        const kind = kinds.get(row.kind)
-        if (kind !== undefined) yield* kind.interrupt({ kind: row.kind, idempotencyKey: row.idempotencyKey, payload: row.payload })
-        yield* sql`update job_outbox set interrupted_at = now() where id = ${row.id}`
-      }
-      return rows.length
+  eachLocked("to interrupt", batch, (row, job, kind, sql) =>
+    Effect.gen(function*() {
+      if (kind !== undefined) yield* kind.interrupt(job)
+      yield* sql`update job_outbox set interrupted_at = now() where id = ${row.id}`
+      return true
     }))
-  })
 
 /** Relays for as long as the scope lasts, every `interval`; a failed pass is logged and the next one runs. */
 export const relayLoop = (interval: Duration.DurationInput = Duration.seconds(1)) =>
