@@ -108,6 +108,8 @@ export const runPass = Effect.gen(function*() {
 
   const sites = yield* everything((offset) => sitesRepo.list({ status: "active", limit: MaxLimit, offset }))
   const results: Array<PassResult> = []
+  // A client's active employees, read once per pass however many of its sites have something due.
+  const employeesOf = new Map<string, ReadonlyArray<Employee>>()
 
   for (const site of sites) {
     const zone = site.timeZone
@@ -132,8 +134,11 @@ export const runPass = Effect.gen(function*() {
     const clientNames = Option.match(client, { onNone: () => [site.clientId], onSome: namesOf })
     const companyName = Option.match(client, { onNone: () => "", onSome: (c) => c.name })
     const siteNames = namesOf(site)
-    const employees = (yield* everything((offset) => employeesRepo.list({ clientIds: clientNames, status: "active", limit: MaxLimit, offset })))
-      .filter((e) => e.email !== null && (e.siteId === null || siteNames.includes(e.siteId)))
+    const key = clientNames.join("\u0000")
+    if (!employeesOf.has(key)) {
+      employeesOf.set(key, yield* everything((offset) => employeesRepo.list({ clientIds: clientNames, status: "active", limit: MaxLimit, offset })))
+    }
+    const employees = employeesOf.get(key)!.filter((e) => e.email !== null && (e.siteId === null || siteNames.includes(e.siteId)))
     const accessLink = `${publicFlow.publicAppUrl}/${site.slug}`
     const base = { siteName: site.name, companyName, accessLink, magicLink: accessLink }
 

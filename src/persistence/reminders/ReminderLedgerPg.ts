@@ -7,18 +7,11 @@
 import { SqlClient } from "@effect/sql"
 import { DateTime, Effect, Layer, Option } from "effect"
 import { AppConfig } from "../../Config.js"
-import { ReminderLedger, type ScheduledTriggerName, type TriggerLog, type TriggerTotals } from "../../domain/reminders/ReminderLedger.js"
+import { ReminderLedger, type TriggerLog, type TriggerTotals } from "../../domain/reminders/ReminderLedger.js"
 import { orUnavailable } from "../pg/SqlErrors.js"
 
-interface LogRow {
-  readonly id: string
-  readonly passId: string
-  readonly trigger: ScheduledTriggerName
-  readonly siteId: string
-  readonly processed: number
-  readonly sent: number
-  readonly skipped: number
-  readonly failed: number
+/** A log row as the driver returns it: dates as `Date`, `errors` as JSON (text or parsed). */
+type LogRow = Omit<TriggerLog, "errors" | "startedAt" | "finishedAt"> & {
   readonly errors: ReadonlyArray<string> | string
   readonly startedAt: Date
   readonly finishedAt: Date
