@@ -6,7 +6,8 @@
  */
 import { runStatements } from "./Statements.js"
 
-const triggers = [
+/** The triggers of migration 0018 (0021's scheduled e-mails name the same ones). */
+export const triggers = [
   "employee_added",
   "order_placed",
   "gift_selected",

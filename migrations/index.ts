@@ -24,6 +24,7 @@ import * as mailDelivery from "./0016_mail_delivery.js"
 import * as automationRules from "./0018_automation_rules.js"
 import * as jobInterrupt from "./0019_job_interrupt.js"
 import * as reminders from "./0020_reminders.js"
+import * as scheduledEmails from "./0021_scheduled_emails.js"
 
 interface SchemaMigration {
   readonly statements: ReadonlyArray<string>
@@ -50,7 +51,8 @@ export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ["0017_job_state", jobState],
   ["0018_automation_rules", automationRules],
   ["0019_job_interrupt", jobInterrupt],
-  ["0020_reminders", reminders]
+  ["0020_reminders", reminders],
+  ["0021_scheduled_emails", scheduledEmails]
 ]
 
 export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))

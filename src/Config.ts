@@ -16,7 +16,8 @@ export const StorageEntities = [
   "site_catalog",
   "orders",
   "admin_users",
-  "automation_rules"
+  "automation_rules",
+  "scheduled_emails"
 ] as const
 export type StorageEntity = (typeof StorageEntities)[number]
 
@@ -61,22 +62,43 @@ export interface AppConfigShape {
   readonly mail: MailConfig
   readonly jobs: JobsConfig
   readonly reminders: RemindersConfig
+  /** When a runner sends the scheduled one-off e-mails whose time has come (`SCHEDULED_EMAILS_CRON`, UTC). */
+  readonly scheduledEmails: CronConfig
 }
 
-export interface RemindersConfig {
-  /** When a runner makes a reminder pass (`REMINDERS_CRON`, UTC): each rule's own time of day is met at the first pass after it. */
+export interface CronConfig {
   readonly cron: Cron.Cron
   /** The expression it was read from, as shown to admins. */
   readonly expression: string
 }
 
+/** When a runner makes a reminder pass (`REMINDERS_CRON`, UTC): each rule's own time of day is met at the first pass after it. */
+export type RemindersConfig = CronConfig
+
 export const DefaultRemindersCron = "*/15 * * * *"
+export const DefaultScheduledEmailsCron = "* * * * *"
+
+/** A cron expression from `name`, or `fallback`; a bad one fails start-up naming the variable. */
+const cronSetting = (name: string, fallback: string) =>
+  Config.string(name).pipe(
+    Config.withDefault(fallback),
+    Config.mapOrFail((text) =>
+      Either.match(Cron.parse(text.trim()), {
+        onLeft: (e) => Either.left(ConfigError.InvalidData([], `${name} must be a cron expression such as "${fallback}": ${e.message}`)),
+        onRight: (cron): Either.Either<CronConfig, ConfigError.ConfigError> => Either.right({ cron, expression: text.trim() })
+      }))
+  )
 
 export interface JobsConfig {
   /** `JOBS=off` runs no runner (`app serve` is then the API only); work stays queued for one that runs. */
   readonly enabled: boolean
   /** How often a runner looks for newly queued jobs (`JOBS_POLL_INTERVAL`). */
   readonly pollInterval: Duration.Duration
+  /**
+   * `JOBS_RUNNER_ADDRESS` (`host:port`): this process is one runner of a cluster, reached there by
+   * the others; none: a single runner (the default).
+   */
+  readonly runnerAddress?: Option.Option<{ readonly host: string; readonly port: number }> | undefined
 }
 
 export const MailTransports = ["recording", "smtp", "resend"] as const
@@ -261,16 +283,21 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
     }),
     jobs: Config.all({
       enabled: Config.map(oneOf("JOBS", ["on", "off"] as const, "on"), (v) => v === "on"),
-      pollInterval: duration("JOBS_POLL_INTERVAL", "250 millis")
+      pollInterval: duration("JOBS_POLL_INTERVAL", "250 millis"),
+      runnerAddress: Config.option(
+        Config.string("JOBS_RUNNER_ADDRESS").pipe(
+          Config.mapOrFail((text) => {
+            const match = /^\s*([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})\s*$/.exec(text)
+            const port = match === null ? NaN : Number(match[2])
+            return match !== null && port > 0 && port < 65536
+              ? Either.right({ host: match[1]!.replace(/^\[|\]$/g, ""), port })
+              : Either.left(ConfigError.InvalidData([], `JOBS_RUNNER_ADDRESS must be host:port, e.g. 127.0.0.1:34431 (got ${JSON.stringify(text)})`))
+          })
+        )
+      )
     }),
-    reminders: Config.string("REMINDERS_CRON").pipe(
-      Config.withDefault(DefaultRemindersCron),
-      Config.mapOrFail((text) =>
-        Either.match(Cron.parse(text.trim()), {
-          onLeft: (e) => Either.left(ConfigError.InvalidData([], `REMINDERS_CRON must be a cron expression such as "${DefaultRemindersCron}": ${e.message}`)),
-          onRight: (cron) => Either.right({ cron, expression: text.trim() })
-        }))
-    ),
+    reminders: cronSetting("REMINDERS_CRON", DefaultRemindersCron),
+    scheduledEmails: cronSetting("SCHEDULED_EMAILS_CRON", DefaultScheduledEmailsCron),
     publicApiUrl: Config.option(
       Config.string("PUBLIC_API_URL").pipe(
         Config.map((s) => s.trim().replace(/\/+$/, "")),
@@ -330,8 +357,9 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
   corsOrigins: [],
   publicApiUrl: Option.none(),
   mail: { transport: "recording", from: "Confetti <no-reply@confetti.invalid>", smtpUrl: Option.none(), resendApiKey: Option.none() },
-  jobs: { enabled: true, pollInterval: Duration.millis(250) },
+  jobs: { enabled: true, pollInterval: Duration.millis(250), runnerAddress: Option.none() },
   reminders: { cron: Cron.unsafeParse(DefaultRemindersCron), expression: DefaultRemindersCron },
+  scheduledEmails: { cron: Cron.unsafeParse(DefaultScheduledEmailsCron), expression: DefaultScheduledEmailsCron },
   ...overrides
 })
 

@@ -100,6 +100,21 @@ describe("Config", () => {
       expect(yield* refusal({ MAIL_FROM: "not an address" })).toContain("MAIL_FROM must be an address")
     }))
 
+  it.effect("reads the jobs settings: a runner address and the schedules' crons", () =>
+    Effect.gen(function*() {
+      const defaults = yield* read({})
+      expect(Option.isNone(defaults.jobs.runnerAddress ?? Option.none())).toBe(true)
+      expect([defaults.reminders.expression, defaults.scheduledEmails.expression]).toEqual(["*/15 * * * *", "* * * * *"])
+      const set = yield* read({ JOBS_RUNNER_ADDRESS: "10.0.0.7:34431", SCHEDULED_EMAILS_CRON: "*/5 * * * *" })
+      expect(set.jobs.runnerAddress).toEqual(Option.some({ host: "10.0.0.7", port: 34431 }))
+      expect(set.scheduledEmails.expression).toBe("*/5 * * * *")
+      expect((yield* read({ JOBS_RUNNER_ADDRESS: "[::1]:4000" })).jobs.runnerAddress).toEqual(Option.some({ host: "::1", port: 4000 }))
+      for (const bad of ["localhost", "host:0", "host:70000", ":34431"]) {
+        expect(yield* refusal({ JOBS_RUNNER_ADDRESS: bad })).toContain("JOBS_RUNNER_ADDRESS must be host:port")
+      }
+      expect(yield* refusal({ SCHEDULED_EMAILS_CRON: "every minute" })).toContain("SCHEDULED_EMAILS_CRON must be a cron expression")
+    }))
+
   it.effect("accepts a schema-qualified legacy table name", () =>
     Effect.gen(function*() {
       expect((yield* read({ KV_TABLE: "legacy.kv_store_6fcaeea3" })).kvTable).toBe("legacy.kv_store_6fcaeea3")

@@ -10,6 +10,7 @@ import { ClientsApi } from "./clients/Api.js"
 import { DashboardApi } from "./dashboard/Api.js"
 import { EmailTemplatesApi } from "./emailTemplates/Api.js"
 import { AutomationRulesApi } from "./automationRules/Api.js"
+import { ScheduledEmailsApi } from "./scheduledEmails/Api.js"
 import { EmployeesApi } from "./employees/Api.js"
 import { JobsApi } from "./jobs/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
@@ -30,6 +31,7 @@ export class Api extends HttpApi.make("confetti")
   .add(BrandsApi)
   .add(EmailTemplatesApi)
   .add(AutomationRulesApi)
+  .add(ScheduledEmailsApi)
   .add(EmployeesApi)
   .add(JobsApi)
   .add(CatalogsApi)

@@ -13,6 +13,7 @@ import { CatalogService } from "../domain/catalogs/CatalogService.js"
 import { ClientService } from "../domain/clients/ClientService.js"
 import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateService.js"
 import { AutomationRuleService } from "../domain/automation/AutomationRuleService.js"
+import { ScheduledEmailService } from "../domain/scheduledEmails/ScheduledEmailService.js"
 import { EmployeeService } from "../domain/employees/EmployeeService.js"
 import { DashboardService } from "../domain/dashboard/DashboardService.js"
 import * as MailMessages from "../integrations/mail/Messages.js"
@@ -41,6 +42,7 @@ import { oldRoutes } from "./compat/Compat.js"
 import { CompatLive } from "./compat/Live.js"
 import { EmailTemplatesLive } from "./emailTemplates/Http.js"
 import { AutomationRulesLive } from "./automationRules/Http.js"
+import { ScheduledEmailsLive } from "./scheduledEmails/Http.js"
 import { EmployeesLive } from "./employees/Http.js"
 import { JobsLive } from "./jobs/Http.js"
 import { ErrorsLive } from "./Errors.js"
@@ -54,7 +56,7 @@ import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, AutomationRulesLive, JobsLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
+  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, AutomationRulesLive, ScheduledEmailsLive, JobsLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
   Layer.provide([AdminAuthLive, EmployeeSessionAuthLive]),
   Layer.provideMerge(AuthService.Default),
   // The employee-facing flow on top of the other services (it places orders through OrderService).
@@ -69,6 +71,7 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     EmployeeService.Default,
     EmailTemplateService.Default,
     AutomationRuleService.Default,
+    ScheduledEmailService.Default,
     SiteCatalogService.Default,
     OrderService.Default,
     DashboardService.Default,

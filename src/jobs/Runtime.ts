@@ -7,7 +7,7 @@
 import { ClusterCron } from "@effect/cluster"
 import { FetchHttpClient } from "@effect/platform"
 import { Duration, Effect, Layer, Option } from "effect"
-import { AppConfig } from "../Config.js"
+import { AppConfig, type CronConfig } from "../Config.js"
 import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateService.js"
 import { MailTransport } from "../domain/mail/Mailer.js"
 import * as MailMessages from "../integrations/mail/Messages.js"
@@ -16,9 +16,10 @@ import * as ReminderLedgerPg from "../persistence/reminders/ReminderLedgerPg.js"
 import * as Resend from "../integrations/mail/Resend.js"
 import * as Smtp from "../integrations/mail/Smtp.js"
 import { AutomationEvent, AutomationEventLive } from "./automation/Events.js"
-import { singleRunner } from "./Cluster.js"
+import { runner } from "./Cluster.js"
 import { SendMail, SendMailLive } from "./mail/SendMail.js"
 import { runPass } from "./reminders/Pass.js"
+import { sendDue } from "./scheduled/ScheduledEmails.js"
 import { JobKinds, relayLoop, workflowKind } from "./Relay.js"
 
 /** Delivers nothing: for messages queued before a switch to `MAIL_TRANSPORT=recording`. */
@@ -49,31 +50,49 @@ const relay = Layer.scopedDiscard(
 )
 
 /**
- * The reminder pass on `REMINDERS_CRON`, as a cluster cron: one runner of the cluster fires it at
- * a time (a singleton), each fire time at most once; a fire time missed while no runner was up
- * runs when one starts (if under a day old: the pass catches up anything older on its own).
+ * A pass on a cron as a cluster cron: one runner of the cluster fires it at a time (a singleton),
+ * each fire time at most once; a fire time missed while no runner was up runs when one starts (if
+ * under a day old). A failed pass is logged; the next one catches up.
  */
-const reminders = Layer.unwrapEffect(
-  Effect.map(AppConfig, ({ reminders }) =>
-    ClusterCron.make({
-      name: "reminders",
-      cron: reminders.cron,
-      execute: runPass.pipe(
-        Effect.tap((summary) => summary.sent + summary.failed > 0 ? Effect.logInfo("Reminder pass", summary) : Effect.void),
-        Effect.catchAllCause((cause) => Effect.logWarning("The reminder pass failed; the next one catches up", cause))
-      )
-    }))
-)
+const passOn = <A, E, R>(
+  name: string,
+  config: (config: AppConfig["Type"]) => CronConfig,
+  pass: Effect.Effect<A, E, R>,
+  report: (summary: A) => string | undefined
+) =>
+  Layer.unwrapEffect(
+    Effect.map(AppConfig, (appConfig) =>
+      ClusterCron.make({
+        name,
+        cron: config(appConfig).cron,
+        execute: pass.pipe(
+          Effect.tap((summary) => {
+            const message = report(summary)
+            return message === undefined ? Effect.void : Effect.logInfo(message, summary)
+          }),
+          Effect.catchAllCause((cause) => Effect.logWarning(`The ${name} pass failed; the next one catches up`, cause))
+        )
+      }))
+  )
+
+/** The reminder pass on `REMINDERS_CRON` (it catches up anything older than a day on its own). */
+const reminders = passOn("reminders", (c) => c.reminders, runPass, (s) => (s.sent + s.failed > 0 ? "Reminder pass" : undefined))
+
+/** The scheduled one-off e-mails whose time has come, on `SCHEDULED_EMAILS_CRON`. */
+const scheduledEmails = passOn("scheduled-emails", (c) => c.scheduledEmails, sendDue, (s) => (s.emails > 0 ? "Scheduled e-mails sent" : undefined))
 
 /** A runner with every workflow and the relay; nothing at all with `JOBS=off`. */
 export const layer = Layer.unwrapEffect(
   Effect.map(AppConfig, ({ jobs }) =>
     jobs.enabled
-      ? Layer.mergeAll(SendMailLive, AutomationEventLive, relay, reminders).pipe(
+      ? Layer.mergeAll(SendMailLive, AutomationEventLive, relay, reminders, scheduledEmails).pipe(
         Layer.provide(kinds),
         Layer.provide(transportLayer),
         // Work sent to a runner is stored, then found by polling: as often as the outbox.
-        Layer.provideMerge(singleRunner({ entityMessagePollInterval: jobs.pollInterval, refreshAssignmentsInterval: Duration.seconds(1) }))
+        Layer.provideMerge(runner({
+          address: jobs.runnerAddress,
+          shardingConfig: { entityMessagePollInterval: jobs.pollInterval, refreshAssignmentsInterval: Duration.seconds(1) }
+        }))
       )
       : Layer.empty)
 )

@@ -49,6 +49,9 @@ import * as AdminUserRepoPg from "./adminUsers/AdminUserRepoPg.js"
 import type { AutomationRuleRepo } from "../domain/automation/AutomationRuleRepo.js"
 import * as AutomationRuleRepoKv from "./automation/AutomationRuleRepoKv.js"
 import * as AutomationRuleRepoPg from "./automation/AutomationRuleRepoPg.js"
+import type { ScheduledEmailRepo } from "../domain/scheduledEmails/ScheduledEmailRepo.js"
+import * as ScheduledEmailRepoKv from "./scheduledEmails/ScheduledEmailRepoKv.js"
+import * as ScheduledEmailRepoPg from "./scheduledEmails/ScheduledEmailRepoPg.js"
 
 /**
  * The KvStore of the app: `KV_TABLE` on the main database, or on `KV_DATABASE_URL` through a
@@ -86,6 +89,7 @@ export type Repositories =
   | OrderRepo
   | AdminUserRepo
   | AutomationRuleRepo
+  | ScheduledEmailRepo
   | AuditRepo
   | TransactionsTag
 
@@ -112,6 +116,7 @@ export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | Ap
       select<OrderRepo, SiteRepo>(storage.entities.orders, OrderRepoKv.layer, OrderRepoPg.layer).pipe(Layer.provide(sites)),
       select(storage.entities.admin_users, AdminUserRepoKv.layer, AdminUserRepoPg.layer),
       select(storage.entities.automation_rules, AutomationRuleRepoKv.layer, AutomationRuleRepoPg.layer),
+      select(storage.entities.scheduled_emails, ScheduledEmailRepoKv.layer, ScheduledEmailRepoPg.layer),
       AuditRepoPg.layer,
       Object.values(storage.entities).includes("kv")
         ? Transactions.layerPgAndKv.pipe(Layer.provide(kvStoreLayer))

@@ -14,9 +14,12 @@ import * as ClientRepoPg from "../../src/persistence/clients/ClientRepoPg.js"
 import { EmployeeRepo } from "../../src/domain/employees/EmployeeRepo.js"
 import * as EmployeeRepoKv from "../../src/persistence/employees/EmployeeRepoKv.js"
 import * as EmployeeRepoPg from "../../src/persistence/employees/EmployeeRepoPg.js"
+import type { AutomationRuleRepo } from "../../src/domain/automation/AutomationRuleRepo.js"
 import type { OrderRepo } from "../../src/domain/orders/OrderRepo.js"
 import * as OrderRepoKv from "../../src/persistence/orders/OrderRepoKv.js"
 import * as OrderRepoPg from "../../src/persistence/orders/OrderRepoPg.js"
+import * as AutomationRuleRepoKv from "../../src/persistence/automation/AutomationRuleRepoKv.js"
+import * as AutomationRuleRepoPg from "../../src/persistence/automation/AutomationRuleRepoPg.js"
 import * as KvStoreMemory from "../../src/persistence/kv/KvStoreMemory.js"
 import * as KvStorePg from "../../src/persistence/kv/KvStorePg.js"
 import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
@@ -36,10 +39,14 @@ const csv = (rows: ReadonlyArray<readonly [number, string]>) =>
   ].join("\r\n")
 
 const config = testConfig()
-const kvRepos = Layer.mergeAll(ClientRepoKv.layer, Layer.merge(EmployeeRepoKv.layer, OrderRepoKv.layer).pipe(Layer.provideMerge(SiteRepoKv.layer)))
-const pgRepos = Layer.mergeAll(ClientRepoPg.layer, EmployeeRepoPg.layer, SiteRepoPg.layer, OrderRepoPg.layer)
+const kvRepos = Layer.mergeAll(
+  ClientRepoKv.layer,
+  AutomationRuleRepoKv.layer,
+  Layer.merge(EmployeeRepoKv.layer, OrderRepoKv.layer).pipe(Layer.provideMerge(SiteRepoKv.layer))
+)
+const pgRepos = Layer.mergeAll(ClientRepoPg.layer, EmployeeRepoPg.layer, SiteRepoPg.layer, OrderRepoPg.layer, AutomationRuleRepoPg.layer)
 const serviceOn = <E, R, E2, R2>(
-  repos: Layer.Layer<ClientRepo | EmployeeRepo | OrderRepo | Layer.Layer.Success<typeof SiteRepoPg.layer>, E, R>,
+  repos: Layer.Layer<ClientRepo | EmployeeRepo | OrderRepo | AutomationRuleRepo | Layer.Layer.Success<typeof SiteRepoPg.layer>, E, R>,
   audit: Layer.Layer<Layer.Layer.Success<typeof auditPg>, E2, R2>
 ) => EmployeeService.Default.pipe(Layer.provideMerge(Layer.mergeAll(repos, audit, actingAs())))
 

@@ -7,8 +7,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Activity, Workflow } from "@effect/workflow"
 import { SqlClient } from "@effect/sql"
-import { Deferred, Effect, Exit, Layer, Logger, LogLevel, Ref, Schema, Scope } from "effect"
+import { Deferred, Effect, Exit, Layer, Ref, Schema, Scope } from "effect"
 import { singleRunner } from "../../src/jobs/Cluster.js"
+import { Handover, Quiet } from "../support/cluster.js"
 import { TestDatabase } from "../support/TestDb.js"
 
 class Flaky extends Schema.TaggedError<Flaky>()("Flaky", { attempt: Schema.Number }) {}
@@ -21,19 +22,7 @@ const Greet = Workflow.make({
   idempotencyKey: ({ id }) => id
 })
 
-/** A stopped runner's shards pass on when its lock expires: short here, so the next runner takes over soon. */
-const Handover = {
-  shardLockExpiration: "2 seconds",
-  shardLockRefreshInterval: "500 millis",
-  refreshAssignmentsInterval: "200 millis",
-  // A stopping runner waits this long for its running workflows (15 s by default) before it lets go.
-  entityTerminationTimeout: "500 millis",
-  // Work left in storage is found by polling (10 s by default).
-  entityMessagePollInterval: "100 millis"
-} as const
 
-/** The cluster warns while a runner hands over; TEST_LOG=debug shows it. */
-const Quiet = Logger.minimumLogLevel(process.env.TEST_LOG ? LogLevel.Debug : LogLevel.None)
 
 describe("jobs runtime (spike)", () => {
   it.scopedLive("runs a workflow durably in PostgreSQL: retried activity, idempotent execution", () =>

@@ -68,8 +68,14 @@ describe("reminder schedule", () => {
 
       const schedules = yield* server.request("GET", "/admin/schedules")
       expect(schedules.status).toBe(200)
-      expect(schedules.body.data).toEqual([expect.objectContaining({ name: "reminders", cron: "*/15 * * * *", running: false })])
+      expect(schedules.body.data).toEqual([
+        expect.objectContaining({ name: "reminders", cron: "*/15 * * * *", running: false }),
+        expect.objectContaining({ name: "scheduled-emails", cron: "* * * * *", running: false })
+      ])
       expect(schedules.body.data[0].nextFireTimes).toHaveLength(5)
+      // Every minute: the next five fire times are a minute apart.
+      const minutes = schedules.body.data[1].nextFireTimes.map((t: string) => Date.parse(t))
+      expect(minutes.slice(1).map((t: number, i: number) => t - minutes[i])).toEqual([60_000, 60_000, 60_000, 60_000])
 
       const run = yield* server.request("POST", "/admin/reminders/run")
       expect(run).toMatchObject({ status: 200, body: { data: { sent: 0, failed: 0 } } })

@@ -122,6 +122,19 @@ export class EmailTemplateService extends Effect.Service<EmailTemplateService>()
         Option.match({ onSome: Effect.succeedSome, onNone: () => firstActive(filter) })
       )
 
+    /** The client's template for the event, else the global default; `NotFound` naming `where` otherwise. */
+    const clientOutwards = (eventType: string, clientId: string, where: string) =>
+      Effect.gen(function*() {
+        const ofClient = yield* applying({ templateType: "client", eventType, clientIds: yield* clientNames(clientId) })
+        if (Option.isSome(ofClient)) return ofClient.value
+        // Global templates are a library: only the default one applies by itself.
+        const global = yield* firstActive({ templateType: "global", eventType, isDefault: true })
+        if (Option.isSome(global)) return global.value
+        return yield* Effect.fail(
+          new NotFound({ entity: Entity, id: eventType, error: `No active ${eventType} template applies to ${where}` })
+        )
+      })
+
     return {
       list: (query: TemplateListQuery) =>
         Effect.gen(function*() {
@@ -175,19 +188,11 @@ export class EmailTemplateService extends Effect.Service<EmailTemplateService>()
           const site = yield* findSite(siteId)
           const own = yield* applying({ templateType: "site", eventType, siteIds: namesOf(site) })
           if (Option.isSome(own)) return own.value
-          const ofClient = yield* applying({ templateType: "client", eventType, clientIds: yield* clientNames(site.clientId) })
-          if (Option.isSome(ofClient)) return ofClient.value
-          // Global templates are a library: only the default one applies by itself.
-          const global = yield* firstActive({ templateType: "global", eventType, isDefault: true })
-          if (Option.isSome(global)) return global.value
-          return yield* Effect.fail(
-            new NotFound({
-              entity: Entity,
-              id: eventType,
-              error: `No active ${eventType} template applies to site ${JSON.stringify(siteId)}`
-            })
-          )
+          return yield* clientOutwards(eventType, site.clientId, `site ${JSON.stringify(siteId)}`)
         }),
+
+      /** The same for something of a client but of no site (an employee without one): its client's, else the global default. */
+      resolveForClient: (eventType: string, clientId: string) => clientOutwards(eventType, clientId, `client ${JSON.stringify(clientId)}`),
 
       preview: (id: string, values: Readonly<Record<string, VariableValue>>) =>
         Effect.map(find(id), (template) => ({ template, rendered: render(template, values) }))

@@ -3,11 +3,14 @@
  * when given, must be one of that client's (both in either id form); an employee has an e-mail,
  * HR number or serial card; and the client CSV import, decided on the client's employees loaded
  * once and saved in one batch. A client admin sees and changes only their clients' employees;
- * every change (and each import that saves) is audited.
+ * every change (and each import that saves) is audited. A new employee (created, or created by an
+ * import) raises `employee_added` in the write's transaction when a rule could send them a welcome.
  */
 import { DateTime, Effect, Option } from "effect"
 import { v7 as uuidv7 } from "uuid"
+import { AutomationRuleRepo, type RuleScope } from "../automation/AutomationRuleRepo.js"
 import { ClientRepo } from "../clients/ClientRepo.js"
+import { type DomainEvent, DomainEvents } from "../events/DomainEvents.js"
 import { EmployeeRepo, type EmployeeRepoShape, Entity, type EmployeeQuery } from "./EmployeeRepo.js"
 import { OrderRepo } from "../orders/OrderRepo.js"
 import { SiteRepo } from "../sites/SiteRepo.js"
@@ -33,6 +36,12 @@ const fieldsOf = (employee: Employee): EmployeeFields => {
   return fields
 }
 
+/** The welcome of a new employee: someone active with an e-mail to send it to. */
+const addedEvent = (employee: Employee): ReadonlyArray<DomainEvent> =>
+  employee.status === "active" && employee.email !== null
+    ? [{ trigger: "employee_added", key: `employee_added:${employee.id}`, siteId: employee.siteId, clientId: employee.clientId, employeeId: employee.id }]
+    : []
+
 const requireIdentifier = (fields: EmployeeFields) =>
   hasIdentifier(fields)
     ? Effect.void
@@ -46,6 +55,19 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
     const orders = yield* OrderRepo
     const sites = yield* SiteRepo
     const audit = yield* AuditLog
+    const rules = yield* AutomationRuleRepo
+    const events = yield* DomainEvents
+
+    /**
+     * Whether an enabled `employee_added` rule names the client or one of `siteIds`: one query
+     * per write, so that creating employees nobody welcomes (an import of thousands) raises
+     * nothing. Which rules apply to whom is the event's job (src/jobs/automation/Events.ts).
+     */
+    const welcomed = (scope: RuleScope) =>
+      Effect.map(
+        rules.list({ trigger: "employee_added", enabled: true, within: [scope], limit: 1, offset: 0 }),
+        (page) => page.items.length > 0
+      )
 
     /** An employee the principal sees; another client's is `NotFound`. */
     const find = visibleEmployee(employees)
@@ -79,8 +101,9 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
         const siteIds = new Map<string, string>()
         const owned = yield* sites.list({ clientIds: namesOf(owner), limit: Number.MAX_SAFE_INTEGER, offset: 0 })
         for (const site of owned.items) for (const name of namesOf(site)) siteIds.set(name, site.id)
+        const welcome = !options.dryRun && (yield* welcomed({ clientIds: namesOf(owner), siteIds: [...siteIds.keys()] }))
         const now = yield* DateTime.now
-        const summary = yield* employees.batch(namesOf(owner), (existing) =>
+        const { added, summary } = yield* employees.batch(namesOf(owner), (existing) =>
           Effect.sync(() => {
             const plan = planImport({
               rows: file.rows,
@@ -91,8 +114,12 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
               now,
               newId: uuidv7
             })
-            return { save: options.dryRun ? [] : plan.save, result: plan.summary }
+            const known = welcome ? new Set(existing.map((e) => e.id)) : undefined
+            const added = known === undefined ? [] : plan.save.filter((e) => !known.has(e.id)).flatMap(addedEvent)
+            return { save: options.dryRun ? [] : plan.save, result: { added, summary: plan.summary } }
           }))
+        // In the import's transaction: the welcomes commit with the employees, or neither does.
+        yield* events.raiseAll(added)
         const ignored = file.ignored.map((column) =>
           new ImportIssue({ row: 1, field: column, message: "is not a known column; its values were ignored" })
         )
@@ -123,7 +150,12 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
           const site = input.siteId === null ? null : yield* siteOf(namesOf(owner), input.siteId)
           const fields: EmployeeFields = { ...input, clientId: owner.id, siteId: site?.id ?? null }
           yield* requireIdentifier(fields)
-          return yield* employees.create(fields, namesOf(owner))
+          const employee = yield* employees.create(fields, namesOf(owner))
+          const added = addedEvent(employee)
+          if (added.length > 0 && (yield* welcomed({ clientIds: namesOf(owner), siteIds: site === null ? [] : namesOf(site) }))) {
+            yield* events.raiseAll(added)
+          }
+          return employee
         }))),
 
       update: (id: string, update: EmployeeUpdate) =>

@@ -32,6 +32,8 @@ export interface DomainEvent {
 export interface DomainEventsShape {
   /** Records the event in the current transaction (call it inside the write's). */
   readonly raise: (event: DomainEvent) => Effect.Effect<void, StorageUnavailable>
+  /** The same for many at once (an import's new employees): one write, however many events. */
+  readonly raiseAll: (events: ReadonlyArray<DomainEvent>) => Effect.Effect<void, StorageUnavailable>
 }
 
 /**
@@ -39,5 +41,5 @@ export interface DomainEventsShape {
  * the server and the workers provide the outbox (src/persistence/jobs/DomainEventsOutbox.ts).
  */
 export class DomainEvents extends Context.Reference<DomainEvents>()("Domain/DomainEvents", {
-  defaultValue: (): DomainEventsShape => ({ raise: () => Effect.void })
+  defaultValue: (): DomainEventsShape => ({ raise: () => Effect.void, raiseAll: () => Effect.void })
 }) {}

@@ -1,12 +1,18 @@
 /**
- * What an event's e-mail says: the template event each trigger sends by default, the variables
- * each trigger supplies (the old platform's camelCase names, peer-integrations §3.4, with the
- * global library's snake_case names beside them so `{{recipient_name}}` renders too), and the
- * text sent when no template applies to the site at all.
+ * What an event's e-mail says: the template event each trigger sends by default, the template
+ * that applies (the rule's, else the one resolved for the site or client), the variables each
+ * trigger supplies (the old platform's camelCase names, peer-integrations §3.4, with the global
+ * library's snake_case names beside them so `{{recipient_name}}` renders too), and the text sent
+ * when no template applies at all.
  */
-import { DateTime } from "effect"
-import type { VariableValue } from "../emailTemplates/Render.js"
+import { DateTime, Effect, Option } from "effect"
+import { asSystem } from "../access/Principal.js"
+import { EmailTemplateRepo } from "../emailTemplates/EmailTemplateRepo.js"
+import { EmailTemplateService } from "../emailTemplates/EmailTemplateService.js"
+import { render, type VariableValue } from "../emailTemplates/Render.js"
+import { type Employee, fullName } from "../employees/Employee.js"
 import type { Order } from "../orders/Order.js"
+import { ifFound } from "../References.js"
 import type { EventTrigger } from "./DomainEvents.js"
 
 /**
@@ -32,6 +38,42 @@ export const TemplateEventOf: Record<string, string> = {
 }
 
 export type Variables = Readonly<Record<string, VariableValue>>
+
+export interface Content {
+  readonly id: string
+  readonly subject: string
+  readonly bodyHtml: string
+  readonly bodyText: string | null
+}
+
+/**
+ * The template a rule names (when active), or the one resolved for `eventType`: for a site, the
+ * site's → its client's → the global default; for a client's record of no site (`siteId` null),
+ * the client's → the global default.
+ */
+export const templateFor = (templateId: string | null, eventType: string, siteId: string | null, clientId: string | null = null) =>
+  Effect.gen(function*() {
+    if (templateId !== null) {
+      const named = yield* ifFound((yield* EmailTemplateRepo).findById(templateId))
+      return Option.filter(named, (t) => t.status === "active")
+    }
+    if (siteId === null && clientId === null) return Option.none()
+    const templates = yield* EmailTemplateService
+    return yield* asSystem(siteId !== null ? templates.resolve(eventType, siteId) : templates.resolveForClient(eventType, clientId!)).pipe(
+      Effect.map(Option.some),
+      Effect.catchTag("NotFound", () => Effect.succeed(Option.none()))
+    )
+  }).pipe(Effect.map(Option.map((t): Content => ({ id: t.id, subject: t.subject, bodyHtml: t.bodyHtml, bodyText: t.bodyText }))))
+
+/** A rendered template as a message's parts: the text body is the HTML's text when the template has none. */
+export const messageOf = (content: Content, values: Variables) => {
+  const rendered = render(content, values)
+  return {
+    subject: rendered.subject,
+    text: rendered.bodyText ?? rendered.bodyHtml.replace(/<[^>]*>/g, ""),
+    ...(rendered.bodyHtml === "" ? {} : { html: rendered.bodyHtml })
+  }
+}
 
 /** Every variable each trigger supplies, documented (README, the OpenAPI description). */
 export const TriggerVariables: Record<string, ReadonlyArray<string>> = {
@@ -70,6 +112,21 @@ export const withLibraryNames = (values: Variables): Variables => {
 const day = (d: DateTime.DateTime | null) => (d === null ? "" : DateTime.formatIsoDateUtc(d))
 
 const money = (amount: number | null, currency: string) => (amount === null ? "" : `${amount.toFixed(2)} ${currency}`)
+
+/**
+ * A new employee's variables for their welcome: the site's link when they have a site, else the
+ * employee app's own address (an employee of no site in particular may use any of the client's).
+ */
+export const employeeVariables = (
+  employee: Employee,
+  context: { readonly siteName: string; readonly companyName: string; readonly accessLink: string }
+): Variables => ({
+  userName: fullName(employee) ?? employee.email ?? "",
+  employeeName: fullName(employee) ?? "",
+  siteName: context.siteName,
+  companyName: context.companyName,
+  accessLink: context.accessLink
+})
 
 /** An order's variables for its events. */
 export const orderVariables = (order: Order, context: { readonly siteName: string; readonly companyName: string }): Variables => {
@@ -110,5 +167,17 @@ export const FallbackTemplates: Record<string, { readonly subject: string; reado
   order_cancellation: {
     subject: "Your gift order {{orderNumber}} was cancelled",
     bodyText: "Hi {{userName}},\n\nYour order {{orderNumber}} was cancelled on {{cancelledDate}}."
+  },
+  employee_added: {
+    subject: "Welcome to {{companyName}}'s gift programme",
+    bodyText: "Hi {{userName}},\n\n{{companyName}} has added you to its gift programme. Choose your gift here: {{accessLink}}"
+  },
+  selection_reminder: {
+    subject: "{{daysRemaining}} days left to choose your gift on {{siteName}}",
+    bodyText: "Hi {{userName}},\n\nYou have until {{expiryDate}} to choose your gift on {{siteName}}.\n\nChoose it here: {{accessLink}}"
+  },
+  anniversary_reminder: {
+    subject: "Happy {{yearsOfService}}-year anniversary, {{userName}}",
+    bodyText: "Hi {{userName}},\n\nOn {{anniversaryDate}} you celebrate {{yearsOfService}} years with {{companyName}}. Thank you!"
   }
 }

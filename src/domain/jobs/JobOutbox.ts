@@ -18,6 +18,8 @@ export interface Job {
 export interface JobOutboxShape {
   /** Records the job in the current transaction (run it inside the write's). */
   readonly enqueue: (job: Job) => Effect.Effect<void, StorageUnavailable>
+  /** `enqueue` for many jobs, in one statement. */
+  readonly enqueueAll: (jobs: ReadonlyArray<Job>) => Effect.Effect<void, StorageUnavailable>
 }
 
 export class JobOutbox extends Context.Tag("Domain/JobOutbox")<JobOutbox, JobOutboxShape>() {}

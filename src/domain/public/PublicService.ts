@@ -8,7 +8,11 @@
 import { DateTime, Duration, Effect, Either, Option } from "effect"
 import { AppConfig } from "../../Config.js"
 import { Mailer } from "../mail/Mailer.js"
+import { AutomationRuleRepo } from "../automation/AutomationRuleRepo.js"
+import type { EmailTemplateRepo } from "../emailTemplates/EmailTemplateRepo.js"
+import type { EmailTemplateService } from "../emailTemplates/EmailTemplateService.js"
 import { DomainEvents } from "../events/DomainEvents.js"
+import { type Content, messageOf, TemplateEventOf, templateFor, withLibraryNames } from "../events/Notifications.js"
 import { ClientRepo } from "../clients/ClientRepo.js"
 import { Attempts } from "../auth/Attempts.js"
 import { EmployeeAccessRepo } from "../employeeAccess/EmployeeAccessRepo.js"
@@ -63,6 +67,15 @@ const spoken = (duration: Duration.Duration) => {
   const [n, unit] = minutes % 60 === 0 ? [minutes / 60, "hour"] : [minutes, "minute"]
   return `${n} ${unit}${n === 1 ? "" : "s"}`
 }
+
+/** A template that leaves out `{{magicLink}}` still signs the employee in: the link is added below, in each body lacking it. */
+const withLink = (message: { readonly subject: string; readonly text: string; readonly html?: string }, link: string) => ({
+  ...message,
+  text: message.text.includes(link) ? message.text : `${message.text}\n\nSign in with this link:\n${link}\n`,
+  ...(message.html === undefined || message.html.includes(escapeHtml(link))
+    ? {}
+    : { html: `${message.html}<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` })
+})
 
 const denied = () => new AccessDenied({ error: "Employee not found or inactive" })
 
@@ -150,6 +163,8 @@ export class PublicService extends Effect.Service<PublicService>()("Domain/Publi
     const orderService = yield* OrderService
     const mailer = yield* Mailer
     const events = yield* DomainEvents
+    const rules = yield* AutomationRuleRepo
+    const templating = yield* Effect.context<EmailTemplateRepo | EmailTemplateService>()
     const attempts = yield* Attempts
     const { auth: limits } = yield* AppConfig
 
@@ -172,6 +187,28 @@ export class PublicService extends Effect.Service<PublicService>()("Domain/Publi
 
     const isActiveEmployeeOf = (employee: Employee, names: ReadonlyArray<string>) =>
       employee.status === "active" && names.includes(employee.clientId)
+
+    /**
+     * The template of the site's sign-in e-mail when an enabled `magic_link` rule says so (the
+     * site's own before its client's, the newest of each): the rule's template, else the
+     * `magic_link` one that applies to the site. None (the built-in e-mail) without such a rule,
+     * or when its template is not active; a disabled rule changes nothing, as sign-in must work.
+     *
+     * This is decided here, in the request, rather than by an `automation.event`: the link holds
+     * the token, a secret that must reach only the recorded message, never the jobs outbox, a
+     * workflow's payload or a log; and the e-mail must be recorded before the answer returns.
+     */
+    const signInTemplate = (site: Site, clientIds: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        const enabled = (yield* rules.forTrigger("magic_link", site.id, clientIds[0] ?? site.clientId)).filter((r) => r.enabled)
+        const rule = enabled.find((r) => r.siteId !== null) ?? enabled[0]
+        if (rule === undefined) return Option.none<{ readonly content: Content; readonly ruleId: string }>()
+        const content = yield* Effect.provide(templateFor(rule.templateId, TemplateEventOf.magic_link!, site.id), templating)
+        if (Option.isNone(content)) {
+          yield* Effect.logWarning(`Automation rule ${rule.id} names no active magic_link template; the built-in sign-in e-mail is sent`)
+        }
+        return Option.map(content, (c) => ({ content: c, ruleId: rule.id }))
+      })
 
     /** Fails with `SelectionClosed` outside the site's selection window. */
     const requireOpen = (site: Site) =>
@@ -252,8 +289,9 @@ export class PublicService extends Effect.Service<PublicService>()("Domain/Publi
         }),
 
       /**
-       * E-mails a single-use sign-in link to an active employee of the site's client. The answer
-       * is the same whether or not anyone has the address.
+       * E-mails a single-use sign-in link to an active employee of the site's client: the
+       * built-in text, or the template an enabled `magic_link` rule of the site calls for
+       * (`signInTemplate`). The answer is the same whether or not anyone has the address.
        */
       requestMagicLink: (input: { readonly siteId: string; readonly email: string }, ip: string) =>
         Effect.gen(function*() {
@@ -280,15 +318,27 @@ export class PublicService extends Effect.Service<PublicService>()("Domain/Publi
             const link = `${publicFlow.publicAppUrl}/access/magic-link?token=${token}`
             const name = fullName(employee) ?? ""
             const lifetime = spoken(publicFlow.magicLinkLifetime)
+            const template = yield* signInTemplate(site, names)
+            const message = Option.match(template, {
+              onNone: () => ({
+                subject: `Your sign-in link for ${site.name}`,
+                text: `Hello${name ? ` ${name}` : ""},\n\nSign in to ${site.name} with this link:\n${link}\n\n` +
+                  `It works once and expires in ${lifetime}. If you did not ask for it, you can ignore this e-mail.\n`,
+                html: `<p>Hello${name ? ` ${escapeHtml(name)}` : ""},</p><p>Sign in to ${escapeHtml(site.name)} with this link:</p>` +
+                  `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` +
+                  `<p>It works once and expires in ${escapeHtml(lifetime)}. If you did not ask for it, you can ignore this e-mail.</p>`
+              }),
+              onSome: ({ content }) => withLink(messageOf(content, withLibraryNames({ userName: name || input.email, siteName: site.name, magicLink: link })), link)
+            })
             yield* mailer.send({
               to: input.email,
-              subject: `Your sign-in link for ${site.name}`,
-              text: `Hello${name ? ` ${name}` : ""},\n\nSign in to ${site.name} with this link:\n${link}\n\n` +
-                `It works once and expires in ${lifetime}. If you did not ask for it, you can ignore this e-mail.\n`,
-              html: `<p>Hello${name ? ` ${escapeHtml(name)}` : ""},</p><p>Sign in to ${escapeHtml(site.name)} with this link:</p>` +
-                `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` +
-                `<p>It works once and expires in ${escapeHtml(lifetime)}. If you did not ask for it, you can ignore this e-mail.</p>`,
-              tags: { kind: "magic_link", siteId: site.id, employeeId: employee.id }
+              ...message,
+              tags: {
+                kind: "magic_link",
+                siteId: site.id,
+                employeeId: employee.id,
+                ...Option.match(template, { onNone: () => ({}), onSome: ({ content, ruleId }) => ({ ruleId, templateId: content.id }) })
+              }
             })
           }
           return { success: true as const, message: MagicLinkSent }

@@ -39,6 +39,8 @@ const ScheduleView = Schema.Struct({
 
 const PassSummary = Schema.Struct({ passId: Schema.String, sites: Schema.Number, sent: Schema.Number, failed: Schema.Number })
   .annotations({ identifier: "ReminderPassSummary" })
+const ScheduledPassSummary = Schema.Struct({ emails: Schema.Number, sent: Schema.Number, failed: Schema.Number })
+  .annotations({ identifier: "ScheduledEmailPassSummary" })
 
 const JobPath = Schema.Struct({ id: Schema.String.pipe(Schema.pattern(/^\d{1,18}$/, { message: () => "must be a job id (digits)" })) })
 
@@ -97,6 +99,13 @@ export const JobsApi = HttpApiGroup.make("jobs")
       .annotate(
         OpenApi.Description,
         "Makes a reminder pass now, in this process (super_admin). Safe at any time: nothing already sent is sent again"
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("runScheduledEmails", "/admin/scheduled-emails/run").addSuccess(Data(ScheduledPassSummary, "ScheduledEmailPassResponse"))
+      .annotate(
+        OpenApi.Description,
+        "Sends the scheduled e-mails whose time has come, now, in this process (super_admin). Safe at any time: each recipient gets one e-mail"
       )
   )
   .addError(Forbidden)

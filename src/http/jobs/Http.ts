@@ -4,6 +4,7 @@ import { AppConfig } from "../../Config.js"
 import { PlatformRoles, requireRole } from "../../domain/access/Principal.js"
 import { ReminderLedger } from "../../domain/reminders/ReminderLedger.js"
 import { nextFireTimes, runPass } from "../../jobs/reminders/Pass.js"
+import { sendDue } from "../../jobs/scheduled/ScheduledEmails.js"
 import { type JobRecord, Jobs } from "../../domain/jobs/JobOutbox.js"
 import { Mailer } from "../../domain/mail/Mailer.js"
 import { Api } from "../Api.js"
@@ -46,6 +47,12 @@ export const JobsLive = HttpApiBuilder.group(Api, "jobs", (handlers) =>
             description: "The reminder pass: selection_expiring and anniversary_approaching, at each rule's time of day in the site's time zone",
             running: config.jobs.enabled,
             nextFireTimes: nextFireTimes(config.reminders.cron, now, 5)
+          }, {
+            name: "scheduled-emails",
+            cron: config.scheduledEmails.expression,
+            description: "Sends the scheduled one-off e-mails whose time has come",
+            running: config.jobs.enabled,
+            nextFireTimes: nextFireTimes(config.scheduledEmails.cron, now, 5)
           }]
           return { success: true as const, data, total: data.length }
         }))
@@ -57,6 +64,11 @@ export const JobsLive = HttpApiBuilder.group(Api, "jobs", (handlers) =>
       .handle("reminderStats", () =>
         admins("see the reminder passes").pipe(
           Effect.zipRight(Effect.flatMap(DateTime.now, ledger.stats)),
+          Effect.map((data) => ({ success: true as const, data }))
+        ))
+      .handle("runScheduledEmails", () =>
+        requireRole(["super_admin"], "send the scheduled e-mails").pipe(
+          Effect.zipRight(sendDue),
           Effect.map((data) => ({ success: true as const, data }))
         ))
       .handle("runReminders", () =>

@@ -2,28 +2,42 @@
  * `automation.event`: what a domain event (src/domain/events) sends, as a durable workflow keyed
  * by the event's occurrence. One activity decides and records the e-mails (each under a key of
  * the event and what sent it, so a replayed activity records nothing twice); recording a message
- * enqueues its delivery (`mail.send`). The site's and client's rules for the trigger are
- * evaluated; the order triggers' platform notifications (DefaultNotifications) go out when no rule
- * of theirs covers the trigger, with the template resolved site → client → global, else the
- * built-in text. Events of other subjects than orders (employee_added) send nothing yet.
+ * enqueues its delivery (`mail.send`). The rules for the trigger are evaluated: an order's site's
+ * and client's; a new employee's site's and client's, or (an employee of no site) the client's
+ * client-wide ones only. The order triggers' platform notifications (DefaultNotifications) go
+ * out when no rule of theirs covers the trigger; `employee_added` has none (only rules send).
+ * Templates resolve site → client → global (client → global for no site), else the built-in text.
  */
 import { Activity, Workflow } from "@effect/workflow"
 import { Effect, Option, Schema } from "effect"
-import { asSystem } from "../../domain/access/Principal.js"
+import { AppConfig } from "../../Config.js"
+import type { AutomationRule, AutomationTrigger } from "../../domain/automation/AutomationRule.js"
 import { ClientRepo } from "../../domain/clients/ClientRepo.js"
 import { StorageUnavailable } from "../../domain/Errors.js"
 import { EventTriggers } from "../../domain/events/DomainEvents.js"
-import { DefaultNotifications, FallbackTemplates, orderVariables, TemplateEventOf, withLibraryNames } from "../../domain/events/Notifications.js"
+import {
+  type Content,
+  DefaultNotifications,
+  employeeVariables,
+  FallbackTemplates,
+  messageOf,
+  orderVariables,
+  TemplateEventOf,
+  templateFor,
+  type Variables,
+  withLibraryNames
+} from "../../domain/events/Notifications.js"
 import { AutomationRuleRepo } from "../../domain/automation/AutomationRuleRepo.js"
-import { EmailTemplateRepo } from "../../domain/emailTemplates/EmailTemplateRepo.js"
-import { EmailTemplateService } from "../../domain/emailTemplates/EmailTemplateService.js"
-import { render } from "../../domain/emailTemplates/Render.js"
 import { EmployeeRepo } from "../../domain/employees/EmployeeRepo.js"
 import { Mailer } from "../../domain/mail/Mailer.js"
 import { OrderRepo } from "../../domain/orders/OrderRepo.js"
-import { ifFound } from "../../domain/References.js"
+import { MaxLimit } from "../../domain/Page.js"
+import { ifFound, namesOf } from "../../domain/References.js"
 import { SiteRepo } from "../../domain/sites/SiteRepo.js"
 import { noteJob } from "../../persistence/jobs/JobOutboxPg.js"
+
+// The reminder passes resolve their templates the same way.
+export { type Content, templateFor }
 
 export const EventPayload = {
   trigger: Schema.Literal(...EventTriggers),
@@ -46,79 +60,122 @@ export const AutomationEvent = Workflow.make({
 
 type Event = Schema.Struct.Type<typeof EventPayload>
 
-export interface Content {
-  readonly id: string
-  readonly subject: string
-  readonly bodyHtml: string
-  readonly bodyText: string | null
+/** Whom an event's e-mails go to, about what, and where its rules and templates come from. */
+interface Subject {
+  readonly to: string
+  /** The site whose rules and templates apply; null: the client's client-wide ones only. */
+  readonly siteId: string | null
+  /** Every id naming the client (just the stored one when it has gone); empty when there is none. */
+  readonly clientIds: ReadonlyArray<string>
+  readonly values: Variables
+  readonly tags: Readonly<Record<string, string>>
 }
 
-/** The template a rule names, or the one resolved for `eventType` (site → client → global). */
-export const templateFor = (templateId: string | null, eventType: string, siteId: string) =>
-  Effect.gen(function*() {
-    if (templateId !== null) {
-      const named = yield* ifFound((yield* EmailTemplateRepo).findById(templateId))
-      return Option.filter(named, (t) => t.status === "active")
-    }
-    return yield* asSystem((yield* EmailTemplateService).resolve(eventType, siteId)).pipe(
-      Effect.map(Option.some),
-      Effect.catchTag("NotFound", () => Effect.succeed(Option.none()))
-    )
-  }).pipe(Effect.map(Option.map((t): Content => ({ id: t.id, subject: t.subject, bodyHtml: t.bodyHtml, bodyText: t.bodyText }))))
+const nameOf = <A extends { readonly name: string }>(found: Option.Option<A>) => Option.match(found, { onNone: () => "", onSome: (a) => a.name })
 
-/**
- * Records the e-mails the event calls for; returns how many. The site's and its client's enabled
- * rules for the trigger each send their template; a trigger with a platform notification sends it
- * when the site and client have no rule of their own for it (a disabled rule turns it off).
- */
-const notify = (event: Event) =>
+const clientOf = (clientId: string | null) =>
   Effect.gen(function*() {
-    if (event.orderId === undefined) return 0
-    const order = yield* ifFound((yield* OrderRepo).findById(event.orderId))
-    if (Option.isNone(order)) return 0
+    const client = clientId === null ? Option.none() : yield* ifFound((yield* ClientRepo).findById(clientId))
+    const ids = Option.match(client, { onNone: () => (clientId === null ? [] : [clientId]), onSome: namesOf })
+    return { client, ids }
+  })
+
+/** An order's customer (or its employee's e-mail), about the order. */
+const orderSubject = (orderId: string) =>
+  Effect.gen(function*() {
+    const order = yield* ifFound((yield* OrderRepo).findById(orderId))
+    if (Option.isNone(order)) return Option.none<Subject>()
     const site = yield* ifFound((yield* SiteRepo).findById(order.value.siteId))
-    const client = order.value.clientId === null ? Option.none() : yield* ifFound((yield* ClientRepo).findById(order.value.clientId))
+    const { client, ids } = yield* clientOf(order.value.clientId)
     let to = order.value.customerEmail
     if (to === null && order.value.employeeId !== null) {
       const employee = yield* ifFound((yield* EmployeeRepo).findById(order.value.employeeId))
       to = Option.match(employee, { onNone: () => null, onSome: (e) => e.email })
     }
-    if (to === null) return 0
-    const recipient = to
-    const values = withLibraryNames(orderVariables(order.value, {
-      siteName: Option.match(site, { onNone: () => "", onSome: (s) => s.name }),
-      companyName: Option.match(client, { onNone: () => "", onSome: (c) => c.name })
-    }))
-    const rules = yield* (yield* AutomationRuleRepo).forTrigger(event.trigger, order.value.siteId, order.value.clientId ?? "")
+    if (to === null) return Option.none<Subject>()
+    return Option.some<Subject>({
+      to,
+      siteId: order.value.siteId,
+      clientIds: ids,
+      values: orderVariables(order.value, { siteName: nameOf(site), companyName: nameOf(client) }),
+      tags: { siteId: order.value.siteId, orderId: order.value.id }
+    })
+  })
+
+/** A new employee, welcomed at their e-mail: while they are still active and still have one. */
+const employeeSubject = (employeeId: string) =>
+  Effect.gen(function*() {
+    const employee = yield* ifFound((yield* EmployeeRepo).findById(employeeId))
+    if (Option.isNone(employee) || employee.value.email === null || employee.value.status !== "active") return Option.none<Subject>()
+    const { siteId, clientId } = employee.value
+    const site = siteId === null ? Option.none() : yield* ifFound((yield* SiteRepo).findById(siteId))
+    const { client, ids } = yield* clientOf(clientId)
+    const { publicFlow } = yield* AppConfig
+    const accessLink = Option.match(site, { onNone: () => publicFlow.publicAppUrl, onSome: (s) => `${publicFlow.publicAppUrl}/${s.slug}` })
+    return Option.some<Subject>({
+      to: employee.value.email,
+      siteId,
+      clientIds: ids,
+      values: employeeVariables(employee.value, { siteName: nameOf(site), companyName: nameOf(client), accessLink }),
+      tags: { ...(siteId === null ? {} : { siteId }), employeeId: employee.value.id }
+    })
+  })
+
+/** The rules for the trigger that apply to the subject, enabled or not, newest first. */
+const rulesFor = (trigger: AutomationTrigger, subject: Subject) =>
+  Effect.gen(function*() {
+    const repo = yield* AutomationRuleRepo
+    if (subject.siteId !== null) return yield* repo.forTrigger(trigger, subject.siteId, subject.clientIds[0] ?? "")
+    if (subject.clientIds.length === 0) return []
+    // No site: the client's own rules, not those of any of its sites.
+    const page = yield* repo.list({ clientIds: subject.clientIds, trigger, limit: MaxLimit, offset: 0 })
+    return page.items.filter((rule) => rule.siteId === null)
+  })
+
+/**
+ * Records the e-mails the event calls for; returns how many. The enabled rules that apply each
+ * send their template (a rule naming none sends the one that applies, else the built-in text);
+ * a trigger with a platform notification sends it when the subject has no rule of its own for it
+ * (a disabled rule turns it off).
+ */
+const notify = (event: Event) =>
+  Effect.gen(function*() {
+    const found = event.orderId !== undefined
+      ? yield* orderSubject(event.orderId)
+      : event.employeeId !== undefined
+      ? yield* employeeSubject(event.employeeId)
+      : Option.none<Subject>()
+    if (Option.isNone(found)) return 0
+    const subject = found.value
+    const values = withLibraryNames(subject.values)
+    const rules: ReadonlyArray<AutomationRule> = yield* rulesFor(event.trigger, subject)
     const eventType = TemplateEventOf[event.trigger]!
+    const builtIn = (type: string): Option.Option<Content> =>
+      Option.map(Option.fromNullable(FallbackTemplates[type]), (t) => ({ id: "built-in", subject: t.subject, bodyHtml: "", bodyText: t.bodyText }))
+    const resolved = (templateId: string | null, type: string) =>
+      Effect.map(
+        templateFor(templateId, type, subject.siteId, subject.clientIds[0] ?? null),
+        (content) => (templateId === null ? Option.orElse(content, () => builtIn(type)) : content)
+      )
     const sends: Array<{ readonly key: string; readonly ruleId: string | null; readonly content: Content }> = []
     for (const rule of rules.filter((r) => r.enabled)) {
-      const content = yield* templateFor(rule.templateId, eventType, order.value.siteId)
+      const content = yield* resolved(rule.templateId, eventType)
       if (Option.isSome(content)) sends.push({ key: `rule:${rule.id}`, ruleId: rule.id, content: content.value })
       else yield* Effect.logWarning(`Automation rule ${rule.id} names no active template; nothing sent for ${event.key}`)
     }
     const platform = DefaultNotifications[event.trigger]
     if (platform !== undefined && rules.length === 0) {
-      const content = yield* templateFor(null, platform, order.value.siteId)
-      const fallback = FallbackTemplates[platform]!
-      sends.push({
-        key: "default",
-        ruleId: null,
-        content: Option.getOrElse(content, () => ({ id: "built-in", subject: fallback.subject, bodyHtml: "", bodyText: fallback.bodyText }))
-      })
+      const content = yield* resolved(null, platform)
+      if (Option.isSome(content)) sends.push({ key: "default", ruleId: null, content: content.value })
     }
     const mailer = yield* Mailer
     for (const send of sends) {
-      const rendered = render(send.content, values)
       yield* mailer.send({
-        to: recipient,
-        subject: rendered.subject,
-        text: rendered.bodyText ?? rendered.bodyHtml.replace(/<[^>]*>/g, ""),
-        ...(rendered.bodyHtml === "" ? {} : { html: rendered.bodyHtml }),
+        to: subject.to,
+        ...messageOf(send.content, values),
         tags: {
           kind: event.trigger,
-          siteId: order.value.siteId,
-          orderId: order.value.id,
+          ...subject.tags,
           templateId: send.content.id,
           ...(send.ruleId === null ? {} : { ruleId: send.ruleId })
         },

@@ -11,12 +11,15 @@ import { orUnavailable } from "../pg/SqlErrors.js"
 
 export const layer = Layer.effect(
   JobOutbox,
-  Effect.map(SqlClient.SqlClient, (sql) => ({
-    enqueue: (job: Job) =>
-      sql`insert into job_outbox (kind, idempotency_key, payload)
-        values (${job.kind}, ${job.idempotencyKey}, ${JSON.stringify(job.payload)}::jsonb)
+  Effect.map(SqlClient.SqlClient, (sql) => {
+    // One statement however many jobs: three array parameters, not a placeholder per value.
+    const enqueueAll = (jobs: ReadonlyArray<Job>) =>
+      jobs.length === 0 ? Effect.void : sql`insert into job_outbox (kind, idempotency_key, payload)
+        select * from unnest(${jobs.map((j) => j.kind)}::text[], ${jobs.map((j) => j.idempotencyKey)}::text[],
+          ${jobs.map((j) => JSON.stringify(j.payload))}::jsonb[])
         on conflict (idempotency_key) do nothing`.pipe(Effect.asVoid, orUnavailable)
-  }))
+    return { enqueue: (job: Job) => enqueueAll([job]), enqueueAll }
+  })
 )
 
 interface Row {
