@@ -2,10 +2,11 @@
  * `npm run bench`: the benchmarks of Confetti in one run, on an embedded PostgreSQL started for
  * the run (fresh data directory, the server's default durable settings).
  *
- *   npm run bench -- [--sizes 10k,100k,1M] [--sections operations,http,startup,migrate] [--seed 1]
+ *   npm run bench -- [--sizes 10k,100k,1M] [--sections operations,http,startup,migrate,jobs] [--seed 1]
  *                    [--ops get,list,dashboard,popular,gifts,create] [--kv-timeout 45] [--http-size 100k]
  *                    [--connections 10] [--http-seconds 10] [--http-rounds 3] [--startup-runs 3]
- *                    [--migrate [--migrate-rows 1M]]
+ *                    [--migrate [--migrate-rows 1M]] [--jobs-emails 2k] [--jobs-employees 25k,50k,100k]
+ *                    [--jobs-chunk 1000] [--jobs-concurrency 2]
  *
  * 1. operations: per operation, the KV layer (on KvStorePg) against the PostgreSQL layer, at each
  *    size (operations.ts; the data set in dataset.ts). A KV run longer than --kv-timeout seconds
@@ -14,7 +15,9 @@
  *    sending the same statements, under one load generator (http.ts);
  * 3. startup: `app serve` until healthy, on a fresh and on an existing data directory (startup.ts);
  * 4. migrate: the figures of `npm run bench:migrate`, read from bench/results/migrate.json. The
- *    1M-row migration takes over 6 minutes, so it is re-run only with `--migrate`.
+ *    1M-row migration takes over 6 minutes, so it is re-run only with `--migrate`;
+ * 5. jobs: e-mails/s through the jobs runtime to a loopback SMTP server, and one day's reminder
+ *    pass over 1,000 sites at each employee count, with its peak memory (jobs.ts).
  *
  * Prints markdown tables, writes bench/results/<section>.json and one PNG chart per table
  * (charts.ts), and bench/results/REPORT.md with all of them.
@@ -30,6 +33,8 @@ import * as EmbeddedPg from "../src/persistence/pg/EmbeddedPg.js"
 import { stopTracked } from "./app.js"
 import { httpChart, migrateChart, type MigrationRow, operationsChart, startupChart } from "./charts.js"
 import { type HttpOptions, type HttpResult, httpTable, runHttp } from "./http.js"
+import { type JobsResult, type MailResult, mailTable, passTable, runJobs } from "./jobs.js"
+import { DefaultPassOptions } from "../src/jobs/reminders/Pass.js"
 import { parseCountArg } from "./legacy/generate.js"
 import { DefaultBudgets, operationsTable, runSize, type SizeResult } from "./operations.js"
 import {
@@ -61,13 +66,13 @@ const count = (raw: string) => parseCountArg(["--n", raw.trim()], "n", 0)
 const number = (name: string, fallback: number) => (option(name) === undefined ? fallback : count(option(name)!))
 
 if (flag("help")) {
-  console.log(Fs.readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 20).map((l) => l.replace(/^ \*\/? ?/, "")).join("\n"))
+  console.log(Fs.readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 23).map((l) => l.replace(/^ \*\/? ?/, "")).join("\n"))
   process.exit(0)
 }
 
 const sizes = (option("sizes") ?? "10k,100k,1M").split(",").map(count)
 const seed = number("seed", 1)
-const AllSections = ["operations", "http", "startup", "migrate"] as const
+const AllSections = ["operations", "http", "startup", "migrate", "jobs"] as const
 type Section = (typeof AllSections)[number]
 const sections = new Set((option("sections") ?? AllSections.join(",")).split(",").map((s) => s.trim()) as Array<Section>)
 const unknown = [...sections].filter((s) => !AllSections.includes(s))
@@ -201,9 +206,41 @@ const migrationReport = () => {
   ].join("\n")
 }
 
+const mailNote = (mail: MailResult) =>
+  `Messages recorded with \`Mailer.send\` (an \`email_messages\` row and a \`job_outbox\` row per transaction), then the jobs runtime ` +
+  `(a single cluster runner, the outbox relay and \`mail.send\` polling every ${mail.pollIntervalMs} ms, the default) started and timed ` +
+  "until a counting SMTP server on loopback had received them all (nodemailer's pooled SMTP transport)."
+
+const jobsReport = () => {
+  const jobs = readJson<Stamp & JobsResult>("jobs")
+  if (jobs === undefined) return undefined
+  const flat = jobs.pass.length < 2 ? [] : [
+    `Live heap (the largest a full collection left during the first pass, above the settled heap before it) from ${
+      grouped(jobs.pass[0]!.employees)
+    } to ${grouped(jobs.pass[jobs.pass.length - 1]!.employees)} employees: ${
+      jobs.pass.map((p) => (p.first.liveHeapAboveBaseMb === null ? "no full collection" : `${grouped(p.first.liveHeapAboveBaseMb)} MB`)).join(", ")
+    }. The pass holds one page of a client's employees (up to 1,000), the chunks being gathered and recorded, and the orders of one client's due sites; ` +
+    "the heap's peak is mostly garbage not yet collected, and grows with the run's length."
+  ]
+  return [
+    "## 5. Jobs: e-mail delivery and the reminder pass",
+    "",
+    ...(jobs.mail === undefined ? [] : [mailTable(jobs.mail), "", mailNote(jobs.mail), ""]),
+    passTable(jobs.pass),
+    "",
+    `One \`runPass\` at ${jobs.moment.slice(0, 16).replace("T", " ")} UTC, the 3-day slot of every site's selection (ends 13 March, UTC) due, ` +
+    "client-wide selection and anniversary rules; 1 in 50 employees of no site in particular, 1 in 20 inactive, 1 in 3 with a hire date, " +
+    `1 in 10 with a confirmed order. Each reminder is recorded (ledger row, e-mail, \`mail.send\` job: rows counted after the passes), not delivered, ` +
+    `in chunks of ${jobs.passOptions.chunkSize} per transaction, ${jobs.passOptions.concurrentChunks} at a time. The second pass runs at the same moment with everything done. Peak RSS is the benchmark ` +
+    "process's (it never shrinks, so it includes earlier sections and sizes); the heap peak is measured from a collected heap before the pass.",
+    ...flat,
+    measuredOn(jobs)
+  ].join("\n")
+}
+
 const writeReport = () => {
   const m = machine()
-  const sectionsText = [operationsReport(), httpReport(), startupReport(), migrationReport()].filter((s) => s !== undefined)
+  const sectionsText = [operationsReport(), httpReport(), startupReport(), migrationReport(), jobsReport()].filter((s) => s !== undefined)
   const text = [
     "# Confetti benchmarks",
     "",
@@ -243,7 +280,7 @@ const main = async () => {
   process.on("SIGTERM", interrupted)
   const serverLog: HttpOptions["serverLog"] = { capture: undefined }
   try {
-    if (sections.has("operations") || sections.has("http")) {
+    if (sections.has("operations") || sections.has("http") || sections.has("jobs")) {
       log(`starting an embedded PostgreSQL in ${base}`)
       const server = await run(
         EmbeddedPg.start({ dataDir: Path.join(base, "pg"), port: null, fastInit: true, onLog: (line) => serverLog.capture?.(line) }).pipe(
@@ -298,6 +335,21 @@ const main = async () => {
             serverLog
           }))
         writeJson("http", { benchmark: "http", ...stamp(), ...http })
+      }
+
+      if (sections.has("jobs")) {
+        const jobs = await runJobs({
+          withDatabase,
+          emails: number("jobs-emails", 2_000),
+          employees: (option("jobs-employees") ?? "25k,50k,100k").split(",").map(count),
+          sites: 1_000,
+          clients: 100,
+          passOptions: {
+            chunkSize: number("jobs-chunk", DefaultPassOptions.chunkSize),
+            concurrentChunks: number("jobs-concurrency", DefaultPassOptions.concurrentChunks)
+          }
+        })
+        writeJson("jobs", { benchmark: "jobs", ...stamp(), ...jobs })
       }
     }
 

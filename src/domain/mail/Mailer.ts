@@ -60,6 +60,16 @@ export class Suppression extends Schema.Class<Suppression>("Suppression")({
 export interface MailerShape {
   /** Records the message and hands it to the transport. */
   readonly send: (message: MailMessage) => Effect.Effect<RecordedMessage, StorageUnavailable>
+  /**
+   * `send` for many messages in one transaction (the caller's when it runs in one), in a few
+   * statements however many there are: what a pass that records thousands of e-mails needs.
+   * A message may say its record's `id` (a UUID), so the caller can refer to it in the same
+   * transaction before it is recorded; one recorded before under its `dedupeKey` keeps its own.
+   * Returns the recorded messages in the order given.
+   */
+  readonly sendAll: (
+    messages: ReadonlyArray<MailMessage & { readonly id?: string | undefined }>
+  ) => Effect.Effect<ReadonlyArray<RecordedMessage>, StorageUnavailable>
   /** Recorded messages, newest first, with the full count. */
   readonly list: (query: MessageQuery) => Effect.Effect<Page<RecordedMessage>, StorageUnavailable>
   /** Suppressed addresses, newest first. */

@@ -2,7 +2,8 @@
  * The send ledger of the scheduled triggers and their pass logs (the port; the PostgreSQL layer is
  * src/persistence/reminders/). A reminder is sent at most once per (recipient, trigger, target
  * date, lead): `once` writes its ledger row and the e-mail in one transaction, so two runners, a
- * re-run and a crash between the two writes all leave exactly one of each.
+ * re-run and a crash between the two writes all leave exactly one of each. `onceAll` does the
+ * same for a chunk of reminders in one transaction: a crash loses the chunk, never half of it.
  */
 import { Context, type DateTime, type Effect, type Option } from "effect"
 import type { AutomationTrigger } from "../automation/AutomationRule.js"
@@ -22,6 +23,11 @@ export interface ReminderEntry {
   readonly siteId: string
   readonly ruleId: string | null
   readonly slotAt: DateTime.Utc
+  /**
+   * The id the reminder's e-mail will be recorded with, when the caller chooses it
+   * (`Mailer.sendAll` takes ids): the ledger row is written linked to it, with no update after.
+   */
+  readonly messageId?: string | undefined
 }
 
 /** What one pass did for one site and trigger. */
@@ -73,6 +79,18 @@ export interface ReminderLedgerShape {
     entry: ReminderEntry,
     send: Effect.Effect<A, E, R>
   ) => Effect.Effect<Option.Option<A>, E | StorageUnavailable, R>
+  /**
+   * `once` for a chunk, in one transaction and a few statements: claims the entries not in the
+   * ledger yet (an entry given twice counts once), runs `send` with the items claimed (in the
+   * order given) and links each ledger row to the e-mail at the same position of what `send`
+   * returns (already, when that is the entry's `messageId`). Returns the items claimed; nothing is claimed when `send` fails. Entries are claimed
+   * in one fixed order, so two runners claiming overlapping chunks wait for each other rather
+   * than deadlock.
+   */
+  readonly onceAll: <X extends { readonly entry: ReminderEntry }, A extends { readonly id: string }, E, R>(
+    items: ReadonlyArray<X>,
+    send: (claimed: ReadonlyArray<X>) => Effect.Effect<ReadonlyArray<A>, E, R>
+  ) => Effect.Effect<ReadonlyArray<X>, E | StorageUnavailable, R>
   /** Records a pass's results, ended at `finishedAt` (the pass's clock). */
   readonly log: (results: ReadonlyArray<PassResult>, finishedAt: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
   readonly logs: (query: TriggerLogQuery) => Effect.Effect<Page<TriggerLog>, StorageUnavailable>

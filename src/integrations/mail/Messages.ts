@@ -8,10 +8,11 @@
  */
 import { SqlClient } from "@effect/sql"
 import { DateTime, Effect, Layer } from "effect"
+import { randomUUID } from "node:crypto"
 import { AppConfig } from "../../Config.js"
 import { JobOutbox } from "../../domain/jobs/JobOutbox.js"
 import { NotFound } from "../../domain/Errors.js"
-import { Mailer, type MessageQuery, RecordedMessage, Suppression } from "../../domain/mail/Mailer.js"
+import { type MailMessage, Mailer, type MessageQuery, RecordedMessage, Suppression } from "../../domain/mail/Mailer.js"
 import { orUnavailable } from "../../persistence/pg/SqlErrors.js"
 
 
@@ -28,11 +29,12 @@ interface Row {
   readonly error: string | null
   readonly attempts: number
   readonly providerId: string | null
+  readonly dedupeKey?: string | null
   readonly createdAt: Date
 }
 
-const fromRow = (row: Row) =>
-  RecordedMessage.make({
+const fromRow = (row: Row, validate = true) =>
+  new RecordedMessage({
     id: row.id,
     to: row.toAddress,
     from: row.fromAddress,
@@ -46,7 +48,7 @@ const fromRow = (row: Row) =>
     attempts: row.attempts,
     providerId: row.providerId,
     createdAt: DateTime.unsafeFromDate(row.createdAt)
-  })
+  }, !validate)
 
 /** The job that delivers a recorded message (src/jobs/mail/SendMail.ts). */
 export const SendKind = "mail.send"
@@ -65,32 +67,69 @@ export const layer: Layer.Layer<Mailer, never, SqlClient.SqlClient | AppConfig |
         ...(query.to === undefined ? [] : [sql`to_address = ${query.to.toLowerCase()}`]),
         ...(query.siteId === undefined ? [] : [sql`tags->>'siteId' = ${query.siteId}`])
       ])
-    return {
-      send: (message) =>
-        sql.withTransaction(Effect.gen(function*() {
-          const [inserted] = yield* sql<Row>`insert into email_messages ${
-            sql.insert({
-              environment,
-              toAddress: message.to.toLowerCase(),
-              fromAddress: message.from ?? mail.from,
-              subject: message.subject,
-              bodyText: message.text,
-              bodyHtml: message.html ?? null,
-              tags: JSON.stringify(message.tags ?? {}),
+    const sendAll = (messages: ReadonlyArray<MailMessage & { readonly id?: string | undefined }>) =>
+      messages.length === 0 ? Effect.succeed([]) : sql.withTransaction(Effect.gen(function*() {
+        // Ids known before the insert (given, or made here), so each inserted row is matched to its
+        // message without relying on the order `returning` gives; one array per column keeps it
+        // one statement for any count.
+        const rows = messages.map((message) => ({
+          id: message.id ?? randomUUID(),
+          to: message.to.toLowerCase(),
+          from: message.from ?? mail.from,
+          subject: message.subject,
+          text: message.text,
+          html: message.html ?? null,
+          tags: JSON.stringify(message.tags ?? {}),
+          dedupeKey: message.dedupeKey ?? null
+        }))
+        const inserted = yield* sql<{ id: string; createdAt: Date }>`insert into email_messages
+            (id, environment, to_address, from_address, subject, body_text, body_html, tags, transport, status, dedupe_key)
+          select m.id, ${environment}, m.to_address, m.from_address, m.subject, m.body_text, m.body_html, m.tags,
+            ${delivering ? mail.transport : "record"}, ${delivering ? "queued" : "recorded"}, m.dedupe_key
+          from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.to)}::text[], ${rows.map((r) => r.from)}::text[],
+            ${rows.map((r) => r.subject)}::text[], ${rows.map((r) => r.text)}::text[], ${rows.map((r) => r.html)}::text[],
+            ${rows.map((r) => r.tags)}::jsonb[], ${rows.map((r) => r.dedupeKey)}::text[])
+            as m(id, to_address, from_address, subject, body_text, body_html, tags, dedupe_key)
+          on conflict do nothing returning id, created_at`
+        const createdAt = new Map(inserted.map((r) => [r.id, r.createdAt]))
+        // Recorded before under their key: those messages, and their jobs, stand.
+        const keys = rows.filter((r) => !createdAt.has(r.id)).map((r) => r.dedupeKey)
+        const existing = keys.length === 0 ? [] : yield* sql<Row>`select * from email_messages
+          where environment = ${environment} and dedupe_key = any(${keys}::text[])`
+        const byKey = new Map(existing.map((r) => [r.dedupeKey, r]))
+        if (delivering && inserted.length > 0) {
+          yield* outbox.enqueueAll(inserted.map((r) => ({ kind: SendKind, idempotencyKey: `mail:${r.id}`, payload: { messageId: r.id } })))
+        }
+        return yield* Effect.forEach(rows, (row) => {
+          const at = createdAt.get(row.id)
+          if (at !== undefined) {
+            // Built from the message as given (already valid): no row to read back, nothing to check again.
+            return Effect.succeed(fromRow({
+              id: row.id,
+              toAddress: row.to,
+              fromAddress: row.from,
+              subject: row.subject,
+              bodyText: row.text,
+              bodyHtml: row.html,
+              tags: JSON.parse(row.tags),
               transport: delivering ? mail.transport : "record",
               status: delivering ? "queued" : "recorded",
-              dedupeKey: message.dedupeKey ?? null
-            })
-          } on conflict do nothing returning *`
-          if (inserted === undefined) {
-            // Recorded before under this key: that message, and its job, stand.
-            const [existing] = yield* sql<Row>`select * from email_messages
-              where environment = ${environment} and dedupe_key = ${message.dedupeKey ?? null}`
-            return fromRow(existing!)
+              error: null,
+              attempts: 0,
+              providerId: null,
+              createdAt: at
+            }, false))
           }
-          if (delivering) yield* outbox.enqueue({ kind: SendKind, idempotencyKey: `mail:${inserted.id}`, payload: { messageId: inserted.id } })
-          return fromRow(inserted)
-        })).pipe(orUnavailable, Effect.withSpan("Mailer.send")),
+          const first = row.dedupeKey === null ? undefined : byKey.get(row.dedupeKey)
+          // Only the dedupe key can refuse a row whose id is new; anything else is a broken invariant.
+          return first === undefined
+            ? Effect.dieMessage(`email_messages refused message ${row.id} to ${row.to} without a recorded one under its key`)
+            : Effect.succeed(fromRow(first))
+        })
+      })).pipe(orUnavailable)
+    return {
+      send: (message) => Effect.map(sendAll([message]), (recorded) => recorded[0]!).pipe(Effect.withSpan("Mailer.send")),
+      sendAll: (messages) => sendAll(messages).pipe(Effect.withSpan("Mailer.sendAll", { attributes: { messages: messages.length } })),
       list: (query) =>
         orUnavailable(
           Effect.all({
@@ -98,7 +137,7 @@ export const layer: Layer.Layer<Mailer, never, SqlClient.SqlClient | AppConfig |
             items: Effect.map(
               sql<Row>`select * from email_messages where ${where(query)}
                 order by created_at desc, id desc limit ${query.limit} offset ${query.offset}`,
-              (rows) => rows.map(fromRow)
+              (rows) => rows.map((row) => fromRow(row))
             )
           })
         ).pipe(Effect.withSpan("Mailer.list")),
