@@ -37,7 +37,7 @@ import { EmployeeRepo } from "../../domain/employees/EmployeeRepo.js"
 import { type Content, TemplateEventOf, type Variables, withLibraryNames } from "../../domain/events/Notifications.js"
 import { Mailer, type MailMessage } from "../../domain/mail/Mailer.js"
 import { OrderRepo } from "../../domain/orders/OrderRepo.js"
-import { MaxLimit } from "../../domain/Page.js"
+import { eachPage, everything, MaxLimit } from "../../domain/Page.js"
 import { ifFound, namesOf } from "../../domain/References.js"
 import { type PassResult, type ReminderEntry, ReminderLedger } from "../../domain/reminders/ReminderLedger.js"
 import {
@@ -59,29 +59,6 @@ import { templateFor } from "../automation/Events.js"
 
 export const ScheduledTriggerNames = ["selection_expiring", "anniversary_approaching"] as const satisfies ReadonlyArray<AutomationTrigger>
 type Scheduled = (typeof ScheduledTriggerNames)[number]
-
-type Listing<A, E, R> = (offset: number) => Effect.Effect<{ readonly items: ReadonlyArray<A>; readonly total: number }, E, R>
-
-/** Each page of a listing in turn, none kept: however long the listing, one page is held. */
-const eachPage = <A, E, R, E2, R2>(page: Listing<A, E, R>, use: (items: ReadonlyArray<A>) => Effect.Effect<void, E2, R2>) =>
-  Effect.gen(function*() {
-    for (let offset = 0; ; offset += MaxLimit) {
-      const { items } = yield* page(offset)
-      yield* use(items)
-      if (items.length < MaxLimit) return
-    }
-  })
-
-/** Every item of a paged listing (for what stays small: rules, sites). */
-const everything = <A, E, R>(page: Listing<A, E, R>) =>
-  Effect.map(
-    Effect.gen(function*() {
-      const all: Array<A> = []
-      yield* eachPage(page, (items) => Effect.sync(() => all.push(...items)))
-      return all
-    }),
-    (all): ReadonlyArray<A> => all
-  )
 
 const timingsOf = (trigger: Scheduled, rules: ReadonlyArray<AutomationRule>): ReadonlyArray<Timing<AutomationRule>> =>
   rules.map((rule) => ({

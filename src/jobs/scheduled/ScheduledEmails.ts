@@ -15,7 +15,7 @@ import { EmployeeRepo } from "../../domain/employees/EmployeeRepo.js"
 import { FallbackTemplates, TemplateEventOf, withLibraryNames } from "../../domain/events/Notifications.js"
 import { Mailer } from "../../domain/mail/Mailer.js"
 import { OrderRepo } from "../../domain/orders/OrderRepo.js"
-import { MaxLimit } from "../../domain/Page.js"
+import { everything, MaxLimit } from "../../domain/Page.js"
 import { ifFound, namesOf } from "../../domain/References.js"
 import type { Counts, ScheduledEmail } from "../../domain/scheduledEmails/ScheduledEmail.js"
 import { ScheduledEmailRepo } from "../../domain/scheduledEmails/ScheduledEmailRepo.js"
@@ -26,17 +26,6 @@ import { type Content, templateFor } from "../automation/Events.js"
 
 /** Due e-mails taken per pass; the rest wait for the next (a minute later by default). */
 const PerPass = 100
-
-/** Every item of a paged listing, a page at a time. */
-const everything = <A, E, R>(page: (offset: number) => Effect.Effect<{ readonly items: ReadonlyArray<A> }, E, R>) =>
-  Effect.gen(function*() {
-    const all: Array<A> = []
-    for (let offset = 0; ; offset += MaxLimit) {
-      const { items } = yield* page(offset)
-      all.push(...items)
-      if (items.length < MaxLimit) return all
-    }
-  })
 
 /** Who gets it: listed addresses first, then the filter's employees, each address once. */
 const recipientsOf = (email: ScheduledEmail, site: Site) =>
