@@ -34,3 +34,35 @@ export const everything = <A, E, R>(page: Listing<A, E, R>): Effect.Effect<Reado
     yield* eachPage(page, (items) => Effect.sync(() => all.push(...items)))
     return all
   })
+
+/** A page of a listing in id order: what comes after `after` (from the start when undefined). */
+export interface KeysetRequest {
+  readonly after?: string | undefined
+  readonly limit: number
+}
+
+/** Records after `request.after` in id order, at most `request.limit`: the in-memory side of a keyset listing. */
+export const keysetPage = <A extends { readonly id: string }>(records: ReadonlyArray<A>, request: KeysetRequest): ReadonlyArray<A> =>
+  records
+    .filter((r) => request.after === undefined || r.id > request.after)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, request.limit)
+
+/**
+ * Each page of a listing in id order, asked a page (of MaxLimit) at a time after the last id seen:
+ * unlike offsets, a page costs the same however far in it is, and nothing is skipped or repeated
+ * when records are added before the reader's position.
+ */
+export const eachKeyset = <A extends { readonly id: string }, E, R, E2, R2>(
+  page: (request: KeysetRequest) => Effect.Effect<ReadonlyArray<A>, E, R>,
+  use: (items: ReadonlyArray<A>) => Effect.Effect<void, E2, R2>
+) =>
+  Effect.gen(function*() {
+    let after: string | undefined = undefined
+    while (true) {
+      const items: ReadonlyArray<A> = yield* page({ after, limit: MaxLimit })
+      yield* use(items)
+      if (items.length < MaxLimit) return
+      after = items[items.length - 1]!.id
+    }
+  })

@@ -152,6 +152,29 @@ export const employeeRepoContract = (name: string, repoLayer: Layer.Layer<Employ
         expect(ids(yield* repo.findByIdentifier([`nobody-${run}`], "employeeId", "F-100"))).toEqual([])
       }))
 
+    it.effect("pages the contacts of a client's employees with an e-mail and a status, in id order, after a key", () =>
+      Effect.gen(function*() {
+        const repo = yield* EmployeeRepo
+        const client = `client-contacts-${run}`
+        const made = []
+        for (let i = 0; i < 5; i++) {
+          made.push(yield* repo.create(newEmployee({ clientId: client, email: `c${i}@contacts.example`, firstName: `C${i}`, hireDate: "2020-02-29", siteId: i % 2 === 0 ? "site-c" : undefined }), [client]))
+        }
+        // Left out: no e-mail, another status, another client.
+        yield* repo.create(newEmployee({ clientId: client, employeeId: "NO-MAIL" }), [client])
+        yield* repo.create(newEmployee({ clientId: client, email: "gone@contacts.example", status: "inactive" }), [client])
+        yield* repo.create(newEmployee({ clientId: `${client}-other`, email: "c0@contacts.example" }), [`${client}-other`])
+        const byId = [...made].sort((a, b) => (a.id < b.id ? -1 : 1))
+        const first = yield* repo.contacts({ clientIds: [client], status: "active", limit: 3 })
+        expect(first).toEqual(byId.slice(0, 3).map((e) => ({
+          id: e.id, legacyId: null, clientId: client, siteId: e.siteId, email: e.email, firstName: e.firstName, lastName: null, hireDate: "2020-02-29", status: "active"
+        })))
+        const rest = yield* repo.contacts({ clientIds: [client], status: "active", after: first[2]!.id, limit: 3 })
+        expect(rest.map((e) => e.id)).toEqual(byId.slice(3).map((e) => e.id))
+        expect((yield* repo.contacts({ clientIds: [client], status: "inactive", limit: 10 })).map((e) => e.email)).toEqual(["gone@contacts.example"])
+        expect(yield* repo.contacts({ clientIds: [`nobody-${run}`], status: "active", limit: 10 })).toEqual([])
+      }))
+
     it.effect("updates and deletes", () =>
       Effect.gen(function*() {
         const repo = yield* EmployeeRepo

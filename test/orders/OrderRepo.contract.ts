@@ -96,6 +96,27 @@ export const orderRepoContract = (name: string, repoLayer: Layer.Layer<OrderRepo
         expect(yield* repo.countBy("employee", ["nobody"])).toBe(0)
       }))
 
+    it.effect("pages the holders of the sites' orders in id order, after a key, statuses and deleted orders left out", () =>
+      Effect.gen(function*() {
+        const repo = yield* OrderRepo
+        const site = `site-holders-${run}`
+        const kept = []
+        for (const status of ["pending", "confirmed", "delivered"] as const) {
+          kept.push(yield* repo.create(newOrder({ siteId: site, status, employeeId: `emp-${status}`, customerEmail: `${status}@holders.example` })))
+        }
+        yield* repo.create(newOrder({ siteId: site, status: "cancelled" }))
+        yield* repo.create(newOrder({ siteId: `${site}-other`, status: "pending" }))
+        const deleted = yield* repo.create(newOrder({ siteId: site, status: "pending" }))
+        yield* repo.delete(deleted.id)
+        const byId = [...kept].sort((a, b) => (a.id < b.id ? -1 : 1))
+        const query = { siteIds: [site, `alias-${site}`], excludeStatuses: ["cancelled", "failed"] as const }
+        const first = yield* repo.holders({ ...query, limit: 2 })
+        expect(first).toEqual(byId.slice(0, 2).map((o) => ({ id: o.id, siteId: site, employeeId: o.employeeId, customerEmail: o.customerEmail, status: o.status })))
+        const rest = yield* repo.holders({ ...query, after: first[1]!.id, limit: 2 })
+        expect(rest.map((o) => o.id)).toEqual([byId[2]!.id])
+        expect((yield* repo.holders({ siteIds: [site], excludeStatuses: [], limit: 10 })).map((o) => o.status).sort()).toEqual(["cancelled", "confirmed", "delivered", "pending"])
+      }))
+
     it.effect("updates and deletes", () =>
       Effect.gen(function*() {
         const repo = yield* OrderRepo

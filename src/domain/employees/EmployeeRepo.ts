@@ -15,7 +15,7 @@ import {
 } from "./Employee.js"
 import { Conflict } from "../Errors.js"
 import type { NotFound, StorageUnavailable } from "../Errors.js"
-import type { Page, PageRequest } from "../Page.js"
+import type { KeysetRequest, Page, PageRequest } from "../Page.js"
 
 export interface EmployeeQuery extends PageRequest {
   /** Every id naming the client (its id and legacy id): an employee may reference either. */
@@ -28,6 +28,31 @@ export interface EmployeeQuery extends PageRequest {
   /** Case-insensitive substring of the first name, last name, e-mail or HR number. */
   readonly search?: string | undefined
 }
+
+/** What reaching an employee needs: who, where, and the dates reminders are worked out from. */
+export type EmployeeContact = Pick<
+  Employee,
+  "id" | "legacyId" | "clientId" | "siteId" | "email" | "firstName" | "lastName" | "hireDate" | "status"
+>
+
+export interface ContactQuery extends KeysetRequest {
+  /** Every id naming the client (its id and legacy id). */
+  readonly clientIds: ReadonlyArray<string>
+  readonly status: EmployeeStatus
+}
+
+/** The contact of an employee record (as the KV layer, which holds whole records, answers). */
+export const contactOf = (e: Employee): EmployeeContact => ({
+  id: e.id,
+  legacyId: e.legacyId,
+  clientId: e.clientId,
+  siteId: e.siteId,
+  email: e.email,
+  firstName: e.firstName,
+  lastName: e.lastName,
+  hireDate: e.hireDate,
+  status: e.status
+})
 
 export interface LegacyEmployee {
   /** The canonical legacy id; legacy ids are unique only within a client. */
@@ -51,6 +76,11 @@ export interface Batch<A> {
 export interface EmployeeRepoShape {
   /** Matching employees, newest first, with the full count. */
   readonly list: (query: EmployeeQuery) => Effect.Effect<Page<Employee>, StorageUnavailable>
+  /**
+   * The contacts of the client's employees that have an e-mail, in id order, after `after`: what
+   * a pass over many employees reads instead of whole records, a keyset page at a time.
+   */
+  readonly contacts: (query: ContactQuery) => Effect.Effect<ReadonlyArray<EmployeeContact>, StorageUnavailable>
   /** By id in either form. A legacy id reused in several clients finds one of them. */
   readonly findById: (id: string) => Effect.Effect<Employee, NotFound | StorageUnavailable>
   /**

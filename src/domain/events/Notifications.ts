@@ -99,14 +99,31 @@ const LibraryNames: Readonly<Record<string, string>> = {
   tracking_url: "trackingLink"
 }
 
-const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+/**
+ * The extra names of a set of variable names: each camelCase name's snake_case one and the
+ * library's aliases, where the set does not hold that name itself. Worked out once per set (a
+ * pass renders thousands of messages with the same names), as [extra name, name] pairs.
+ */
+const extraNames = new Map<string, ReadonlyArray<readonly [string, string]>>()
+const extraNamesOf = (names: ReadonlyArray<string>) => {
+  const signature = names.join(",")
+  let found = extraNames.get(signature)
+  if (found === undefined) {
+    const own = new Set(names)
+    const extras = new Map<string, string>()
+    for (const name of names) extras.set(name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), name)
+    for (const [alias, name] of Object.entries(LibraryNames)) if (own.has(name)) extras.set(alias, name)
+    found = [...extras].filter(([extra]) => !own.has(extra))
+    if (extraNames.size < 1_000) extraNames.set(signature, found)
+  }
+  return found
+}
 
 /** `values` with each camelCase name also under its snake_case name and the library's aliases. */
 export const withLibraryNames = (values: Variables): Variables => {
-  const all: Record<string, VariableValue> = {}
-  for (const [name, value] of Object.entries(values)) all[snake(name)] = value
-  for (const [alias, name] of Object.entries(LibraryNames)) if (Object.hasOwn(values, name)) all[alias] = values[name]!
-  return { ...all, ...values }
+  const all: Record<string, VariableValue> = { ...values }
+  for (const [extra, name] of extraNamesOf(Object.keys(values))) all[extra] = values[name]!
+  return all
 }
 
 const day = (d: DateTime.DateTime | null) => (d === null ? "" : DateTime.formatIsoDateUtc(d))

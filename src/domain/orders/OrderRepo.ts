@@ -8,7 +8,7 @@ import { Context, type DateTime, type Effect } from "effect"
 import { Conflict } from "../Errors.js"
 import type { NotFound, StorageUnavailable } from "../Errors.js"
 import type { Order, OrderFields, OrderStats, OrderStatus } from "./Order.js"
-import type { Page, PageRequest } from "../Page.js"
+import type { KeysetRequest, Page, PageRequest } from "../Page.js"
 
 export type Names = ReadonlyArray<string>
 
@@ -30,6 +30,25 @@ export interface OrderFilter {
 }
 
 export interface OrderQuery extends OrderFilter, PageRequest {}
+
+/** Who an order is for and where: what a pass that skips employees with orders reads. */
+export type OrderHolder = Pick<Order, "id" | "siteId" | "employeeId" | "customerEmail" | "status">
+
+export interface HolderQuery extends KeysetRequest {
+  /** Every id naming the sites. */
+  readonly siteIds: Names
+  /** Statuses left out (the orders that no longer count). */
+  readonly excludeStatuses: ReadonlyArray<OrderStatus>
+}
+
+/** The holder of an order record (as the KV layer, which holds whole records, answers). */
+export const holderOf = (o: Order): OrderHolder => ({
+  id: o.id,
+  siteId: o.siteId,
+  employeeId: o.employeeId,
+  customerEmail: o.customerEmail,
+  status: o.status
+})
 
 export interface LegacyOrder {
   readonly legacyId: string
@@ -60,6 +79,8 @@ export type Reference = "client" | "site" | "employee" | "product"
 export interface OrderRepoShape {
   /** Newest first, with the full count. */
   readonly list: (query: OrderQuery) => Effect.Effect<Page<Order>, StorageUnavailable>
+  /** The holders of the sites' orders, in id order, after `after` (soft-deleted orders aside). */
+  readonly holders: (query: HolderQuery) => Effect.Effect<ReadonlyArray<OrderHolder>, StorageUnavailable>
   readonly stats: (filter: OrderFilter) => Effect.Effect<OrderStats, StorageUnavailable>
   /**
    * How many matching orders each product has as its gift (the first line's product; orders

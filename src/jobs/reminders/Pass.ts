@@ -19,8 +19,9 @@
  * order — and failed, with the first errors); passes that only found everything done are not.
  *
  * What a pass holds does not grow with the employees: the enabled rules and the active sites are
- * read once, then a client at a time its employees a page at a time (each considered for every
- * due site of the client it belongs to) and the orders of its due sites. Reminders are claimed
+ * read once, then a client at a time its employees' contacts a keyset page at a time (each
+ * considered for every due site of the client it belongs to) and the holders of its due sites'
+ * live orders: the few columns a reminder needs, not whole records to decode. Reminders are claimed
  * and recorded in chunks (`ReminderLedger.onceAll`, one transaction each): a crash rolls back the
  * chunk it was in, the reminders of committed chunks stand, and the next pass does the rest.
  */
@@ -32,12 +33,12 @@ import { AutomationRuleRepo } from "../../domain/automation/AutomationRuleRepo.j
 import { ClientRepo } from "../../domain/clients/ClientRepo.js"
 import { EmailTemplateRepo } from "../../domain/emailTemplates/EmailTemplateRepo.js"
 import { render } from "../../domain/emailTemplates/Render.js"
-import { type Employee, fullName } from "../../domain/employees/Employee.js"
-import { EmployeeRepo } from "../../domain/employees/EmployeeRepo.js"
+import { fullName } from "../../domain/employees/Employee.js"
+import { type EmployeeContact, EmployeeRepo } from "../../domain/employees/EmployeeRepo.js"
 import { type Content, TemplateEventOf, type Variables, withLibraryNames } from "../../domain/events/Notifications.js"
 import { Mailer, type MailMessage } from "../../domain/mail/Mailer.js"
 import { OrderRepo } from "../../domain/orders/OrderRepo.js"
-import { eachPage, everything, MaxLimit } from "../../domain/Page.js"
+import { eachKeyset, everything, MaxLimit } from "../../domain/Page.js"
 import { ifFound, namesOf } from "../../domain/References.js"
 import { type PassResult, type ReminderEntry, ReminderLedger } from "../../domain/reminders/ReminderLedger.js"
 import {
@@ -147,7 +148,7 @@ interface Candidate {
   readonly entry: ReminderEntry
   readonly trigger: Scheduled
   readonly plan: Plan
-  readonly employee: Employee & { readonly email: string }
+  readonly employee: EmployeeContact & { readonly email: string }
   readonly rule: AutomationRule
   readonly variables: Variables
   readonly tally: Tally
@@ -316,7 +317,7 @@ export const runPassWith = (options: PassOptions) =>
     const remind = (
       trigger: Scheduled,
       plan: Plan,
-      employee: Employee & { readonly email: string },
+      employee: EmployeeContact & { readonly email: string },
       due: Due<AutomationRule> & { readonly targetDate: CalendarDate },
       variables: Variables,
       t: Tally
@@ -344,7 +345,7 @@ export const runPassWith = (options: PassOptions) =>
 
     const anniversaryDue = new Map<string, Option.Option<Due<number>>>()
     /** Queues what is due for the employee on the site; says nothing of what was sent before (the ledger knows). */
-    const consider = (plan: Plan, employee: Employee & { readonly email: string }) => {
+    const consider = (plan: Plan, employee: EmployeeContact & { readonly email: string }) => {
       const zone = plan.site.timeZone
       if (Option.isSome(plan.selection)) {
         const selection = plan.selection.value
@@ -398,10 +399,10 @@ export const runPassWith = (options: PassOptions) =>
 
       const selecting = clientPlans.filter((p) => Option.isSome(p.selection))
       if (selecting.length > 0) {
-        yield* eachPage((offset) => ordersRepo.list({ siteIds: selecting.flatMap((p) => p.names), limit: MaxLimit, offset }), (orders) =>
+        const siteIds = selecting.flatMap((p) => p.names)
+        yield* eachKeyset((page) => ordersRepo.holders({ siteIds, excludeStatuses: ["cancelled", "failed"], ...page }), (orders) =>
           Effect.sync(() => {
             for (const order of orders) {
-              if (order.status === "cancelled" || order.status === "failed") continue
               const ordered = Option.map(Option.flatMap(Option.fromNullable(byName.get(order.siteId)), (p) => p.selection), (s) => s.ordered)
               if (Option.isNone(ordered)) continue
               if (order.employeeId !== null) ordered.value.add(order.employeeId)
@@ -410,11 +411,11 @@ export const runPassWith = (options: PassOptions) =>
           }))
       }
 
-      yield* eachPage((offset) => employeesRepo.list({ clientIds: clientNames, status: "active", limit: MaxLimit, offset }), (employees) =>
+      yield* eachKeyset((page) => employeesRepo.contacts({ clientIds: clientNames, status: "active", ...page }), (employees) =>
         Effect.gen(function*() {
           for (const employee of employees) {
             if (employee.email === null) continue
-            const withEmail = employee as Employee & { readonly email: string }
+            const withEmail = employee as EmployeeContact & { readonly email: string }
             // Of no site in particular: reminded on every due site of the client.
             const applies = employee.siteId === null ? clientPlans : Option.toArray(Option.fromNullable(byName.get(employee.siteId)))
             for (const plan of applies) consider(plan, withEmail)

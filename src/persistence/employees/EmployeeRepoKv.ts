@@ -11,10 +11,12 @@ import { type Conflict, NotFound } from "../../domain/Errors.js"
 import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import * as IdMap from "../pg/IdMap.js"
+import { keysetPage } from "../../domain/Page.js"
 import { SiteRepo } from "../../domain/sites/SiteRepo.js"
 import { codec, identityOf, isUnresolvedClient, type SiteClients } from "./EmployeeLegacy.js"
 import {
   conflictWith,
+  contactOf,
   EmployeeRepo,
   type EmployeeRepoShape,
   Entity,
@@ -109,6 +111,12 @@ export const make = Effect.gen(function*() {
           .sort(newestCreated)
         return { items: matching.slice(query.offset, query.offset + query.limit), total: matching.length }
       }).pipe(span("list")),
+
+    contacts: (query) =>
+      Effect.map(all, (records) => {
+        const clients = new Set(query.clientIds)
+        return keysetPage(records.filter((e) => clients.has(e.clientId) && e.email !== null && e.status === query.status), query).map(contactOf)
+      }).pipe(span("contacts")),
 
     findById: (id) => Effect.map(resolve(id), ({ merged }) => merged.winner.record).pipe(span("findById")),
 

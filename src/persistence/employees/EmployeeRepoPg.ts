@@ -15,7 +15,14 @@ import { isUuid } from "../pg/IdMap.js"
 import * as PgTable from "../pg/PgTable.js"
 import { toRow } from "../pg/Rows.js"
 import { isConstraint, orUnavailable, pgError } from "../pg/SqlErrors.js"
-import { conflictWith, EmployeeRepo, type EmployeeRepoShape, Entity, identifierInUse } from "../../domain/employees/EmployeeRepo.js"
+import {
+  conflictWith,
+  type EmployeeContact,
+  EmployeeRepo,
+  type EmployeeRepoShape,
+  Entity,
+  identifierInUse
+} from "../../domain/employees/EmployeeRepo.js"
 
 const uniqueIndexes: ReadonlyArray<readonly [string, IdentifyingField]> = [
   ["employees_client_email_unique", "email"],
@@ -129,6 +136,23 @@ export const make = Effect.gen(function*() {
       }
       return orUnavailable(employees.page(conditions, sql`created_at desc, id desc`, query)).pipe(span("list"))
     },
+
+    contacts: (query) =>
+      orUnavailable(
+        sql<Record<string, unknown>>`select id::text as id, legacy_id, client_id, site_id, email, first_name, last_name, hire_date, status
+          from employees where ${
+          employees.where([
+            ofClient(query.clientIds),
+            sql`email is not null`,
+            sql`status = ${query.status}`,
+            ...(query.after === undefined ? [] : [sql`id > ${query.after}::uuid`])
+          ])
+        } order by id limit ${query.limit}`
+      ).pipe(
+        // The columns' types are the contact's (text, a date): nothing to decode but the hire date's day.
+        Effect.map((rows) => rows.map((row) => fromRow(row) as unknown as EmployeeContact)),
+        span("contacts")
+      ),
 
     findById: (id) => orUnavailable(find(id)).pipe(span("findById")),
 

@@ -10,7 +10,8 @@ import * as KvCollection from "../kv/KvCollection.js"
 import { KvStore } from "../kv/KvStore.js"
 import { SiteRepo } from "../../domain/sites/SiteRepo.js"
 import { codec, type SiteClients } from "./OrderLegacy.js"
-import { Entity, matches, numberInUse, OrderRepo, type OrderRepoShape, productCounts, references, statsOf } from "../../domain/orders/OrderRepo.js"
+import { keysetPage } from "../../domain/Page.js"
+import { Entity, holderOf, matches, numberInUse, OrderRepo, type OrderRepoShape, productCounts, references, statsOf } from "../../domain/orders/OrderRepo.js"
 
 const newestFirst = (a: Order, b: Order) =>
   DateTime.toEpochMillis(b.createdAt) - DateTime.toEpochMillis(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
@@ -63,6 +64,13 @@ export const make = Effect.gen(function*() {
         const found = all.filter(matches(query)).sort(newestFirst)
         return { items: found.slice(query.offset, query.offset + query.limit), total: found.length }
       }).pipe(span("list")),
+
+    holders: (query) =>
+      Effect.map(live, (all) => {
+        const sites = new Set(query.siteIds)
+        const left = new Set<string>(query.excludeStatuses)
+        return keysetPage(all.filter((o) => o.siteId !== null && sites.has(o.siteId) && !left.has(o.status)), query).map(holderOf)
+      }).pipe(span("holders")),
 
     stats: (filter) => Effect.map(live, (all) => statsOf(all.filter(matches(filter)))).pipe(span("stats")),
 

@@ -11,7 +11,7 @@ import { addressOf, linesOf, timelineOf } from "./OrderLegacy.js"
 import * as PgTable from "../pg/PgTable.js"
 import * as StoredRows from "../pg/StoredRows.js"
 import { isConstraint, orUnavailable } from "../pg/SqlErrors.js"
-import { Entity, numberInUse, OrderRepo, type OrderFilter, type OrderRepoShape } from "../../domain/orders/OrderRepo.js"
+import { Entity, numberInUse, type OrderFilter, type OrderHolder, OrderRepo, type OrderRepoShape } from "../../domain/orders/OrderRepo.js"
 
 const encodeTimeline = Schema.encodeSync(Schema.Array(TimelineEvent))
 
@@ -112,6 +112,20 @@ export const make = Effect.gen(function*() {
 
   const repo: OrderRepoShape = {
     list: (query) => orUnavailable(orders.page(conditions(query), sql`created_at desc, id desc`, query)).pipe(span("list")),
+
+    holders: (query) =>
+      orUnavailable(
+        sql<OrderHolder>`
+          select id::text as id, site_id, employee_id, customer_email, status from orders
+          where ${
+          orders.where([
+            sql`deleted_at is null`,
+            PgTable.oneOf(sql, "site_id", query.siteIds),
+            ...(query.excludeStatuses.length === 0 ? [] : [sql`status <> all(${[...query.excludeStatuses]}::text[])`]),
+            ...(query.after === undefined ? [] : [sql`id > ${query.after}::uuid`])
+          ])
+        } order by id limit ${query.limit}`
+      ).pipe(span("holders")),
 
     countByProduct: (filter) =>
       orUnavailable(
