@@ -25,6 +25,7 @@ import * as automationRules from "./0018_automation_rules.js"
 import * as jobInterrupt from "./0019_job_interrupt.js"
 import * as reminders from "./0020_reminders.js"
 import * as scheduledEmails from "./0021_scheduled_emails.js"
+import * as webhooks from "./0022_webhooks.js"
 
 interface SchemaMigration {
   readonly statements: ReadonlyArray<string>
@@ -52,7 +53,8 @@ export const migrations: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ["0018_automation_rules", automationRules],
   ["0019_job_interrupt", jobInterrupt],
   ["0020_reminders", reminders],
-  ["0021_scheduled_emails", scheduledEmails]
+  ["0021_scheduled_emails", scheduledEmails],
+  ["0022_webhooks", webhooks]
 ]
 
 export const loader = Migrator.fromRecord(Object.fromEntries(migrations.map(([name, module]) => [name, module.default])))

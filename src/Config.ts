@@ -17,7 +17,8 @@ export const StorageEntities = [
   "orders",
   "admin_users",
   "automation_rules",
-  "scheduled_emails"
+  "scheduled_emails",
+  "webhooks"
 ] as const
 export type StorageEntity = (typeof StorageEntities)[number]
 
@@ -64,6 +65,8 @@ export interface AppConfigShape {
   readonly reminders: RemindersConfig
   /** When a runner sends the scheduled one-off e-mails whose time has come (`SCHEDULED_EMAILS_CRON`, UTC). */
   readonly scheduledEmails: CronConfig
+  readonly secrets: SecretsConfig
+  readonly webhooks: WebhooksConfig
 }
 
 export interface CronConfig {
@@ -131,6 +134,24 @@ export interface AuthConfig {
   readonly loginWindow: Duration.Duration
   /** Behind a proxy: take the client's address from the first `X-Forwarded-For` entry. */
   readonly trustProxy: boolean
+}
+
+export interface SecretsConfig {
+  /**
+   * The key stored secrets (webhook signing secrets, connector credentials) are encrypted with
+   * (`SECRETS_KEY`, at least 32 characters). When absent in development a random one is generated
+   * once and kept under `dataDir`; in production it is required.
+   */
+  readonly key: Option.Option<Redacted.Redacted<string>>
+}
+
+export interface WebhooksConfig {
+  /**
+   * `WEBHOOK_ALLOW_LOOPBACK=true` lets endpoints on loopback addresses (127.0.0.0/8, ::1) and
+   * plain http be called: for development and tests, refused in production. Private, link-local
+   * and metadata addresses are never called.
+   */
+  readonly allowLoopback: boolean
 }
 
 export interface PublicFlowConfig {
@@ -298,6 +319,14 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
     }),
     reminders: cronSetting("REMINDERS_CRON", DefaultRemindersCron),
     scheduledEmails: cronSetting("SCHEDULED_EMAILS_CRON", DefaultScheduledEmailsCron),
+    secrets: Config.all({
+      key: Config.option(Config.redacted("SECRETS_KEY").pipe(
+        Config.validate({ message: "SECRETS_KEY must be at least 32 characters", validation: (key) => Redacted.value(key).length >= 32 })
+      ))
+    }),
+    webhooks: Config.all({
+      allowLoopback: Config.boolean("WEBHOOK_ALLOW_LOOPBACK").pipe(Config.withDefault(false))
+    }),
     publicApiUrl: Config.option(
       Config.string("PUBLIC_API_URL").pipe(
         Config.map((s) => s.trim().replace(/\/+$/, "")),
@@ -313,6 +342,12 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
   }
   if (rest.environment === "production" && Option.isNone(rest.auth.jwtSecret)) {
     return yield* Effect.fail(ConfigError.MissingData(["JWT_SECRET"], "JWT_SECRET is required in production (at least 32 characters)"))
+  }
+  if (rest.environment === "production" && Option.isNone(rest.secrets.key)) {
+    return yield* Effect.fail(ConfigError.MissingData(["SECRETS_KEY"], "SECRETS_KEY is required in production (at least 32 characters)"))
+  }
+  if (rest.environment === "production" && rest.webhooks.allowLoopback) {
+    return yield* Effect.fail(ConfigError.InvalidData(["WEBHOOK_ALLOW_LOOPBACK"], "WEBHOOK_ALLOW_LOOPBACK is for development and tests: it cannot be set in production"))
   }
   return { ...rest, storage: yield* storage }
 })
@@ -360,6 +395,8 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
   jobs: { enabled: true, pollInterval: Duration.millis(250), runnerAddress: Option.none() },
   reminders: { cron: Cron.unsafeParse(DefaultRemindersCron), expression: DefaultRemindersCron },
   scheduledEmails: { cron: Cron.unsafeParse(DefaultScheduledEmailsCron), expression: DefaultScheduledEmailsCron },
+  secrets: { key: Option.none() },
+  webhooks: { allowLoopback: false },
   ...overrides
 })
 

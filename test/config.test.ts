@@ -100,6 +100,22 @@ describe("Config", () => {
       expect(yield* refusal({ MAIL_FROM: "not an address" })).toContain("MAIL_FROM must be an address")
     }))
 
+  it.effect("reads the secrets key and the webhook setting, each refused in production where it must be", () =>
+    Effect.gen(function*() {
+      const defaults = yield* read({})
+      expect(Option.isNone(defaults.secrets.key)).toBe(true)
+      expect(defaults.webhooks.allowLoopback).toBe(false)
+      const set = yield* read({ SECRETS_KEY: "k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y!", WEBHOOK_ALLOW_LOOPBACK: "true" })
+      expect(Redacted.value(Option.getOrThrow(set.secrets.key))).toBe("k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y!")
+      expect(JSON.stringify(set)).not.toContain("k3y")
+      expect(set.webhooks.allowLoopback).toBe(true)
+      expect(yield* refusal({ SECRETS_KEY: "short" })).toBe("SECRETS_KEY must be at least 32 characters")
+      const production = { KV_ENVIRONMENT: "production", JWT_SECRET: "s3cret-s3cret-s3cret-s3cret-s3cret!" }
+      expect(yield* refusal(production)).toBe("SECRETS_KEY: SECRETS_KEY is required in production (at least 32 characters)")
+      expect(yield* refusal({ ...production, SECRETS_KEY: "k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y!", WEBHOOK_ALLOW_LOOPBACK: "true" }))
+        .toContain("WEBHOOK_ALLOW_LOOPBACK is for development and tests")
+    }))
+
   it.effect("reads the jobs settings: a runner address and the schedules' crons", () =>
     Effect.gen(function*() {
       const defaults = yield* read({})

@@ -15,7 +15,8 @@ export class SecretUnavailable extends Data.TaggedError("SecretUnavailable")<{ r
 
 export const FileName = "jwt-secret"
 
-const readOrCreate = (file: string) =>
+/** A random secret kept in `file` (created once, mode 0600): the development default of a key nobody set. */
+export const keptSecret = (file: string, what = "the signing secret") =>
   Effect.tryPromise({
     try: async () => {
       await Fs.mkdir(Path.dirname(file), { recursive: true })
@@ -27,7 +28,7 @@ const readOrCreate = (file: string) =>
       }
       return (await Fs.readFile(file, "utf8")).trim()
     },
-    catch: (error) => new SecretUnavailable({ message: `cannot keep the signing secret in ${file}: ${(error as Error).message}` })
+    catch: (error) => new SecretUnavailable({ message: `cannot keep ${what} in ${file}: ${(error as Error).message}` })
   }).pipe(
     Effect.filterOrFail(
       (secret) => secret.length >= 32,
@@ -40,6 +41,6 @@ export const layer: Layer.Layer<SigningSecret, SecretUnavailable, AppConfig> = L
   Effect.flatMap(AppConfig, (config) =>
     Option.match(config.auth.jwtSecret, {
       onSome: Effect.succeed,
-      onNone: () => Effect.map(readOrCreate(Path.join(config.dataDir, FileName)), Redacted.make)
+      onNone: () => Effect.map(keptSecret(Path.join(config.dataDir, FileName)), Redacted.make)
     }))
 )

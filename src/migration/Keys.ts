@@ -145,6 +145,8 @@ const pendingPrefixes: ReadonlyArray<readonly [string, PendingEntity]> = [
   ["scheduled-trigger-log:", "scheduled_trigger_log"],
   ["webhook-delivery:", "webhook_delivery"],
   ["webhook:", "webhook"],
+  // Confetti's endpoints of a whole client or several sites (src/persistence/webhooks/WebhookEndpointLegacy.ts).
+  ["webhook-client:", "webhook"],
   ["hris_connection_", "hris_connection"],
   ["hris_sync_", "hris_sync"],
   ["mapping_rules:", "mapping_rule"],

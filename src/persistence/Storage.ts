@@ -50,6 +50,9 @@ import type { AutomationRuleRepo } from "../domain/automation/AutomationRuleRepo
 import * as AutomationRuleRepoKv from "./automation/AutomationRuleRepoKv.js"
 import * as AutomationRuleRepoPg from "./automation/AutomationRuleRepoPg.js"
 import type { ScheduledEmailRepo } from "../domain/scheduledEmails/ScheduledEmailRepo.js"
+import type { WebhookEndpointRepo } from "../domain/webhooks/WebhookEndpointRepo.js"
+import * as WebhookEndpointRepoKv from "./webhooks/WebhookEndpointRepoKv.js"
+import * as WebhookEndpointRepoPg from "./webhooks/WebhookEndpointRepoPg.js"
 import * as ScheduledEmailRepoKv from "./scheduledEmails/ScheduledEmailRepoKv.js"
 import * as ScheduledEmailRepoPg from "./scheduledEmails/ScheduledEmailRepoPg.js"
 
@@ -90,6 +93,7 @@ export type Repositories =
   | AdminUserRepo
   | AutomationRuleRepo
   | ScheduledEmailRepo
+  | WebhookEndpointRepo
   | AuditRepo
   | TransactionsTag
 
@@ -117,6 +121,10 @@ export const layer: Layer.Layer<Repositories, SqlError, SqlClient.SqlClient | Ap
       select(storage.entities.admin_users, AdminUserRepoKv.layer, AdminUserRepoPg.layer),
       select(storage.entities.automation_rules, AutomationRuleRepoKv.layer, AutomationRuleRepoPg.layer),
       select(storage.entities.scheduled_emails, ScheduledEmailRepoKv.layer, ScheduledEmailRepoPg.layer),
+      // A legacy endpoint names its site only: the KV layer reads its client from the sites.
+      select<WebhookEndpointRepo, SiteRepo>(storage.entities.webhooks, WebhookEndpointRepoKv.layer, WebhookEndpointRepoPg.layer).pipe(
+        Layer.provide(sites)
+      ),
       AuditRepoPg.layer,
       Object.values(storage.entities).includes("kv")
         ? Transactions.layerPgAndKv.pipe(Layer.provide(kvStoreLayer))
