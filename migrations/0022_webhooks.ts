@@ -34,6 +34,7 @@ export const statements = [
   `create table webhook_events (
     id text primary key,
     ${environment},
+    key text not null,
     type text not null,
     version integer not null,
     client_id text,
@@ -41,14 +42,16 @@ export const statements = [
     body text not null,
     occurred_at timestamptz not null
   )`,
+  `create unique index webhook_events_key_idx on webhook_events (environment, key)`,
   `create index webhook_events_client_idx on webhook_events (environment, client_id, occurred_at)`,
   `create table webhook_deliveries (
     id uuid primary key default gen_random_uuid(),
     ${environment},
     event_id text not null references webhook_events (id),
-    endpoint_id uuid not null,
+    endpoint_id text not null,
     status text not null default 'pending' check (status in ('pending', 'succeeded', 'failed', 'cancelled')),
     attempts integer not null default 0,
+    run integer not null default 1,
     next_attempt_at timestamptz,
     last_status integer,
     last_error text,

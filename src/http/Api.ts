@@ -20,6 +20,7 @@ import { PublicApi } from "./public/Api.js"
 import { SiteCatalogApi } from "./siteCatalog/Api.js"
 import { SitesApi } from "./sites/Api.js"
 import { AdminApi, HealthApi } from "./system/Api.js"
+import { WebhookEventSchemas, WebhooksApi } from "./webhooks/Api.js"
 
 export class Api extends HttpApi.make("confetti")
   .add(HealthApi)
@@ -32,6 +33,7 @@ export class Api extends HttpApi.make("confetti")
   .add(EmailTemplatesApi)
   .add(AutomationRulesApi)
   .add(ScheduledEmailsApi)
+  .add(WebhooksApi)
   .add(EmployeesApi)
   .add(JobsApi)
   .add(CatalogsApi)
@@ -47,6 +49,8 @@ export class Api extends HttpApi.make("confetti")
   .addError(InternalError)
   // A rule of the database the repositories do not name (one an adopted database keeps): ./Errors.ts.
   .addError(Conflict)
+  // What webhook endpoints receive: no route answers with it, so it is listed on its own.
+  .annotate(HttpApi.AdditionalSchemas, WebhookEventSchemas)
   .annotate(OpenApi.Title, "Confetti")
   .annotate(OpenApi.Version, "0.1.0")
   .annotate(OpenApi.Transform, withoutBuiltInDecodeError)

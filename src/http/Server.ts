@@ -13,11 +13,15 @@ import { CatalogService } from "../domain/catalogs/CatalogService.js"
 import { ClientService } from "../domain/clients/ClientService.js"
 import { EmailTemplateService } from "../domain/emailTemplates/EmailTemplateService.js"
 import { AutomationRuleService } from "../domain/automation/AutomationRuleService.js"
+import { WebhookEndpointService } from "../domain/webhooks/WebhookEndpointService.js"
 import { ScheduledEmailService } from "../domain/scheduledEmails/ScheduledEmailService.js"
 import { EmployeeService } from "../domain/employees/EmployeeService.js"
 import { DashboardService } from "../domain/dashboard/DashboardService.js"
 import * as MailMessages from "../integrations/mail/Messages.js"
+import * as HttpSender from "../integrations/webhooks/HttpSender.js"
 import * as DomainEventsOutbox from "../persistence/jobs/DomainEventsOutbox.js"
+import * as WebhookDeliveryRepoPg from "../persistence/webhooks/WebhookDeliveryRepoPg.js"
+import * as WebhookEventSinkPg from "../persistence/webhooks/WebhookEventSinkPg.js"
 import * as ReminderLedgerPg from "../persistence/reminders/ReminderLedgerPg.js"
 import * as JobOutboxPg from "../persistence/jobs/JobOutboxPg.js"
 import { OrderService } from "../domain/orders/OrderService.js"
@@ -32,6 +36,7 @@ import { AuthService } from "../domain/auth/AuthService.js"
 import * as AdminCredentials from "../persistence/auth/AdminCredentials.js"
 import * as Attempts from "../persistence/auth/Attempts.js"
 import * as SigningSecret from "../auth/SigningSecret.js"
+import * as SecretBox from "../auth/SecretBox.js"
 import { AdminUsersLive } from "./adminUsers/Http.js"
 import { AuthLive } from "./auth/Http.js"
 import { Api } from "./Api.js"
@@ -42,6 +47,7 @@ import { oldRoutes } from "./compat/Compat.js"
 import { CompatLive } from "./compat/Live.js"
 import { EmailTemplatesLive } from "./emailTemplates/Http.js"
 import { AutomationRulesLive } from "./automationRules/Http.js"
+import { WebhooksLive } from "./webhooks/Http.js"
 import { ScheduledEmailsLive } from "./scheduledEmails/Http.js"
 import { EmployeesLive } from "./employees/Http.js"
 import { JobsLive } from "./jobs/Http.js"
@@ -56,7 +62,7 @@ import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, AutomationRulesLive, ScheduledEmailsLive, JobsLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
+  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, AutomationRulesLive, WebhooksLive, ScheduledEmailsLive, JobsLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
   Layer.provide([AdminAuthLive, EmployeeSessionAuthLive]),
   Layer.provideMerge(AuthService.Default),
   // The employee-facing flow on top of the other services (it places orders through OrderService).
@@ -71,6 +77,7 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     EmployeeService.Default,
     EmailTemplateService.Default,
     AutomationRuleService.Default,
+    WebhookEndpointService.Default,
     ScheduledEmailService.Default,
     SiteCatalogService.Default,
     OrderService.Default,
@@ -79,7 +86,9 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     EmployeeAccessRepoPg.layer
   ]),
   // Mail and the events of business writes go out through the jobs outbox, in the writes' transactions.
-  Layer.provide([MailMessages.layer, DomainEventsOutbox.layer]),
+  Layer.provide([MailMessages.layer, DomainEventsOutbox.layer, WebhookEventSinkPg.layer, WebhookDeliveryRepoPg.layer]),
+  // Endpoint secrets are sealed with SECRETS_KEY; endpoint URLs are checked by the sender's own rules.
+  Layer.provide([SecretBox.layer, HttpSender.fromConfig]),
   Layer.provide([JobOutboxPg.layer, JobOutboxPg.jobsLayer, ReminderLedgerPg.layer]),
   Layer.provide([AdminCredentials.layer, Attempts.layer, SigningSecret.layer])
 )

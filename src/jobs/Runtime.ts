@@ -21,6 +21,9 @@ import { SendMail, SendMailLive } from "./mail/SendMail.js"
 import { runPass } from "./reminders/Pass.js"
 import { sendDue } from "./scheduled/ScheduledEmails.js"
 import { JobKinds, relayLoop, workflowKind } from "./Relay.js"
+import { DeliverWebhook, DeliverWebhookLive, WebhookEvent, WebhookEventLive } from "./webhooks/Deliveries.js"
+import * as HttpSender from "../integrations/webhooks/HttpSender.js"
+import * as SecretBoxLive from "../auth/SecretBox.js"
 
 /** Delivers nothing: for messages queued before a switch to `MAIL_TRANSPORT=recording`. */
 const recordingTransport = Layer.succeed(MailTransport, {
@@ -43,7 +46,7 @@ export const transportLayer = Layer.unwrapEffect(
 )
 
 /** Every job kind the outbox may hold. */
-const kinds = Layer.succeed(JobKinds, new Map([workflowKind(SendMail), workflowKind(AutomationEvent)]))
+const kinds = Layer.succeed(JobKinds, new Map([workflowKind(SendMail), workflowKind(AutomationEvent), workflowKind(WebhookEvent), workflowKind(DeliverWebhook)]))
 
 const relay = Layer.scopedDiscard(
   Effect.flatMap(AppConfig, ({ jobs }) => Effect.forkScoped(relayLoop(jobs.pollInterval)))
@@ -85,9 +88,10 @@ const scheduledEmails = passOn("scheduled-emails", (c) => c.scheduledEmails, sen
 export const layer = Layer.unwrapEffect(
   Effect.map(AppConfig, ({ jobs }) =>
     jobs.enabled
-      ? Layer.mergeAll(SendMailLive, AutomationEventLive, relay, reminders, scheduledEmails).pipe(
+      ? Layer.mergeAll(SendMailLive, AutomationEventLive, WebhookEventLive, DeliverWebhookLive, relay, reminders, scheduledEmails).pipe(
         Layer.provide(kinds),
         Layer.provide(transportLayer),
+        Layer.provide([HttpSender.fromConfig, SecretBoxLive.layer]),
         // Work sent to a runner is stored, then found by polling: as often as the outbox.
         Layer.provideMerge(runner({
           address: jobs.runnerAddress,

@@ -23,6 +23,9 @@ import * as AutomationRuleRepoPg from "../../src/persistence/automation/Automati
 import * as KvStoreMemory from "../../src/persistence/kv/KvStoreMemory.js"
 import * as KvStorePg from "../../src/persistence/kv/KvStorePg.js"
 import * as SiteRepoKv from "../../src/persistence/sites/SiteRepoKv.js"
+import type { WebhookEndpointRepo } from "../../src/domain/webhooks/WebhookEndpointRepo.js"
+import * as WebhookEndpointRepoKv from "../../src/persistence/webhooks/WebhookEndpointRepoKv.js"
+import * as WebhookEndpointRepoPg from "../../src/persistence/webhooks/WebhookEndpointRepoPg.js"
 import * as SiteRepoPg from "../../src/persistence/sites/SiteRepoPg.js"
 import { testConfig } from "../support/config.js"
 import { actingAs } from "../support/principals.js"
@@ -42,11 +45,11 @@ const config = testConfig()
 const kvRepos = Layer.mergeAll(
   ClientRepoKv.layer,
   AutomationRuleRepoKv.layer,
-  Layer.merge(EmployeeRepoKv.layer, OrderRepoKv.layer).pipe(Layer.provideMerge(SiteRepoKv.layer))
+  Layer.mergeAll(EmployeeRepoKv.layer, OrderRepoKv.layer, WebhookEndpointRepoKv.layer).pipe(Layer.provideMerge(SiteRepoKv.layer))
 )
-const pgRepos = Layer.mergeAll(ClientRepoPg.layer, EmployeeRepoPg.layer, SiteRepoPg.layer, OrderRepoPg.layer, AutomationRuleRepoPg.layer)
+const pgRepos = Layer.mergeAll(ClientRepoPg.layer, EmployeeRepoPg.layer, SiteRepoPg.layer, OrderRepoPg.layer, AutomationRuleRepoPg.layer, WebhookEndpointRepoPg.layer)
 const serviceOn = <E, R, E2, R2>(
-  repos: Layer.Layer<ClientRepo | EmployeeRepo | OrderRepo | AutomationRuleRepo | Layer.Layer.Success<typeof SiteRepoPg.layer>, E, R>,
+  repos: Layer.Layer<ClientRepo | EmployeeRepo | OrderRepo | AutomationRuleRepo | WebhookEndpointRepo | Layer.Layer.Success<typeof SiteRepoPg.layer>, E, R>,
   audit: Layer.Layer<Layer.Layer.Success<typeof auditPg>, E2, R2>
 ) => EmployeeService.Default.pipe(Layer.provideMerge(Layer.mergeAll(repos, audit, actingAs())))
 

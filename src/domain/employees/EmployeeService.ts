@@ -11,6 +11,9 @@ import { v7 as uuidv7 } from "uuid"
 import { AutomationRuleRepo, type RuleScope } from "../automation/AutomationRuleRepo.js"
 import { ClientRepo } from "../clients/ClientRepo.js"
 import { type DomainEvent, DomainEvents } from "../events/DomainEvents.js"
+import { WebhookEndpointRepo } from "../webhooks/WebhookEndpointRepo.js"
+import { WebhookEventSink } from "../webhooks/WebhookEventSink.js"
+import { employeeChanged, employeeCreated } from "../webhooks/WebhookPayloads.js"
 import { EmployeeRepo, type EmployeeRepoShape, Entity, type EmployeeQuery } from "./EmployeeRepo.js"
 import { OrderRepo } from "../orders/OrderRepo.js"
 import { SiteRepo } from "../sites/SiteRepo.js"
@@ -57,6 +60,11 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
     const audit = yield* AuditLog
     const rules = yield* AutomationRuleRepo
     const events = yield* DomainEvents
+    const webhooks = yield* WebhookEventSink
+    const endpoints = yield* WebhookEndpointRepo
+    /** Whether any enabled webhook endpoint of the client could get employee events: else none are written (an import of thousands costs one query). */
+    const hooked = (clientIds: ReadonlyArray<string>) =>
+      Effect.map(endpoints.list({ clientIds, enabled: true, limit: 1, offset: 0 }), (page) => page.total > 0)
 
     /**
      * Whether an enabled `employee_added` rule names the client or one of `siteIds`: one query
@@ -103,7 +111,8 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
         for (const site of owned.items) for (const name of namesOf(site)) siteIds.set(name, site.id)
         const welcome = !options.dryRun && (yield* welcomed({ clientIds: namesOf(owner), siteIds: [...siteIds.keys()] }))
         const now = yield* DateTime.now
-        const { added, summary } = yield* employees.batch(namesOf(owner), (existing) =>
+        const hook = yield* hooked(namesOf(owner))
+        const { added, hooks, summary } = yield* employees.batch(namesOf(owner), (existing) =>
           Effect.sync(() => {
             const plan = planImport({
               rows: file.rows,
@@ -116,10 +125,16 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
             })
             const known = welcome ? new Set(existing.map((e) => e.id)) : undefined
             const added = known === undefined ? [] : plan.save.filter((e) => !known.has(e.id)).flatMap(addedEvent)
-            return { save: options.dryRun ? [] : plan.save, result: { added, summary: plan.summary } }
+            const before = new Map(existing.map((e) => [e.id, e]))
+            const hooks = !hook || options.dryRun ? [] : plan.save.flatMap((e) => {
+              const was = before.get(e.id)
+              return was === undefined ? [employeeCreated(e)] : employeeChanged(e, was)
+            })
+            return { save: options.dryRun ? [] : plan.save, result: { added, hooks, summary: plan.summary } }
           }))
-        // In the import's transaction: the welcomes commit with the employees, or neither does.
+        // In the import's transaction: the welcomes and webhook events commit with the employees, or none does.
         yield* events.raiseAll(added)
+        yield* webhooks.raise(hooks)
         const ignored = file.ignored.map((column) =>
           new ImportIssue({ row: 1, field: column, message: "is not a known column; its values were ignored" })
         )
@@ -151,6 +166,7 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
           const fields: EmployeeFields = { ...input, clientId: owner.id, siteId: site?.id ?? null }
           yield* requireIdentifier(fields)
           const employee = yield* employees.create(fields, namesOf(owner))
+          if (yield* hooked(namesOf(owner))) yield* webhooks.raise([employeeCreated(employee)])
           const added = addedEvent(employee)
           if (added.length > 0 && (yield* welcomed({ clientIds: namesOf(owner), siteIds: site === null ? [] : namesOf(site) }))) {
             yield* events.raiseAll(added)
@@ -171,7 +187,9 @@ export class EmployeeService extends Effect.Service<EmployeeService>()("Domain/E
           }
           const fields: EmployeeFields = { ...fieldsOf(current), ...update, clientId: owner?.id ?? current.clientId, siteId }
           yield* requireIdentifier(fields)
-          return yield* employees.update(current.id, fields, names)
+          const updated = yield* employees.update(current.id, fields, names)
+          if (yield* hooked(names)) yield* webhooks.raise(employeeChanged(updated, current))
+          return updated
         }))),
 
       /** An employee who has ordered stays: the orders point at them. Deactivate them instead. */

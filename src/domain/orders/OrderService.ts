@@ -14,6 +14,8 @@ import { ProductRepo, type StockLine } from "../products/ProductRepo.js"
 import { SiteRepo } from "../sites/SiteRepo.js"
 import { Transactions } from "../Transactions.js"
 import { DomainEvents, type EventTrigger } from "../events/DomainEvents.js"
+import { WebhookEventSink } from "../webhooks/WebhookEventSink.js"
+import { orderCreated, orderStatusChanged } from "../webhooks/WebhookPayloads.js"
 import { clientFilter, scoped, visible } from "../access/Principal.js"
 import { AuditLog, auditedAs } from "../audit/AuditLog.js"
 import { visibleClient } from "../clients/ClientService.js"
@@ -107,6 +109,7 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
     const products = yield* ProductRepo
     const transactions = yield* Transactions
     const events = yield* DomainEvents
+    const webhooks = yield* WebhookEventSink
 
     /** The automation event of an order reaching `status`, once per order and status. */
     const statusEvent = (order: Order) => {
@@ -134,7 +137,10 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
             return change(seen)
           }))
         yield* audit.change(Orders, action, before!, action === "delete" ? null : after)
-        if (after.status !== before!.status) yield* statusEvent(after)
+        if (after.status !== before!.status) {
+          yield* statusEvent(after)
+          yield* webhooks.raise(orderStatusChanged(after, before!.status))
+        }
         return after
       })
 
@@ -323,7 +329,10 @@ export class OrderService extends Effect.Service<OrderService>()("Domain/OrderSe
                 orders.create({ ...fields, orderNumber: makeOrderNumber(now) }),
                 (order) =>
                   Effect.zipRight(
-                    events.raise({ trigger: "order_placed", key: `order_placed:${order.id}`, siteId: order.siteId, clientId: order.clientId, orderId: order.id }),
+                    Effect.zipRight(
+                      events.raise({ trigger: "order_placed", key: `order_placed:${order.id}`, siteId: order.siteId, clientId: order.clientId, orderId: order.id }),
+                      webhooks.raise(orderCreated(order))
+                    ),
                     products.reserveStock(items.map((item) => ({ productId: item.productId!, quantity: item.quantity })))
                   )
               )

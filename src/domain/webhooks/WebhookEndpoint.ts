@@ -7,7 +7,7 @@
  */
 import * as Model from "@effect/sql/Model"
 import { Schema } from "effect"
-import { Defaulted, EntityId, InputLimitedText, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
+import { Defaulted, EntityId, Enum, InputLimitedText, Nullable, ReadOnly, Required, Text, Undecoded } from "../Fields.js"
 import { SubscribableEventTypes, type WebhookEventType } from "./WebhookEvents.js"
 
 export const WebhookEndpointId = EntityId.pipe(Schema.brand("WebhookEndpointId"))
@@ -42,9 +42,10 @@ export const StoredWebhookUrl = Schema.String.pipe(
   })
 )
 
-export const EventTypes = Schema.Array(
-  Schema.Literal(...SubscribableEventTypes).annotations({ message: () => `must be one of: ${SubscribableEventTypes.join(", ")}` })
-).pipe(Schema.minItems(1, { message: () => "must name at least one event type" }))
+// `Enum`, not a bare `Literal` union: one "must be one of" for an unknown name, not one line per known type.
+export const EventTypes = Schema.Array(Enum(...SubscribableEventTypes)).pipe(
+  Schema.minItems(1, { message: () => "must name at least one event type" })
+)
 
 /** How long a rotated secret keeps signing beside the new one. */
 export const RotationOverlapHours = 24
@@ -56,7 +57,7 @@ export class WebhookEndpoint extends Model.Class<WebhookEndpoint>("WebhookEndpoi
   clientId: Nullable(EntityId),
   /** The sites whose events it gets; empty: every site of the client (and the client's own events). */
   siteIds: Defaulted(Schema.Array(EntityId), () => []),
-  name: Required(Text({ min: 1, max: 200 })),
+  name: Required(Text({ min: 2, max: 200 })),
   description: InputLimitedText(2000),
   url: Model.Field({
     select: StoredWebhookUrl,

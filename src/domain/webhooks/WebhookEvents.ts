@@ -115,6 +115,21 @@ export const EventData: Readonly<Record<WebhookEventType, Schema.Schema<any, any
   "webhook.test": TestEventData
 }
 
+/** What each event reports, in one line (the event-type listing of the API and its document). */
+export const EventDescriptions: Readonly<Record<WebhookEventType, string>> = {
+  "order.created": "An order was placed: the order, its items and who it is for",
+  "order.status_changed": "An order's status changed; `previousStatus` is the status before",
+  "order.shipped": "An order was shipped, with its tracking number and carrier when known",
+  "order.delivered": "An order was delivered",
+  "order.cancelled": "An order was cancelled",
+  "employee.created": "An employee was added to a client's program",
+  "employee.updated": "An employee's details changed",
+  "employee.deactivated": "An employee was deactivated",
+  "selection.expiring": "A site's selection window closes soon; `daysRemaining` says in how many days",
+  "email.bounced": "An e-mail Confetti sent bounced: the message and the reason",
+  "webhook.test": "A test event, sent when an admin asks for one"
+}
+
 /** Every event type's payload is at version 1. */
 export const CurrentVersion = 1
 

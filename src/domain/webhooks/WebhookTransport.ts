@@ -53,6 +53,11 @@ export interface UrlPolicy {
 
 export interface WebhookTransportShape {
   readonly send: (request: WebhookRequest) => Effect.Effect<WebhookResponse, WebhookRefused | WebhookUnreachable>
+  /**
+   * The checks `send` makes before it connects, nothing sent: for a URL about to be saved as an
+   * endpoint. A host that does not resolve is refused too (nothing could be delivered to it).
+   */
+  readonly check: (url: string) => Effect.Effect<void, WebhookRefused>
 }
 
 export class WebhookTransport extends Context.Tag("Integrations/WebhookTransport")<WebhookTransport, WebhookTransportShape>() {}

@@ -10,6 +10,7 @@ import * as Dns from "node:dns"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import { isIP, type LookupFunction } from "node:net"
+import { AppConfig } from "../../Config.js"
 import {
   MaxResponseBodyBytes,
   type UrlPolicy,
@@ -180,6 +181,7 @@ export const make = (
   const timeout = Duration.decode(options?.timeout ?? DefaultTimeout)
   const resolve = options?.resolve ?? systemResolve
   return {
+    check: (url) => checkUrl(url, policy, { resolve }).pipe(Effect.withSpan("WebhookTransport.check")),
     send: (request) =>
       Effect.gen(function*() {
         const started = yield* Clock.currentTimeMillis
@@ -201,6 +203,15 @@ export const make = (
 /** The sender under `policy` as the WebhookTransport. */
 export const layer = (policy: UrlPolicy, options?: { readonly timeout?: Duration.DurationInput; readonly resolve?: Resolve }) =>
   Layer.succeed(WebhookTransport, make(policy, options))
+
+/**
+ * The deployment's sender: https only and no loopback, unless `WEBHOOK_ALLOW_LOOPBACK` (development
+ * and tests; refused in production) allows both. Private, link-local and reserved addresses never.
+ */
+export const fromConfig: Layer.Layer<WebhookTransport, never, AppConfig> = Layer.effect(
+  WebhookTransport,
+  Effect.map(AppConfig, ({ webhooks: { allowLoopback } }) => make({ requireHttps: !allowLoopback, allowLoopback }))
+)
 
 /**
  * The checks `send` makes before it connects, for a URL about to be saved as an endpoint: a host

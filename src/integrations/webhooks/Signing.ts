@@ -10,16 +10,14 @@
  * library's raw string form takes each UTF-16 code unit as one byte, so it differs beyond ASCII).
  */
 import { Either } from "effect"
-import { randomBytes, timingSafeEqual } from "node:crypto"
+import { timingSafeEqual } from "node:crypto"
 import { Webhook } from "standardwebhooks"
+import { SecretPrefix as Prefix } from "../../domain/webhooks/WebhookSecrets.js"
 
-const Prefix = "whsec_"
+export { generateSecret } from "../../domain/webhooks/WebhookSecrets.js"
 
 /** How far a delivery's timestamp may be from the receiver's clock, either way (the library's tolerance). */
 export const ToleranceSeconds = 5 * 60
-
-/** A new signing secret: `whsec_` + base64 of 32 random bytes. */
-export const generateSecret = (): string => `${Prefix}${randomBytes(32).toString("base64")}`
 
 /**
  * The library's signer for a stored secret. A malformed `whsec_` secret (not base64, or empty) is
