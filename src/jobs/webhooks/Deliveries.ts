@@ -79,8 +79,11 @@ const MaxKeptBody = 4096
 export const Final = Schema.Literal("succeeded", "failed", "cancelled")
 export type Final = typeof Final.Type
 
-/** What an attempt stores: the delivery's end, or the wait before the next attempt (null: none left). */
-const AttemptOutcome = Schema.Union(Final, Schema.Struct({ retryIn: Schema.NullOr(Schema.DurationFromMillis) }))
+/**
+ * What an attempt stores: the delivery's end, or when the next attempt is due (epoch ms; null:
+ * none left). A moment, not a wait: the workflow sleeps until then from wherever it gets to it.
+ */
+const AttemptOutcome = Schema.Union(Final, Schema.Struct({ nextAt: Schema.NullOr(Schema.Number) }))
 type AttemptOutcome = typeof AttemptOutcome.Type
 
 interface DeliveryRow {
@@ -156,6 +159,15 @@ const notifyDisabled = (endpoint: WebhookEndpoint, reason: string) =>
     })))
   })
 
+/** The next attempt `wait` from now (none without a wait). */
+const after = (wait: Duration.Duration | null) =>
+  Effect.map(Clock.currentTimeMillis, (now) => ({ nextAt: wait === null ? null : now + Duration.toMillis(wait) }))
+
+/** Sleeps on the DurableClock until `at` (epoch ms), from wherever the workflow is now. */
+const sleepUntil = (name: string, at: number) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    at <= now ? Effect.void : DurableClock.sleep({ name, duration: Duration.millis(at - now), inMemoryThreshold: Duration.zero }))
+
 /** One attempt of a delivery: sends it, records it, and says what comes next. */
 const attempt = (deliveryId: string, attemptNo: number, policyDelay: Duration.Duration | null) =>
   Effect.gen(function*() {
@@ -167,7 +179,8 @@ const attempt = (deliveryId: string, attemptNo: number, policyDelay: Duration.Du
     if (row.status !== "pending") return row.status as Final
     // Made already (the activity replayed after a crash that lost its result): its record stands.
     if (row.attempts >= attemptNo) {
-      return policyDelay === null ? "failed" as const : { retryIn: policyDelay }
+      const [recorded] = yield* sql<{ next: Date | null }>`select next_attempt_at as next from webhook_deliveries where id = ${deliveryId}::uuid`
+      return { nextAt: recorded?.next?.getTime() ?? null }
     }
     const found = yield* ifFound(endpoints.findById(row.endpointId))
     if (Option.isNone(found) || !found.value.enabled) {
@@ -230,12 +243,12 @@ const attempt = (deliveryId: string, attemptNo: number, policyDelay: Duration.Du
         yield* notifyDisabled(endpoint, reason)
       }
     }
-    return final ?? { retryIn }
+    return final ?? { nextAt: nextAt === null ? null : nextAt.getTime() }
   }).pipe(
     // The database out of reach is one more transient failure: tried again after the policy's wait.
     Effect.catchTags({
-      StorageUnavailable: (e) => Effect.as(Effect.logWarning("A webhook attempt could not reach the database", e), { retryIn: policyDelay }),
-      SqlError: (e) => Effect.as(Effect.logWarning("A webhook attempt could not reach the database", e), { retryIn: policyDelay })
+      StorageUnavailable: (e) => Effect.zipRight(Effect.logWarning("A webhook attempt could not reach the database", e), after(policyDelay)),
+      SqlError: (e) => Effect.zipRight(Effect.logWarning("A webhook attempt could not reach the database", e), after(policyDelay))
     })
   )
 
@@ -249,28 +262,28 @@ export const DeliverWebhook = Workflow.make({
   /**
    * `first`: the number of this run's first attempt (attempts are numbered across runs); `position`:
    * where in the retry schedule it stands (1 for a fresh run, an admin's redelivery; 2 after the
-   * fan-out's first attempt); `wait`: before it (ms); `run`: 1, plus one per redelivery.
+   * fan-out's first attempt); `notBefore`: when it is due (epoch ms; 0: at once); `run`: 1, plus
+   * one per redelivery.
    */
-  payload: { deliveryId: Schema.String, first: Schema.Number, position: Schema.Number, wait: Schema.Number, run: Schema.Number },
+  payload: { deliveryId: Schema.String, first: Schema.Number, position: Schema.Number, notBefore: Schema.Number, run: Schema.Number },
   idempotencyKey: ({ deliveryId, run }) => `${deliveryId}#${run}`
 })
 
 /** The job kind of a redelivery, and of a test event's delivery (enqueued by the delivery log). */
 export const DeliverJobKind = "webhook.deliver"
 
-export const DeliverWebhookLive = DeliverWebhook.toLayer(({ deliveryId, first, position, wait }) =>
+export const DeliverWebhookLive = DeliverWebhook.toLayer(({ deliveryId, first, position, notBefore }) =>
   Effect.gen(function*() {
     const policy = yield* WebhookRetryPolicy
-    let retryIn: Duration.Duration | null = Duration.millis(wait)
+    let due: number | null = notBefore
     for (let k = position; k <= policy.maxAttempts; k++) {
-      if (retryIn === null) break
+      if (due === null) break
       const n = first + (k - position)
-      if (Duration.toMillis(retryIn) > 0) {
-        yield* DurableClock.sleep({ name: `webhook.backoff.${n}`, duration: retryIn, inMemoryThreshold: Duration.zero })
-      }
+      // Always a stored timer (no in-memory sleep): a stopped runner waits for nothing, a restart does not wait again.
+      yield* sleepUntil(`webhook.backoff.${n}`, due)
       const outcome: AttemptOutcome = yield* attemptActivity(deliveryId, n, k < policy.maxAttempts ? policy.delay(k, deliveryId) : null)
       if (typeof outcome === "string") return outcome
-      retryIn = outcome.retryIn
+      due = outcome.nextAt
     }
     return "failed" as const
   }))
@@ -332,8 +345,8 @@ export const WebhookEventLive = WebhookEvent.toLayer(({ eventId }) =>
       })
     })
     for (const [deliveryId, outcome] of firsts) {
-      if (typeof outcome === "string" || outcome.retryIn === null) continue
-      yield* DeliverWebhook.execute({ deliveryId, first: 2, position: 2, wait: Duration.toMillis(outcome.retryIn), run: 1 }, { discard: true })
+      if (typeof outcome === "string" || outcome.nextAt === null) continue
+      yield* DeliverWebhook.execute({ deliveryId, first: 2, position: 2, notBefore: outcome.nextAt, run: 1 }, { discard: true })
     }
     return deliveries.length
   }))

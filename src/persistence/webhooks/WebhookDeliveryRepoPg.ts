@@ -84,7 +84,7 @@ export const make = Effect.gen(function*() {
   const deliverJob = (row: { readonly id: string; readonly attempts: number; readonly run: number }) => ({
     kind: DeliverJobKind,
     idempotencyKey: `webhook-deliver:${row.id}#${row.run}`,
-    payload: { deliveryId: row.id, first: row.attempts + 1, position: 1, wait: 0, run: row.run }
+    payload: { deliveryId: row.id, first: row.attempts + 1, position: 1, notBefore: 0, run: row.run }
   })
   const enqueue = (jobs: ReadonlyArray<ReturnType<typeof deliverJob>>) =>
     jobs.length === 0 ? Effect.void : sql`insert into job_outbox (kind, idempotency_key, payload)
