@@ -75,6 +75,8 @@ export const statements = [
     attempted_at timestamptz not null,
     unique (delivery_id, attempt)
   )`,
+  // A Resend bounce names its message by the provider's id.
+  `create index if not exists email_messages_provider_idx on email_messages (provider_id) where provider_id is not null`,
   `create table webhook_inbound (
     ${environment},
     source text not null,

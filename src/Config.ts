@@ -116,7 +116,16 @@ export interface MailConfig {
   readonly smtpUrl: Option.Option<Redacted.Redacted<string>>
   /** Required for `resend`. */
   readonly resendApiKey: Option.Option<Redacted.Redacted<string>>
+  /**
+   * Checks the webhooks Resend sends about delivered messages (bounces, complaints) at
+   * `POST /webhooks/inbound/resend` (`RESEND_WEBHOOK_SECRET`, `whsec_…`); without it that route is
+   * 404. Optional here so configurations written before it need not name it.
+   */
+  readonly resendWebhookSecret?: Option.Option<Redacted.Redacted<string>> | undefined
 }
+
+/** A Standard Webhooks signing secret: `whsec_` and the key in (padded, non-empty) base64. */
+const webhookSecret = /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/
 
 export interface AuthConfig {
   /**
@@ -300,7 +309,14 @@ export const load: Effect.Effect<AppConfigShape, ConfigError.ConfigError> = Effe
       smtpUrl: Config.option(Config.redacted("SMTP_URL").pipe(
         Config.validate({ message: "SMTP_URL must be an smtp:// or smtps:// URL", validation: (u) => /^smtps?:\/\/[^\s]+$/.test(Redacted.value(u)) })
       )),
-      resendApiKey: Config.option(Config.redacted("RESEND_API_KEY"))
+      resendApiKey: Config.option(Config.redacted("RESEND_API_KEY")),
+      resendWebhookSecret: Config.option(Config.redacted("RESEND_WEBHOOK_SECRET").pipe(
+        Config.validate({
+          message: "RESEND_WEBHOOK_SECRET must be the signing secret Resend shows for the webhook: whsec_ followed by base64",
+          validation: (secret) => webhookSecret.test(Redacted.value(secret).trim())
+        }),
+        Config.map((secret) => Redacted.make(Redacted.value(secret).trim()))
+      ))
     }),
     jobs: Config.all({
       enabled: Config.map(oneOf("JOBS", ["on", "off"] as const, "on"), (v) => v === "on"),
@@ -391,7 +407,13 @@ export const make = (overrides: Partial<AppConfigShape> = {}): AppConfigShape =>
   },
   corsOrigins: [],
   publicApiUrl: Option.none(),
-  mail: { transport: "recording", from: "Confetti <no-reply@confetti.invalid>", smtpUrl: Option.none(), resendApiKey: Option.none() },
+  mail: {
+    transport: "recording",
+    from: "Confetti <no-reply@confetti.invalid>",
+    smtpUrl: Option.none(),
+    resendApiKey: Option.none(),
+    resendWebhookSecret: Option.none()
+  },
   jobs: { enabled: true, pollInterval: Duration.millis(250), runnerAddress: Option.none() },
   reminders: { cron: Cron.unsafeParse(DefaultRemindersCron), expression: DefaultRemindersCron },
   scheduledEmails: { cron: Cron.unsafeParse(DefaultScheduledEmailsCron), expression: DefaultScheduledEmailsCron },

@@ -100,6 +100,18 @@ describe("Config", () => {
       expect(yield* refusal({ MAIL_FROM: "not an address" })).toContain("MAIL_FROM must be an address")
     }))
 
+  it.effect("reads Resend's webhook signing secret, keeping it secret and refusing one that is not whsec_ base64", () =>
+    Effect.gen(function*() {
+      expect(Option.isNone((yield* read({})).mail.resendWebhookSecret ?? Option.none())).toBe(true)
+      const secret = `whsec_${Buffer.from("s3cret-resend-webhook-key").toString("base64")}`
+      const set = (yield* read({ RESEND_WEBHOOK_SECRET: ` ${secret}\n` })).mail
+      expect(Redacted.value(Option.getOrThrow(set.resendWebhookSecret ?? Option.none()))).toBe(secret)
+      expect(JSON.stringify(set)).not.toContain(secret.slice(6))
+      for (const wrong of ["s3cret", "whsec_", "whsec_abc", "whsec_a-b_"]) {
+        expect(yield* refusal({ RESEND_WEBHOOK_SECRET: wrong })).toContain("RESEND_WEBHOOK_SECRET must be the signing secret Resend shows")
+      }
+    }))
+
   it.effect("reads the secrets key and the webhook setting, each refused in production where it must be", () =>
     Effect.gen(function*() {
       const defaults = yield* read({})

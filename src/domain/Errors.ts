@@ -156,3 +156,17 @@ export class TooManyRequests extends Schema.TaggedError<TooManyRequests>()(
     return this.error
   }
 }
+
+/** A request body longer than its route takes; `maxBytes` is the most it takes. */
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
+  "PayloadTooLarge",
+  {
+    ...body("PAYLOAD_TOO_LARGE"),
+    maxBytes: Schema.Int
+  },
+  HttpApiSchema.annotations({ status: 413, description: "The request body is longer than this route takes (`maxBytes`)" })
+) {
+  override get message() {
+    return this.error
+  }
+}

@@ -12,6 +12,7 @@ import { EmailTemplatesApi } from "./emailTemplates/Api.js"
 import { AutomationRulesApi } from "./automationRules/Api.js"
 import { ScheduledEmailsApi } from "./scheduledEmails/Api.js"
 import { EmployeesApi } from "./employees/Api.js"
+import { InboundWebhooksApi } from "./inboundWebhooks/Api.js"
 import { JobsApi } from "./jobs/Api.js"
 import { withoutBuiltInDecodeError } from "./OpenApiDocs.js"
 import { OrdersApi } from "./orders/Api.js"
@@ -34,6 +35,8 @@ export class Api extends HttpApi.make("confetti")
   .add(AutomationRulesApi)
   .add(ScheduledEmailsApi)
   .add(WebhooksApi)
+  // Authenticated by the sender's signature, not an admin token.
+  .add(InboundWebhooksApi)
   .add(EmployeesApi)
   .add(JobsApi)
   .add(CatalogsApi)

@@ -42,6 +42,8 @@ const KnownErrors = new Set([
   "Unauthorized",
   "Forbidden",
   "TooManyRequests",
+  // A body over a route's own limit (the inbound webhooks, src/http/inboundWebhooks)
+  "PayloadTooLarge",
   // The employee-facing flow's own (src/domain/public/Public.ts)
   "AccessDenied",
   "MagicLinkInvalid",

@@ -17,11 +17,13 @@ import { WebhookEndpointService } from "../domain/webhooks/WebhookEndpointServic
 import { ScheduledEmailService } from "../domain/scheduledEmails/ScheduledEmailService.js"
 import { EmployeeService } from "../domain/employees/EmployeeService.js"
 import { DashboardService } from "../domain/dashboard/DashboardService.js"
+import { MailFeedback } from "../domain/mail/MailFeedback.js"
 import * as MailMessages from "../integrations/mail/Messages.js"
 import * as HttpSender from "../integrations/webhooks/HttpSender.js"
 import * as DomainEventsOutbox from "../persistence/jobs/DomainEventsOutbox.js"
 import * as WebhookDeliveryRepoPg from "../persistence/webhooks/WebhookDeliveryRepoPg.js"
 import * as WebhookEventSinkPg from "../persistence/webhooks/WebhookEventSinkPg.js"
+import * as InboundReceiptsPg from "../persistence/webhookInbound/InboundReceiptsPg.js"
 import * as ReminderLedgerPg from "../persistence/reminders/ReminderLedgerPg.js"
 import * as JobOutboxPg from "../persistence/jobs/JobOutboxPg.js"
 import { OrderService } from "../domain/orders/OrderService.js"
@@ -48,6 +50,7 @@ import { CompatLive } from "./compat/Live.js"
 import { EmailTemplatesLive } from "./emailTemplates/Http.js"
 import { AutomationRulesLive } from "./automationRules/Http.js"
 import { WebhooksLive } from "./webhooks/Http.js"
+import { InboundWebhooksLive } from "./inboundWebhooks/Http.js"
 import { ScheduledEmailsLive } from "./scheduledEmails/Http.js"
 import { EmployeesLive } from "./employees/Http.js"
 import { JobsLive } from "./jobs/Http.js"
@@ -62,7 +65,7 @@ import { AdminLive, HealthLive } from "./system/Http.js"
 
 /** The API with every handler; needs the domain services and the database. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
-  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, AutomationRulesLive, WebhooksLive, ScheduledEmailsLive, JobsLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
+  Layer.provide([HealthLive, AuthLive, AdminUsersLive, AdminLive, ClientsLive, SitesLive, BrandsLive, CatalogsLive, ProductsLive, EmployeesLive, EmailTemplatesLive, AutomationRulesLive, WebhooksLive, InboundWebhooksLive, ScheduledEmailsLive, JobsLive, SiteCatalogLive, OrdersLive, DashboardLive, PublicLive, CompatLive]),
   Layer.provide([AdminAuthLive, EmployeeSessionAuthLive]),
   Layer.provideMerge(AuthService.Default),
   // The employee-facing flow on top of the other services (it places orders through OrderService).
@@ -78,6 +81,7 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     EmailTemplateService.Default,
     AutomationRuleService.Default,
     WebhookEndpointService.Default,
+    MailFeedback.Default,
     ScheduledEmailService.Default,
     SiteCatalogService.Default,
     OrderService.Default,
@@ -85,8 +89,9 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     AuditLog.Default,
     EmployeeAccessRepoPg.layer
   ]),
-  // Mail and the events of business writes go out through the jobs outbox, in the writes' transactions.
-  Layer.provide([MailMessages.layer, DomainEventsOutbox.layer, WebhookEventSinkPg.layer, WebhookDeliveryRepoPg.layer]),
+  // Mail and the events of business writes go out through the jobs outbox, in the writes' transactions;
+  // inbound webhooks are recorded on the same database, in the transaction of what they change.
+  Layer.provide([MailMessages.layer, DomainEventsOutbox.layer, WebhookEventSinkPg.layer, WebhookDeliveryRepoPg.layer, InboundReceiptsPg.layer]),
   // Endpoint secrets are sealed with SECRETS_KEY; endpoint URLs are checked by the sender's own rules.
   Layer.provide([SecretBox.layer, HttpSender.fromConfig]),
   Layer.provide([JobOutboxPg.layer, JobOutboxPg.jobsLayer, ReminderLedgerPg.layer]),

@@ -1,7 +1,8 @@
 /**
  * Default deny, proved from the API's own description: every operation in /openapi.json other
- * than health, login, the employee-facing /public/* and the old admin app's open routes (its session
- * check, logout, environment list, first-run bootstrap and the /erp 501) declares the admin token, and answers 401
+ * than health, login, the employee-facing /public/*, the old admin app's open routes (its session
+ * check, logout, environment list, first-run bootstrap and the /erp 501) and the signed inbound
+ * webhooks (/webhooks/inbound/:source) declares the admin token, and answers 401
  * without one or with a bad one, before reading path, query or body. A route added without
  * `AdminAuth` fails here.
  */
@@ -11,7 +12,14 @@ import { startServer } from "../support/server.js"
 
 const OldAppOpen = new Set(["/auth/session", "/auth/logout", "/config/environments", "/bootstrap/create-admin", "/erp/*"])
 
-const isOpen = (path: string) => path === "/health" || path === "/auth/login" || path.startsWith("/public/") || OldAppOpen.has(path)
+/**
+ * Webhooks other services send: they carry no admin token, and are authenticated by their
+ * signature instead (test/webhooks/inbound.test.ts proves the refusals).
+ */
+const SignedInbound = new Set(["/webhooks/inbound/{source}"])
+
+const isOpen = (path: string) =>
+  path === "/health" || path === "/auth/login" || path.startsWith("/public/") || OldAppOpen.has(path) || SignedInbound.has(path)
 
 describe("default deny", () => {
   it.scopedLive("every admin route in the OpenAPI document answers 401 without a valid token", () =>

@@ -13,65 +13,16 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Deferred, Effect, Fiber, Layer, Option, Redacted } from "effect"
-import * as ChildProcess from "node:child_process"
-import * as Net from "node:net"
-import * as Path from "node:path"
-import * as Url from "node:url"
-import { Bin } from "../support/cli.js"
 import { eventually, until } from "../support/eventually.js"
 import { clientFor } from "../support/pg.js"
 import { startServer } from "../support/server.js"
 import { Arrivals, BenOrders, createScenario, LedgerRows, Outage, Start } from "../support/reminderScenario.js"
 import { startSmtp } from "../support/smtp.js"
 import { inject, scratchDatabase } from "../support/TestDb.js"
+import { freePort, note, setTime, shutDown, stop, workers } from "../support/workers.js"
 
-const Preload = Url.pathToFileURL(Path.resolve(import.meta.dirname, "../support/simulatedTime.mjs")).href
 const Hour = 3_600_000
 const Day = 24 * Hour
-
-/** A port nobody listens on now (the runner binds it right after). */
-const freePort = Effect.async<number>((resume) => {
-  const server = Net.createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const { port } = server.address() as Net.AddressInfo
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
-
-interface Runner {
-  readonly name: string
-  readonly child: ChildProcess.ChildProcess
-  readonly output: () => string
-  readonly alive: () => boolean
-}
-
-/** Sets a runner's clock and waits for it to answer. */
-const setTime = (runner: Runner, time: number) =>
-  Effect.async<void>((resume) => {
-    const onMessage = (message: unknown) => {
-      if ((message as { timeSet?: number }).timeSet === time) {
-        runner.child.off("message", onMessage)
-        resume(Effect.void)
-      }
-    }
-    runner.child.on("message", onMessage)
-    runner.child.send({ setTime: time })
-  })
-
-/** Signals a runner (SIGKILL is a kill -9) and waits for it to exit. */
-const stop = (runner: Runner, signal: NodeJS.Signals) =>
-  Effect.async<void>((resume) => {
-    if (!runner.alive()) return resume(Effect.void)
-    runner.child.once("exit", () => resume(Effect.void))
-    runner.child.kill(signal)
-  })
-
-/** Stops a runner as an operator would (SIGTERM), killing it if it has not stopped in 30 s. */
-const shutDown = (runner: Runner) =>
-  stop(runner, "SIGTERM").pipe(Effect.timeoutFail({ duration: "30 seconds", onTimeout: () => "still running" }), Effect.catchAll(() => stop(runner, "SIGKILL")))
-
-/** Progress on stderr with TEST_LOG set. */
-const note = (line: string) => Effect.sync(() => process.env.TEST_LOG && console.error(`${new Date().toISOString()} ${line}`))
 
 describe("reminders from two runner processes", () => {
   it.scopedLive("40 days: each reminder arrives once per lead; a runner killed mid-pass, the other finishes it", () =>
@@ -89,56 +40,25 @@ describe("reminders from two runner processes", () => {
       const { benOrders, expectLedger, people: { frank }, sites: { madrid } } = yield* createScenario(server)
 
       // The runner processes: `app worker`, each a runner of one cluster on a loopback port.
-      const runners: Array<Runner> = []
-      yield* Effect.addFinalizer(() =>
-        Effect.zipRight(Effect.forEach(runners, shutDown, { discard: true, concurrency: "unbounded" }), note("runners stopped")))
-      const alive = () => runners.filter((r) => r.alive())
-      const logs = () => runners.map((r) => `--- ${r.name}\n${r.output()}`).join("\n")
-      /** `eventually`, failing with the runners' output when nothing happens for a long while (a hang, not a slow machine). */
-      const settled = <A, E, R>(check: Effect.Effect<A, E, R>, what: string) =>
-        eventually(check).pipe(Effect.timeoutFail({ duration: "60 seconds", onTimeout: () => new Error(`${what}: still waiting\n${logs()}`) }))
-
+      const pool = yield* workers(db.url, {
+        JOBS_POLL_INTERVAL: "50 millis",
+        MAIL_TRANSPORT: "smtp",
+        SMTP_URL: smtp.url,
+        MAIL_FROM: "gifts@contoso.example",
+        // Hourly: the passes are the day's first fire after each jump of the clock.
+        REMINDERS_CRON: "0 * * * *",
+        SCHEDULED_EMAILS_CRON: "0 0 1 1 *",
+        // A runner that stops answering loses its shards within seconds (the cluster's own settings).
+        SHARD_LOCK_EXPIRATION: "3 seconds",
+        SHARD_LOCK_REFRESH_INTERVAL: "500 millis",
+        RUNNER_HEALTH_CHECK_INTERVAL: "500 millis",
+        ENTITY_TERMINATION_TIMEOUT: "500 millis"
+      })
+      const { settled, logs, alive } = pool
       const start = (name: string, now: number) =>
         Effect.gen(function*() {
           const port = yield* freePort
-          const runner = yield* Effect.async<Runner, Error>((resume) => {
-            const child = ChildProcess.spawn(process.execPath, ["--import", Preload, Bin, "worker"], {
-              env: {
-                ...process.env,
-                DATABASE_URL: `${db.url}&application_name=${name}`,
-                SIMULATED_NOW: String(now),
-                JOBS_RUNNER_ADDRESS: `127.0.0.1:${port}`,
-                JOBS_POLL_INTERVAL: "50 millis",
-                MAIL_TRANSPORT: "smtp",
-                SMTP_URL: smtp.url,
-                MAIL_FROM: "gifts@contoso.example",
-                // Hourly: the passes are the day's first fire after each jump of the clock.
-                REMINDERS_CRON: "0 * * * *",
-                SCHEDULED_EMAILS_CRON: "0 0 1 1 *",
-                LOG_LEVEL: "info",
-                // A runner that stops answering loses its shards within seconds (the cluster's own settings).
-                SHARD_LOCK_EXPIRATION: "3 seconds",
-                SHARD_LOCK_REFRESH_INTERVAL: "500 millis",
-                RUNNER_HEALTH_CHECK_INTERVAL: "500 millis",
-                ENTITY_TERMINATION_TIMEOUT: "500 millis"
-              },
-              stdio: ["ignore", "pipe", "pipe", "ipc"]
-            })
-            let output = ""
-            let exited = false
-            const self: Runner = { name, child, output: () => output, alive: () => !exited }
-            const onData = (d: Buffer) => {
-              output = (output + d).slice(-20_000)
-              if (output.includes("Jobs runner started")) resume(Effect.succeed(self))
-            }
-            child.stdout!.on("data", onData)
-            child.stderr!.on("data", onData)
-            child.on("exit", (code, signal) => {
-              exited = true
-              resume(Effect.fail(new Error(`${name} exited (${code ?? signal}):\n${output}`)))
-            })
-          })
-          runners.push(runner)
+          const runner = yield* pool.start(name, { SIMULATED_NOW: String(now), JOBS_RUNNER_ADDRESS: `127.0.0.1:${port}` })
           // Registered in the cluster before the next one starts (the first creates the cluster's tables).
           yield* settled(Effect.flatMap(
             query<{ n: number }>(`select count(*)::int as n from pg_tables where tablename = 'cluster_runners'`),
@@ -212,7 +132,7 @@ describe("reminders from two runner processes", () => {
             ),
             (rows) => (rows.length > 0 ? Effect.succeed(rows) : Effect.fail("not yet"))
           ), "a runner waiting on the held row")
-          const victim = runners.find((r) => r.name === waiting!.name)!
+          const victim = pool.all().find((r) => r.name === waiting!.name)!
           yield* note(`killing ${victim.name}`)
           yield* stop(victim, "SIGKILL")
           killed = victim.name

@@ -8,6 +8,8 @@ import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 
 export interface Received {
+  /** The request's path (and query). */
+  readonly path: string
   readonly headers: Record<string, string>
   readonly body: string
   /** The status it was answered with. */
@@ -21,6 +23,12 @@ export interface Receiver {
   readonly plan: (...answers: ReadonlyArray<number | { readonly status: number; readonly headers?: Record<string, string> }>) => void
   /** Answers every request with `status` until changed (null: back to 200). */
   readonly failWith: (status: number | null) => void
+  /**
+   * From the `count`-th request on, answers nothing: requests are recorded (status 0) and held
+   * open, as a receiver that hangs would, until `dropHeld` closes their connections.
+   */
+  readonly holdAfter: (count: number) => void
+  readonly dropHeld: () => void
 }
 
 export const startReceiver = Effect.acquireRelease(
@@ -28,13 +36,21 @@ export const startReceiver = Effect.acquireRelease(
     const received: Array<Received> = []
     const planned: Array<{ readonly status: number; readonly headers?: Record<string, string> }> = []
     let failing: number | null = null
+    let holdFrom = Number.POSITIVE_INFINITY
+    const held: Array<Http.ServerResponse> = []
     const server = Http.createServer((request, response) => {
       const chunks: Array<Buffer> = []
       request.on("data", (c: Buffer) => chunks.push(c))
       request.on("end", () => {
-        const answer = planned.shift() ?? { status: failing ?? 200 }
         const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]))
-        received.push({ headers, body: Buffer.concat(chunks).toString("utf8"), status: answer.status })
+        const body = Buffer.concat(chunks).toString("utf8")
+        if (received.length >= holdFrom) {
+          received.push({ path: request.url ?? "", headers, body, status: 0 })
+          held.push(response)
+          return
+        }
+        const answer = planned.shift() ?? { status: failing ?? 200 }
+        received.push({ path: request.url ?? "", headers, body, status: answer.status })
         response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers })
         response.end(JSON.stringify({ ok: answer.status < 300 }))
       })
@@ -47,10 +63,20 @@ export const startReceiver = Effect.acquireRelease(
           url: `http://127.0.0.1:${port}/hooks`,
           received,
           plan: (...answers) => planned.push(...answers.map((a) => (typeof a === "number" ? { status: a } : a))),
-          failWith: (status) => void (failing = status)
+          failWith: (status) => void (failing = status),
+          holdAfter: (count) => void (holdFrom = count),
+          dropHeld: () => {
+            holdFrom = Number.POSITIVE_INFINITY
+            for (const response of held.splice(0)) response.socket?.destroy()
+          }
         }
       }))
     })
   }),
-  ({ server }) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+  ({ receiver, server }) =>
+    Effect.async<void>((resume) => {
+      receiver.dropHeld()
+      server.closeAllConnections()
+      server.close(() => resume(Effect.void))
+    })
 ).pipe(Effect.map(({ receiver }) => receiver))

@@ -76,6 +76,21 @@ export interface MailerShape {
   readonly suppressions: (query: PageRequest) => Effect.Effect<Page<Suppression>, StorageUnavailable>
   /** Mails the address again; `NotFound` when it was not suppressed. */
   readonly unsuppress: (address: string) => Effect.Effect<void, NotFound | StorageUnavailable>
+  /**
+   * A provider reports that a message it delivered bounced: the message `transport` sent under
+   * `providerId` becomes `bounced`, with `reason`. Returns how many messages that was (0 when
+   * none was sent under that id, e.g. by another deployment on the same provider account).
+   */
+  readonly recordBounce: (bounce: {
+    readonly transport: string
+    readonly providerId: string
+    readonly reason: string
+  }) => Effect.Effect<number, StorageUnavailable>
+  /**
+   * Stops mailing the addresses (compared lowercased), as a hard bounce does; an address already
+   * suppressed keeps its first reason. Returns the addresses newly suppressed.
+   */
+  readonly suppress: (addresses: ReadonlyArray<string>, reason: string) => Effect.Effect<ReadonlyArray<string>, StorageUnavailable>
 }
 
 export class Mailer extends Context.Tag("Mail/Mailer")<Mailer, MailerShape>() {}

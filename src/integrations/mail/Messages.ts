@@ -153,7 +153,24 @@ export const layer: Layer.Layer<Mailer, never, SqlClient.SqlClient | AppConfig |
       unsuppress: (address) =>
         orUnavailable(sql`delete from mail_suppressions where environment = ${environment} and address = ${address.toLowerCase()} returning address`).pipe(
           Effect.flatMap((rows) => (rows.length === 0 ? Effect.fail(NotFound.of("Suppression", address)) : Effect.void))
+        ),
+      recordBounce: ({ providerId, reason, transport }) =>
+        orUnavailable(sql<{ id: string }>`update email_messages set status = 'bounced', error = ${reason}
+          where environment = ${environment} and transport = ${transport} and provider_id = ${providerId} returning id`).pipe(
+          Effect.map((rows) => rows.length),
+          Effect.withSpan("Mailer.recordBounce", { attributes: { transport, providerId } })
+        ),
+      suppress: (addresses, reason) => {
+        const unique = [...new Set(addresses.map((address) => address.trim().toLowerCase()))].filter((address) => address !== "")
+        return unique.length === 0 ? Effect.succeed([]) : orUnavailable(
+          sql<{ address: string }>`insert into mail_suppressions (environment, address, reason)
+            select ${environment}, address, ${reason} from unnest(${unique}::text[]) as a(address)
+            on conflict do nothing returning address`
+        ).pipe(
+          Effect.map((rows) => rows.map((row) => row.address)),
+          Effect.withSpan("Mailer.suppress", { attributes: { addresses: unique.length } })
         )
+      }
     }
   })
 )

@@ -252,8 +252,12 @@ const attempt = (deliveryId: string, attemptNo: number, policyDelay: Duration.Du
     })
   )
 
+/** An attempt within the process's limit of attempts at once. */
+const limited = (deliveryId: string, attemptNo: number, policyDelay: Duration.Duration | null) =>
+  Sending.withPermits(1)(attempt(deliveryId, attemptNo, policyDelay))
+
 const attemptActivity = (deliveryId: string, attemptNo: number, policyDelay: Duration.Duration | null) =>
-  Activity.make({ name: `webhook.attempt.${attemptNo}`, success: AttemptOutcome, execute: attempt(deliveryId, attemptNo, policyDelay) })
+  Activity.make({ name: `webhook.attempt.${attemptNo}`, success: AttemptOutcome, execute: limited(deliveryId, attemptNo, policyDelay) })
 
 export const DeliverWebhook = Workflow.make({
   name: "webhook.deliver",
@@ -328,8 +332,15 @@ const fanOut = (eventId: string) =>
     return rows.map((r) => r.id)
   }).pipe(orUnavailable)
 
-/** How many first attempts are made at once. */
+/** How many first attempts of one event are made at once. */
 const FanOutConcurrency = 32
+
+/**
+ * How many attempts a process makes at once, whatever the events: a burst of events, each fanned
+ * out, would otherwise open thousands of requests and queue their records behind them for the
+ * database's connections (an answer not yet recorded is one a crash sends again).
+ */
+const Sending = Effect.unsafeMakeSemaphore(64)
 
 export const WebhookEventLive = WebhookEvent.toLayer(({ eventId }) =>
   Effect.gen(function*() {
@@ -340,7 +351,7 @@ export const WebhookEventLive = WebhookEvent.toLayer(({ eventId }) =>
     const firsts = yield* Activity.make({
       name: "webhook.first-attempts",
       success: Schema.Array(Schema.Tuple(Schema.String, AttemptOutcome)),
-      execute: Effect.forEach(deliveries, (id) => Effect.map(attempt(id, 1, policy.delay(1, id)), (outcome) => [id, outcome] as const), {
+      execute: Effect.forEach(deliveries, (id) => Effect.map(limited(id, 1, policy.delay(1, id)), (outcome) => [id, outcome] as const), {
         concurrency: FanOutConcurrency
       })
     })
