@@ -3,8 +3,9 @@ import { configDefaults, defineConfig } from "vitest/config"
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // The browser tests need Chromium and run on their own: npm run test:browser (vitest.browser.config.ts).
-    exclude: [...configDefaults.exclude, "test/browser/**"],
+    // The browser tests need Chromium and run on their own: npm run test:browser (vitest.browser.config.ts);
+    // the multi-process ones too: npm run test:processes (vitest.processes.config.ts).
+    exclude: [...configDefaults.exclude, "test/browser/**", "test/processes/**"],
     globalSetup: ["./test/support/globalSetup.ts"],
     setupFiles: ["./test/support/setup.ts"],
     // Ceilings for a busy machine, not expectations: tests wait for the events they check.
