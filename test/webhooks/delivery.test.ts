@@ -1,7 +1,7 @@
 /**
  * Webhook delivery end to end: a server with a jobs runner, an order's lifecycle through /public
  * and the admin API, and a receiver on loopback verifying every delivery with `standardwebhooks`
- * (the spec's library) as a customer would. Every event arrives, signed, and the delivery log
+ * (the spec's library) as a customer would. A write that rolls back raises nothing. Every event arrives, signed, and the delivery log
  * holds them in the order they happened; a tampered body fails verification. A test event,
  * the delivery log, a redelivery. Under a rotated secret both signatures verify.
  */
@@ -37,6 +37,17 @@ describe("webhook deliveries", () => {
       // Another client's endpoint gets nothing of this client's.
       const other = yield* server.request("POST", "/v2/clients", { name: "Northwind", contactEmail: "hr@northwind.example" })
       expect((yield* server.request("POST", "/v2/webhooks", { clientId: other.body.data.id, name: "Not theirs", url: `${receiver.url}?other`, eventTypes: ["order.created"] })).status).toBe(201)
+
+      // A write that rolls back (not enough stock) raises nothing.
+      const refused = yield* server.request("POST", "/v2/orders", {
+        siteId: f.site,
+        customerName: "Ana Lopez",
+        customerEmail: "ana@contoso.example",
+        items: [{ productId: f.headphones, quantity: 11 }],
+        shippingAddress: { fullName: "Ana Lopez", addressLine1: "Calle Mayor 1", city: "Madrid", country: "ES" }
+      })
+      expect(refused).toMatchObject({ status: 409, body: { field: "availableQuantity" } })
+      expect(yield* server.query(`select count(*)::int as n from webhook_events`)).toEqual([{ n: 0 }])
 
       const ana = yield* signIn(server, f.site, "email", "ana@contoso.example")
       const placed = yield* server.request("POST", "/public/orders", { giftId: f.coffee, shippingAddress: address }, session(ana))
