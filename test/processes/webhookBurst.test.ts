@@ -6,18 +6,15 @@
  * delivered at the kill may arrive twice, under the same `webhook-id`, which is what receivers
  * deduplicate by.
  */
-import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Redacted } from "effect"
+import { Effect, Redacted } from "effect"
 import { Webhook } from "standardwebhooks"
 import * as SecretBox from "../../src/auth/SecretBox.js"
-import { WebhookEventSink } from "../../src/domain/webhooks/WebhookEventSink.js"
-import * as WebhookEventSinkPg from "../../src/persistence/webhooks/WebhookEventSinkPg.js"
-import { TestSecretsKey, testConfig } from "../support/config.js"
+import { TestSecretsKey } from "../support/config.js"
 import { until } from "../support/eventually.js"
-import { clientFor } from "../support/pg.js"
 import { startReceiver } from "../support/receiver.js"
-import { inject, scratchDatabase } from "../support/TestDb.js"
+import { scratchDatabase } from "../support/TestDb.js"
+import { eventSinkOn } from "../support/webhookEvents.js"
 import { note, stop, workers } from "../support/workers.js"
 
 const Events = 100
@@ -29,21 +26,19 @@ describe("webhook deliveries through a kill -9", () => {
     Effect.gen(function*() {
       const receiver = yield* startReceiver
       const db = yield* scratchDatabase({ migrated: true })
-      const context = yield* Layer.build(WebhookEventSinkPg.layer.pipe(Layer.provideMerge(clientFor(inject("pg"), db.name, 2)), Layer.provide(testConfig())))
-      const sql = Context.get(context, SqlClient.SqlClient)
-      const sink = Context.get(context, WebhookEventSink)
+      const { raise, sql } = yield* eventSinkOn(db.name)
       const sealed = yield* SecretBox.make(TestSecretsKey).seal(Redacted.make(Secret))
       for (let i = 0; i < Endpoints; i++) {
         yield* sql`insert into webhook_endpoints (client_id, name, url, event_types, secret)
           values ('client-burst', ${`Endpoint ${i}`}, ${`${receiver.url}/${i}`}, '{order.created}', ${sealed})`.pipe(Effect.orDie)
       }
-      yield* sql.withTransaction(sink.raise(Array.from({ length: Events }, (_, n) => ({
+      yield* raise(Array.from({ length: Events }, (_, n) => ({
         type: "order.created" as const,
         key: `order.created:burst-${n}`,
         clientId: "client-burst",
         siteId: null,
         data: { n }
-      })))).pipe(Effect.orDie)
+      })))
 
       const pool = yield* workers(db.url, {
         JOBS_POLL_INTERVAL: "50 millis",

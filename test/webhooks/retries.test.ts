@@ -5,13 +5,10 @@
  * 30 min, 2 h, jittered by a tenth). A receiver failing for 5 days: the endpoint is disabled and
  * the client's admin is e-mailed (the message arrives at the SMTP server). A 410 disables at once.
  */
-import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Duration, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
-import { WebhookEventSink } from "../../src/domain/webhooks/WebhookEventSink.js"
+import { Duration, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import * as JobsRuntime from "../../src/jobs/Runtime.js"
 import * as Storage from "../../src/persistence/Storage.js"
-import * as WebhookEventSinkPg from "../../src/persistence/webhooks/WebhookEventSinkPg.js"
 import { settableClock } from "../support/clock.js"
 import { testConfig } from "../support/config.js"
 import { eventually, until } from "../support/eventually.js"
@@ -20,6 +17,7 @@ import { startReceiver } from "../support/receiver.js"
 import { startServer } from "../support/server.js"
 import { startSmtp } from "../support/smtp.js"
 import { inject, scratchDatabase } from "../support/TestDb.js"
+import { eventSinkOn } from "../support/webhookEvents.js"
 
 const Second = 1000
 const Minute = 60 * Second
@@ -45,11 +43,9 @@ describe("webhook retries", () => {
       const down = (yield* post("/v2/webhooks", { clientId: client, name: "Down for good", url: `${receiver.url}/down`, eventTypes: ["employee.created"] })).data.id as string
 
       // The test's own connections: what it raises and what it reads.
-      const context = yield* Layer.build(WebhookEventSinkPg.layer.pipe(Layer.provideMerge(clientFor(inject("pg"), db.name, 2)), Layer.provide(testConfig(overrides))))
-      const sql = Context.get(context, SqlClient.SqlClient)
-      const sink = Context.get(context, WebhookEventSink)
-      const raise = (type: "order.created" | "employee.created", key: string) =>
-        sql.withTransaction(sink.raise([{ type, key, clientId: client, siteId: null, data: { key } }])).pipe(Effect.orDie)
+      const events = yield* eventSinkOn(db.name, overrides)
+      const sql = events.sql
+      const raise = (type: "order.created" | "employee.created", key: string) => events.raise([{ type, key, clientId: client, siteId: null, data: { key } }])
 
       // The jobs runner on the set clock.
       const time = settableClock(Start)

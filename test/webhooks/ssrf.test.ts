@@ -4,28 +4,24 @@
  * changed) are never called by a runner in production mode (no WEBHOOK_ALLOW_LOOPBACK): each
  * delivery fails at its first attempt with the reason, and is not retried.
  */
-import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Duration, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
+import { Duration, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import * as SecretBox from "../../src/auth/SecretBox.js"
-import { WebhookEventSink } from "../../src/domain/webhooks/WebhookEventSink.js"
 import * as JobsRuntime from "../../src/jobs/Runtime.js"
 import * as Storage from "../../src/persistence/Storage.js"
-import * as WebhookEventSinkPg from "../../src/persistence/webhooks/WebhookEventSinkPg.js"
 import { TestSecretsKey, testConfig } from "../support/config.js"
 import { eventually } from "../support/eventually.js"
 import { clientFor } from "../support/pg.js"
 import { startReceiver } from "../support/receiver.js"
 import { inject, scratchDatabase } from "../support/TestDb.js"
+import { eventSinkOn } from "../support/webhookEvents.js"
 
 describe("webhook SSRF guard at delivery", () => {
   it.scopedLive("the metadata address, a private address and a name resolving to loopback are refused, not retried", () =>
     Effect.gen(function*() {
       const receiver = yield* startReceiver
       const db = yield* scratchDatabase({ migrated: true })
-      const context = yield* Layer.build(WebhookEventSinkPg.layer.pipe(Layer.provideMerge(clientFor(inject("pg"), db.name, 2)), Layer.provide(testConfig())))
-      const sql = Context.get(context, SqlClient.SqlClient)
-      const sink = Context.get(context, WebhookEventSink)
+      const { raise, sql } = yield* eventSinkOn(db.name)
       const secret = yield* SecretBox.make(TestSecretsKey).seal(Redacted.make("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
       const port = new URL(receiver.url).port
       // https, so what refuses them is where they point.
@@ -41,7 +37,7 @@ describe("webhook SSRF guard at delivery", () => {
         Layer.provide(clientFor(inject("pg"), db.name, 4)),
         Layer.provide(Logger.minimumLogLevel(LogLevel.None))
       ))
-      yield* sql.withTransaction(sink.raise([{ type: "order.created", key: "order.created:ssrf", clientId: "client-ssrf", siteId: null, data: {} }])).pipe(Effect.orDie)
+      yield* raise([{ type: "order.created", key: "order.created:ssrf", clientId: "client-ssrf", siteId: null, data: {} }])
       const settled = yield* eventually(Effect.flatMap(
         sql<{ url: string; status: string; attempts: number; lastError: string | null; nextAttemptAt: Date | null }>`select e.url, d.status, d.attempts,
             d.last_error, d.next_attempt_at

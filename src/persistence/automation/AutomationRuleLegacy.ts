@@ -30,6 +30,7 @@ import {
   keptFields,
   notAnObject,
   object,
+  ownedKey,
   optionalField,
   pick,
   rejected,
@@ -50,16 +51,7 @@ export const Prefixes = {
 export type Store = keyof typeof Prefixes
 
 /** Where a key says a rule lives: its owner (a site or a client id) and its id (the rest, colons included). */
-export const ruleKey = (key: string): { readonly store: Store; readonly owner: string; readonly id: string } | undefined => {
-  for (const [store, prefix] of Object.entries(Prefixes) as ReadonlyArray<[Store, string]>) {
-    if (!key.startsWith(prefix)) continue
-    const rest = key.slice(prefix.length)
-    const colon = rest.indexOf(":")
-    if (colon <= 0 || colon === rest.length - 1) return undefined
-    return { store, owner: rest.slice(0, colon), id: rest.slice(colon + 1) }
-  }
-  return undefined
-}
+export const ruleKey = (key: string) => ownedKey(key, Prefixes)
 
 /** Where a rule is written: under its site, else under its client. */
 export const canonicalKey = (rule: { readonly id: string; readonly siteId: string | null; readonly clientId: string | null }) =>

@@ -326,3 +326,22 @@ export const withoutNulls = (value: Record<string, Json | undefined>): Record<st
 /** The fields of `base` not in `owned`: what a rewrite carries over from the copy it replaces. */
 export const keptFields = (base: JsonRecord, owned: ReadonlySet<string>): Record<string, Json> =>
   Object.fromEntries(Object.entries(base).filter(([key]) => !owned.has(key)))
+
+/**
+ * Where a key of an entity kept under owners says a record lives: `<prefix><owner>:<id>` for one
+ * of `prefixes` (by store), its store, owner (a site or client id) and id (the rest, colons
+ * included); `undefined` for a key of none of them, or without both parts.
+ */
+export const ownedKey = <S extends string>(
+  key: string,
+  prefixes: Readonly<Record<S, string>>
+): { readonly store: S; readonly owner: string; readonly id: string } | undefined => {
+  for (const [store, prefix] of Object.entries(prefixes) as unknown as ReadonlyArray<[S, string]>) {
+    if (!key.startsWith(prefix)) continue
+    const rest = key.slice(prefix.length)
+    const colon = rest.indexOf(":")
+    if (colon <= 0 || colon === rest.length - 1) return undefined
+    return { store, owner: rest.slice(0, colon), id: rest.slice(colon + 1) }
+  }
+  return undefined
+}

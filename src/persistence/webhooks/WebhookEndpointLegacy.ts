@@ -30,6 +30,7 @@ import {
   keptFields,
   namedRow,
   optionalField,
+  ownedKey,
   pick,
   text,
   timestamps,
@@ -50,18 +51,8 @@ export const Prefixes = {
   /** Confetti's endpoints of a whole client or several sites: `webhook-client:<clientId>:<id>`. */
   client: "webhook-client:"
 } as const
-type Store = keyof typeof Prefixes
 
-export const endpointKey = (key: string): { readonly store: Store; readonly owner: string; readonly id: string } | undefined => {
-  for (const [store, prefix] of Object.entries(Prefixes) as ReadonlyArray<[Store, string]>) {
-    if (!key.startsWith(prefix)) continue
-    const rest = key.slice(prefix.length)
-    const colon = rest.indexOf(":")
-    if (colon <= 0 || colon === rest.length - 1) return undefined
-    return { store, owner: rest.slice(0, colon), id: rest.slice(colon + 1) }
-  }
-  return undefined
-}
+export const endpointKey = (key: string) => ownedKey(key, Prefixes)
 
 /** One site: under it, where the old platform kept it; else under the client. */
 export const canonicalKey = (endpoint: { readonly id: string; readonly siteIds: ReadonlyArray<string>; readonly clientId: string | null }) =>
