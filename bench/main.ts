@@ -7,6 +7,8 @@
  *                    [--connections 10] [--http-seconds 10] [--http-rounds 3] [--startup-runs 3]
  *                    [--migrate [--migrate-rows 1M]] [--jobs-emails 2k] [--jobs-employees 25k,50k,100k]
  *                    [--jobs-chunk 1000] [--jobs-concurrency 2]
+ *                    [--webhook-endpoints 1000] [--webhook-events 5] [--webhook-many-endpoints 10]
+ *                    [--webhook-many-events 500] [--webhook-polls 250,50] [--webhook-latency-iterations 2000]
  *
  * 1. operations: per operation, the KV layer (on KvStorePg) against the PostgreSQL layer, at each
  *    size (operations.ts; the data set in dataset.ts). A KV run longer than --kv-timeout seconds
@@ -17,7 +19,10 @@
  * 4. migrate: the figures of `npm run bench:migrate`, read from bench/results/migrate.json. The
  *    1M-row migration takes over 6 minutes, so it is re-run only with `--migrate`;
  * 5. jobs: e-mails/s through the jobs runtime to a loopback SMTP server, and one day's reminder
- *    pass over 1,000 sites at each employee count, with its peak memory (jobs.ts).
+ *    pass over 1,000 sites at each employee count, with its peak memory (jobs.ts);
+ * 6. webhooks: signed deliveries/s to a loopback receiver, 1,000 endpoints × a few events and
+ *    a few endpoints × many events, at each poll interval; what raising `order.created` adds to
+ *    an order write with 10 endpoints subscribed (webhooks.ts).
  *
  * Prints markdown tables, writes bench/results/<section>.json and one PNG chart per table
  * (charts.ts), and bench/results/REPORT.md with all of them.
@@ -35,6 +40,7 @@ import { httpChart, migrateChart, type MigrationRow, operationsChart, startupCha
 import { type HttpOptions, type HttpResult, httpTable, runHttp } from "./http.js"
 import { type JobsResult, type MailResult, mailTable, passTable, runJobs } from "./jobs.js"
 import { DefaultPassOptions } from "../src/jobs/reminders/Pass.js"
+import { deliveriesTable, latencyTable, type LatencyResult, runWebhooks, type WebhooksResult } from "./webhooks.js"
 import { parseCountArg } from "./legacy/generate.js"
 import { DefaultBudgets, operationsTable, runSize, type SizeResult } from "./operations.js"
 import {
@@ -66,13 +72,13 @@ const count = (raw: string) => parseCountArg(["--n", raw.trim()], "n", 0)
 const number = (name: string, fallback: number) => (option(name) === undefined ? fallback : count(option(name)!))
 
 if (flag("help")) {
-  console.log(Fs.readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 23).map((l) => l.replace(/^ \*\/? ?/, "")).join("\n"))
+  console.log(Fs.readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 28).map((l) => l.replace(/^ \*\/? ?/, "")).join("\n"))
   process.exit(0)
 }
 
 const sizes = (option("sizes") ?? "10k,100k,1M").split(",").map(count)
 const seed = number("seed", 1)
-const AllSections = ["operations", "http", "startup", "migrate", "jobs"] as const
+const AllSections = ["operations", "http", "startup", "migrate", "jobs", "webhooks"] as const
 type Section = (typeof AllSections)[number]
 const sections = new Set((option("sections") ?? AllSections.join(",")).split(",").map((s) => s.trim()) as Array<Section>)
 const unknown = [...sections].filter((s) => !AllSections.includes(s))
@@ -238,9 +244,55 @@ const jobsReport = () => {
   ].join("\n")
 }
 
+const latencyNote = (latency: LatencyResult) =>
+  `Each write timed alone, ${grouped(latency.iterations)} pairs after ${grouped(latency.warmup)} of warm-up, the two variants back to back in alternating order; ` +
+  `"added" is the distribution of the pairs' differences (with − without), so its p95 and p99 include the noise of both. ` +
+  `${latency.endpoints} endpoints of the client subscribe to \`order.created\`; no jobs runtime runs meanwhile (delivery is off the request path). ` +
+  "The first measure is the sink itself: a transaction inserting one order row, then `WebhookEventSink.raise` of its event (one statement: " +
+  "`webhook_events` + a `webhook.event` job in `job_outbox`), against the same transaction without it. The second is the real " +
+  "`OrderService.create` (references read, stock taken, audit row, the automation event in the outbox) with `WebhookEventSinkPg` against the same " +
+  `service with the default sink, which raises nothing. ${grouped(latency.eventsRaised)} events raised in all.`
+
+const webhooksReport = () => {
+  const webhooks = readJson<Stamp & WebhooksResult>("webhooks")
+  if (webhooks === undefined) return undefined
+  const fanOut = webhooks.runs.filter((r) => r.endpoints >= 1000 && r.outcome === "completed")
+  const stalled = webhooks.runs.filter((r) => r.outcome !== undefined && r.outcome !== "completed")
+  const best = Math.max(0, ...fanOut.map((r) => r.perSecond))
+  return [
+    "## 6. Webhooks: deliveries and the cost to an order write",
+    "",
+    ...(webhooks.runs.length === 0 ? [] : [
+      deliveriesTable(webhooks.runs),
+      "",
+      "Events raised through `WebhookEventSinkPg` (one transaction each) before the jobs runtime (`JobsRuntime.withServices` on `Storage.layer`: " +
+      "a single cluster runner, the outbox relay and entity messages polling at the interval shown; 250 ms is the default) starts in a process of its own " +
+      "(bench/webhookRunner.ts, as `app worker` would run it), then timed from the moment it starts building the runtime until every delivery is recorded " +
+      "(`webhook_deliveries.status = 'succeeded'`, polled every 25 ms by the bench). The receiver, in the bench's process, is a node:http server on 127.0.0.1 " +
+      "answering 200 at once; one endpoint a path, each with its own secret (sealed as the endpoint service stores it). A sample of the requests " +
+      "is verified afterwards with `standardwebhooks` (`Webhook.verify`, the body's id and type). “Receive rate” is between the first and the " +
+      "last request received. “Event loop busy” is the runner's main-thread event-loop utilisation over the run. CPU per delivery: the runner process " +
+      "and the embedded PostgreSQL (postmaster and backends). Statements per delivery: the runtime's `sql.execute` spans plus a BEGIN and a COMMIT per " +
+      "`sql.transaction` span (a counting tracer in the runner), divided by the deliveries. A run in which no delivery is recorded for " +
+      `${webhooks.stallSeconds ?? 60} s is reported as stalled (its times up to the last one recorded) and its runner killed. ` +
+      `Cores busy on the whole machine (other work included) during each run: ${webhooks.runs.map((r) => r.cpu.machineBusyCores ?? "?").join(", ")} of ${webhooks.machine.cpus}. ` +
+      (fanOut.length === 0 ? "" : `Target: ≥ ${grouped(webhooks.targetPerSecond)} deliveries/s to 1,000 endpoints; best measured ${grouped(best)}/s.`) +
+      (stalled.length === 0 ? "" : ` **Runs that did not finish:** ${
+        stalled.map((r) =>
+          `${grouped(r.endpoints)} × ${grouped(r.events)} at ${r.pollIntervalMs} ms ${r.outcome} after ${grouped(r.succeeded)} of ${grouped(r.deliveries)} deliveries` +
+          (r.stuck === undefined ? "" : `, ${r.stuck.idleInTransaction} connections idle in a transaction (the oldest for ${Math.round(r.stuck.oldestSeconds ?? 0)} s)`)
+        ).join("; ")
+      }.`),
+      ""
+    ]),
+    ...(webhooks.latency === undefined ? [] : [latencyTable(webhooks.latency), "", latencyNote(webhooks.latency), ""]),
+    measuredOn(webhooks)
+  ].join("\n")
+}
+
 const writeReport = () => {
   const m = machine()
-  const sectionsText = [operationsReport(), httpReport(), startupReport(), migrationReport(), jobsReport()].filter((s) => s !== undefined)
+  const sectionsText = [operationsReport(), httpReport(), startupReport(), migrationReport(), jobsReport(), webhooksReport()].filter((s) => s !== undefined)
   const text = [
     "# Confetti benchmarks",
     "",
@@ -280,7 +332,7 @@ const main = async () => {
   process.on("SIGTERM", interrupted)
   const serverLog: HttpOptions["serverLog"] = { capture: undefined }
   try {
-    if (sections.has("operations") || sections.has("http") || sections.has("jobs")) {
+    if (sections.has("operations") || sections.has("http") || sections.has("jobs") || sections.has("webhooks")) {
       log(`starting an embedded PostgreSQL in ${base}`)
       const server = await run(
         EmbeddedPg.start({ dataDir: Path.join(base, "pg"), port: null, fastInit: true, onLog: (line) => serverLog.capture?.(line) }).pipe(
@@ -350,6 +402,35 @@ const main = async () => {
           }
         })
         writeJson("jobs", { benchmark: "jobs", ...stamp(), ...jobs })
+      }
+
+      if (sections.has("webhooks")) {
+        const polls = (option("webhook-polls") ?? "250,50").split(",").map(count)
+        const shapes = [
+          { endpoints: number("webhook-endpoints", 1_000), events: number("webhook-events", 5) },
+          { endpoints: number("webhook-many-endpoints", 10), events: number("webhook-many-events", 500) }
+        ].filter((s) => s.endpoints > 0 && s.events > 0)
+        const webhooks = await runWebhooks({
+          withDatabase,
+          server: { host: server.host, port: server.port },
+          stallSeconds: number("webhook-stall-seconds", 60),
+          postgresPid: () => {
+            try {
+              const pid = Number(Fs.readFileSync(Path.join(base, "pg", "postmaster.pid"), "utf8").split("\n")[0])
+              return pid > 0 ? pid : undefined
+            } catch {
+              return undefined
+            }
+          },
+          shapes,
+          pollIntervalsMs: polls,
+          latency: {
+            endpoints: number("webhook-latency-endpoints", 10),
+            iterations: number("webhook-latency-iterations", 2_000),
+            warmup: number("webhook-latency-warmup", 200)
+          }
+        })
+        writeJson("webhooks", { benchmark: "webhooks", ...stamp(), ...webhooks })
       }
     }
 

@@ -252,9 +252,9 @@ const attempt = (deliveryId: string, attemptNo: number, policyDelay: Duration.Du
     })
   )
 
-/** An attempt within the process's limit of attempts at once. */
-const limited = (deliveryId: string, attemptNo: number, policyDelay: Duration.Duration | null) =>
-  Sending.withPermits(1)(attempt(deliveryId, attemptNo, policyDelay))
+// No process-wide semaphore on attempts: with thousands of attempts queued, each release of an
+// Effect 3 semaphore woke every waiter, and a burst of events livelocked the runner (bench/webhooks.ts).
+const limited = attempt
 
 const attemptActivity = (deliveryId: string, attemptNo: number, policyDelay: Duration.Duration | null) =>
   Activity.make({ name: `webhook.attempt.${attemptNo}`, success: AttemptOutcome, execute: limited(deliveryId, attemptNo, policyDelay) })
@@ -335,12 +335,6 @@ const fanOut = (eventId: string) =>
 /** How many first attempts of one event are made at once. */
 const FanOutConcurrency = 32
 
-/**
- * How many attempts a process makes at once, whatever the events: a burst of events, each fanned
- * out, would otherwise open thousands of requests and queue their records behind them for the
- * database's connections (an answer not yet recorded is one a crash sends again).
- */
-const Sending = Effect.unsafeMakeSemaphore(64)
 
 export const WebhookEventLive = WebhookEvent.toLayer(({ eventId }) =>
   Effect.gen(function*() {
