@@ -254,10 +254,9 @@ const attempt = (deliveryId: string, attemptNo: number, policyDelay: Duration.Du
 
 // No process-wide semaphore on attempts: with thousands of attempts queued, each release of an
 // Effect 3 semaphore woke every waiter, and a burst of events livelocked the runner (bench/webhooks.ts).
-const limited = attempt
 
 const attemptActivity = (deliveryId: string, attemptNo: number, policyDelay: Duration.Duration | null) =>
-  Activity.make({ name: `webhook.attempt.${attemptNo}`, success: AttemptOutcome, execute: limited(deliveryId, attemptNo, policyDelay) })
+  Activity.make({ name: `webhook.attempt.${attemptNo}`, success: AttemptOutcome, execute: attempt(deliveryId, attemptNo, policyDelay) })
 
 export const DeliverWebhook = Workflow.make({
   name: "webhook.deliver",
@@ -273,8 +272,6 @@ export const DeliverWebhook = Workflow.make({
   idempotencyKey: ({ deliveryId, run }) => `${deliveryId}#${run}`
 })
 
-/** The job kind of a redelivery, and of a test event's delivery (enqueued by the delivery log). */
-export const DeliverJobKind = "webhook.deliver"
 
 export const DeliverWebhookLive = DeliverWebhook.toLayer(({ deliveryId, first, position, notBefore }) =>
   Effect.gen(function*() {
@@ -345,7 +342,7 @@ export const WebhookEventLive = WebhookEvent.toLayer(({ eventId }) =>
     const firsts = yield* Activity.make({
       name: "webhook.first-attempts",
       success: Schema.Array(Schema.Tuple(Schema.String, AttemptOutcome)),
-      execute: Effect.forEach(deliveries, (id) => Effect.map(limited(id, 1, policy.delay(1, id)), (outcome) => [id, outcome] as const), {
+      execute: Effect.forEach(deliveries, (id) => Effect.map(attempt(id, 1, policy.delay(1, id)), (outcome) => [id, outcome] as const), {
         concurrency: FanOutConcurrency
       })
     })
