@@ -62,7 +62,7 @@ describe("webhook retries", () => {
           from webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id where d.endpoint_id = ${endpoint}
           order by a.delivery_id, a.attempt`.pipe(Effect.orDie)
       const attemptCount = (endpoint: string) => Effect.map(attempts(endpoint), (rows) => rows.length)
-      /** Moves the clock to the next attempt any delivery waits for (none: no move), and waits for it to be made. */
+      /** Moves the clock to the next attempt any delivery waits for (none: no move), and waits for it to be made (or cancelled). */
       const nextAttempt = Effect.gen(function*() {
         const [row] = yield* sql<{ next: Date | null; made: number }>`select min(next_attempt_at) as next,
             (select count(*)::int from webhook_attempts) as made
@@ -70,9 +70,11 @@ describe("webhook retries", () => {
         if (row?.next == null) return false
         time.set(Math.max(time.now(), row.next.getTime() + Second))
         if (process.env.TEST_LOG) console.error(`clock at ${new Date(time.now()).toISOString()}, ${row.made} attempts made`)
+        // Made, or not to be made: cancelled (the endpoint disabled meanwhile) with nothing sent.
         yield* eventually(Effect.flatMap(
-          sql<{ made: number }>`select count(*)::int as made from webhook_attempts`.pipe(Effect.orDie),
-          ([now]) => (now!.made > row.made ? Effect.void : Effect.fail("not yet"))
+          sql<{ made: number; due: number }>`select (select count(*)::int from webhook_attempts) as made,
+              (select count(*)::int from webhook_deliveries where status = 'pending' and next_attempt_at <= ${row.next}) as due`.pipe(Effect.orDie),
+          ([now]) => (now!.made > row.made || now!.due === 0 ? Effect.void : Effect.fail("not yet"))
         ))
         return true
       })

@@ -23,7 +23,8 @@
  * A runner dying between a receiver's 2xx and its record sends that attempt again: receivers
  * deduplicate by `webhook-id`, the event's id, the same in every attempt.
  */
-import { SqlClient } from "@effect/sql"
+import { SqlClient, type Statement } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
 import { Activity, DurableClock, Workflow } from "@effect/workflow"
 import { Clock, Context, DateTime, Duration, Effect, Either, Option, Redacted, Schema } from "effect"
 import { AdminUserRepo } from "../../domain/adminUsers/AdminUserRepo.js"
@@ -88,21 +89,18 @@ type AttemptOutcome = typeof AttemptOutcome.Type
 
 interface DeliveryRow {
   readonly id: string
-  readonly environment: string
   readonly eventId: string
   readonly endpointId: string
   readonly status: string
   readonly attempts: number
+  readonly nextAttemptAt: Date | null
   readonly body: string
-  readonly type: string
 }
 
-const deliveryRow = (sql: SqlClient.SqlClient, deliveryId: string) =>
-  Effect.map(
-    sql<DeliveryRow>`select d.id::text as id, d.environment, d.event_id, d.endpoint_id, d.status, d.attempts, e.body, e.type
-      from webhook_deliveries d join webhook_events e on e.id = d.event_id where d.id = ${deliveryId}::uuid`,
-    (rows) => rows[0]
-  )
+/** Deliveries with their events' bodies: one (`d.id = …`), or an event's (`d.event_id = …`). */
+const deliveryRows = (sql: SqlClient.SqlClient, where: Statement.Fragment) =>
+  sql<DeliveryRow>`select d.id::text as id, d.event_id, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, e.body
+    from webhook_deliveries d join webhook_events e on e.id = d.event_id where ${where} order by d.id`
 
 /** The secrets that sign now: the endpoint's, and the one it replaced while that still overlaps. */
 const signingSecrets = (endpoint: WebhookEndpoint, now: DateTime.Utc) =>
@@ -168,38 +166,54 @@ const sleepUntil = (name: string, at: number) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) =>
     at <= now ? Effect.void : DurableClock.sleep({ name, duration: Duration.millis(at - now), inMemoryThreshold: Duration.zero }))
 
-/** One attempt of a delivery: sends it, records it, and says what comes next. */
-const attempt = (deliveryId: string, attemptNo: number, policyDelay: Duration.Duration | null) =>
+/** What an attempt sends, loaded before it: the delivery, its event's body, its endpoint (enabled). */
+interface Prepared {
+  readonly deliveryId: string
+  readonly eventId: string
+  readonly body: string
+  readonly endpoint: WebhookEndpoint
+}
+
+/** A delivery that is not to be attempted now: over, or attempt `attemptNo` made already (its record stands). */
+const settled = (row: { readonly status: string; readonly attempts: number; readonly nextAttemptAt: Date | null }, attemptNo: number) =>
+  row.status !== "pending"
+    ? Option.some<AttemptOutcome>(row.status as Final)
+    : row.attempts >= attemptNo
+    ? Option.some<AttemptOutcome>({ nextAt: row.nextAttemptAt?.getTime() ?? null })
+    : Option.none()
+
+/** Cancels a delivery whose endpoint is gone or disabled. */
+const cancel = (sql: SqlClient.SqlClient, deliveryId: string, endpoint: Option.Option<WebhookEndpoint>) => {
+  const reason = Option.match(endpoint, {
+    onNone: () => "the endpoint was deleted",
+    onSome: (e) => `the endpoint is disabled${e.disabledReason === null ? "" : `: ${e.disabledReason}`}`
+  })
+  return Effect.as(
+    sql`update webhook_deliveries set status = 'cancelled', last_error = ${reason}, next_attempt_at = null, updated_at = now() where id = ${deliveryId}::uuid`,
+    "cancelled" as const
+  )
+}
+
+/**
+ * Signs and sends a prepared delivery, records the attempt and the delivery's new state in one
+ * statement, and says what comes next. A failure may disable the endpoint (410, or 5 days failing).
+ */
+const send = (prepared: Prepared, attemptNo: number, policyDelay: Duration.Duration | null) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const transport = yield* WebhookTransport
-    const endpoints = yield* WebhookEndpointRepo
-    const row = yield* deliveryRow(sql, deliveryId)
-    if (row === undefined) return "cancelled" as const
-    if (row.status !== "pending") return row.status as Final
-    // Made already (the activity replayed after a crash that lost its result): its record stands.
-    if (row.attempts >= attemptNo) {
-      const [recorded] = yield* sql<{ next: Date | null }>`select next_attempt_at as next from webhook_deliveries where id = ${deliveryId}::uuid`
-      return { nextAt: recorded?.next?.getTime() ?? null }
-    }
-    const found = yield* ifFound(endpoints.findById(row.endpointId))
-    if (Option.isNone(found) || !found.value.enabled) {
-      const reason = Option.isNone(found) ? "the endpoint was deleted" : `the endpoint is disabled${found.value.disabledReason === null ? "" : `: ${found.value.disabledReason}`}`
-      yield* sql`update webhook_deliveries set status = 'cancelled', last_error = ${reason}, next_attempt_at = null, updated_at = now() where id = ${deliveryId}::uuid`
-      return "cancelled" as const
-    }
-    const endpoint = found.value
+    const { body, deliveryId, endpoint, eventId } = prepared
     const now = yield* DateTime.now
     const startedAt = yield* Clock.currentTimeMillis
     const signed = yield* Effect.either(Effect.flatMap(signingSecrets(endpoint, now), (secrets) =>
       Effect.try({
-        try: () => signatureHeaders({ id: row.eventId, timestamp: DateTime.toDate(now), body: row.body, secrets }),
+        try: () => signatureHeaders({ id: eventId, timestamp: DateTime.toDate(now), body, secrets }),
         catch: (error) => ({ _tag: "Unsignable" as const, message: (error as Error).message })
       })))
     const headers = Either.isRight(signed) ? { ...signed.right, "content-type": "application/json" } : {}
     const sent = Either.isLeft(signed)
       ? Either.left({ permanent: true, reason: `cannot sign: ${signed.left.message}`, durationMs: 0 })
-      : yield* transport.send({ url: endpoint.url, headers, body: row.body }).pipe(
+      : yield* transport.send({ url: endpoint.url, headers, body }).pipe(
         Effect.map(Either.right),
         Effect.catchTags({
           WebhookRefused: (e) => Effect.succeed(Either.left({ permanent: true, reason: `refused: ${e.reason}`, durationMs: 0 })),
@@ -222,18 +236,17 @@ const attempt = (deliveryId: string, attemptNo: number, policyDelay: Duration.Du
     const final: Final | null = delivered ? "succeeded" : retryIn === null ? "failed" : null
     const nextAt = retryIn === null ? null : new Date(DateTime.toEpochMillis(now) + Duration.toMillis(retryIn))
 
-    yield* sql.withTransaction(Effect.gen(function*() {
-      yield* sql`insert into webhook_attempts
+    // One statement, so one round trip and atomic: the attempt's record and the delivery's state.
+    yield* sql`with attempt as (insert into webhook_attempts
           (delivery_id, attempt, request_headers, response_status, response_headers, response_body, duration_ms, error, attempted_at)
         values (${deliveryId}::uuid, ${attemptNo}, ${JSON.stringify(headers)}::jsonb, ${Option.getOrNull(status)},
           ${Option.match(response, { onNone: () => null, onSome: (r) => JSON.stringify(r.headers) })}::jsonb,
           ${Option.match(response, { onNone: () => null, onSome: (r) => r.body.slice(0, MaxKeptBody) })},
           ${Math.max(0, Math.round(durationMs))}, ${error}, ${DateTime.toDate(now)})
-        on conflict (delivery_id, attempt) do nothing`
-      yield* sql`update webhook_deliveries set attempts = ${attemptNo}, status = ${final ?? "pending"}, last_status = ${Option.getOrNull(status)},
+        on conflict (delivery_id, attempt) do nothing)
+      update webhook_deliveries set attempts = ${attemptNo}, status = ${final ?? "pending"}, last_status = ${Option.getOrNull(status)},
           last_error = ${error}, next_attempt_at = ${nextAt}, succeeded_at = ${delivered ? DateTime.toDate(now) : null}, updated_at = now()
         where id = ${deliveryId}::uuid`
-    }))
     if (gone) yield* disable(endpoint, "the receiver answered 410 Gone")
     else if (!delivered) {
       const since = yield* failingSince(sql, endpoint.id)
@@ -244,13 +257,26 @@ const attempt = (deliveryId: string, attemptNo: number, policyDelay: Duration.Du
       }
     }
     return final ?? { nextAt: nextAt === null ? null : nextAt.getTime() }
-  }).pipe(
-    // The database out of reach is one more transient failure: tried again after the policy's wait.
-    Effect.catchTags({
-      StorageUnavailable: (e) => Effect.zipRight(Effect.logWarning("A webhook attempt could not reach the database", e), after(policyDelay)),
-      SqlError: (e) => Effect.zipRight(Effect.logWarning("A webhook attempt could not reach the database", e), after(policyDelay))
-    })
-  )
+  })
+
+/** The database out of reach is one more transient failure: tried again after the policy's wait. */
+const orRetryLater = (policyDelay: Duration.Duration | null) =>
+<A, R>(self: Effect.Effect<A, StorageUnavailable | SqlError, R>) =>
+  Effect.catchAll(self, (e) => Effect.zipRight(Effect.logWarning("A webhook attempt could not reach the database", e), after(policyDelay)))
+
+/** One attempt of a delivery, loaded by id: sends it, records it, and says what comes next. */
+const attempt = (deliveryId: string, attemptNo: number, policyDelay: Duration.Duration | null) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const endpoints = yield* WebhookEndpointRepo
+    const [row] = yield* deliveryRows(sql, sql`d.id = ${deliveryId}::uuid`)
+    if (row === undefined) return "cancelled" as const
+    const done = settled(row, attemptNo)
+    if (Option.isSome(done)) return done.value
+    const found = yield* ifFound(endpoints.findById(row.endpointId))
+    if (Option.isNone(found) || !found.value.enabled) return yield* cancel(sql, deliveryId, found)
+    return yield* send({ deliveryId, eventId: row.eventId, body: row.body, endpoint: found.value }, attemptNo, policyDelay)
+  }).pipe(orRetryLater(policyDelay))
 
 // No process-wide semaphore on attempts: with thousands of attempts queued, each release of an
 // Effect 3 semaphore woke every waiter, and a burst of events livelocked the runner (bench/webhooks.ts).
@@ -305,12 +331,13 @@ interface EventRow {
   readonly siteId: string | null
 }
 
-/** The deliveries of an event: one per subscribing endpoint, written once (a replay finds them). */
-const fanOut = (eventId: string) =>
+const eventRow = (sql: SqlClient.SqlClient, eventId: string) =>
+  Effect.map(sql<EventRow>`select id, environment, type, client_id, site_id from webhook_events where id = ${eventId}`, (rows) => rows[0])
+
+/** The endpoints an event goes to: enabled, of its type, its client's whole or the event's site. */
+const subscribers = (event: EventRow) =>
   Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const [event] = yield* sql<EventRow>`select id, environment, type, client_id, site_id from webhook_events where id = ${eventId}`
-    if (event === undefined || event.clientId === null) return []
+    if (event.clientId === null) return []
     const client = yield* ifFound(Effect.flatMap(ClientRepo, (clients) => clients.findById(event.clientId!)))
     const site = event.siteId === null ? Option.none() : yield* ifFound(Effect.flatMap(SiteRepo, (sites) => sites.findById(event.siteId!)))
     const clientIds = Option.match(client, { onNone: () => [event.clientId!], onSome: namesOf })
@@ -319,7 +346,16 @@ const fanOut = (eventId: string) =>
     const subscribed = yield* everything((offset) =>
       repo.list({ clientIds, ...(event.siteId === null ? {} : { siteIds }), enabled: true, eventType: event.type, limit: MaxLimit, offset }))
     // An event of the client itself (no site) goes to the endpoints of the whole client only.
-    const endpoints = event.siteId === null ? subscribed.filter((e) => e.siteIds.length === 0) : subscribed
+    return event.siteId === null ? subscribed.filter((e) => e.siteIds.length === 0) : subscribed
+  })
+
+/** The deliveries of an event: one per subscribing endpoint, written once (a replay finds them). */
+const fanOut = (eventId: string) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const event = yield* eventRow(sql, eventId)
+    if (event === undefined) return []
+    const endpoints = yield* subscribers(event)
     if (endpoints.length > 0) {
       yield* sql`insert into webhook_deliveries (environment, event_id, endpoint_id)
         select ${event.environment}, ${eventId}, e from unnest(${endpoints.map((e) => e.id)}::text[]) as e
@@ -332,23 +368,46 @@ const fanOut = (eventId: string) =>
 /** How many first attempts of one event are made at once. */
 const FanOutConcurrency = 32
 
+/**
+ * The first attempt of each of an event's deliveries, side by side. The event's body and its
+ * endpoints are read once for all of them (not once per delivery); a delivery whose endpoint is
+ * no longer among them (disabled, deleted, changed since the fan-out) takes the one-by-one path,
+ * which cancels it or sends it as it now stands.
+ */
+const firstAttempts = (eventId: string, policy: WebhookRetry) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const event = yield* eventRow(sql, eventId)
+    const rows = yield* deliveryRows(sql, sql`d.event_id = ${eventId}`)
+    const endpoints = new Map<string, WebhookEndpoint>((event === undefined ? [] : yield* subscribers(event)).map((e) => [e.id, e]))
+    return yield* Effect.forEach(rows, (row) => {
+      const delay = policy.delay(1, row.id)
+      const done = settled(row, 1)
+      const endpoint = endpoints.get(row.endpointId)
+      const outcome = Option.isSome(done)
+        ? Effect.succeed(done.value)
+        : endpoint === undefined
+        ? attempt(row.id, 1, delay)
+        : send({ deliveryId: row.id, eventId: row.eventId, body: row.body, endpoint }, 1, delay).pipe(orRetryLater(delay))
+      return Effect.map(outcome, (o) => [row.id, o] as const)
+    }, { concurrency: FanOutConcurrency })
+  }).pipe(orUnavailable)
 
 export const WebhookEventLive = WebhookEvent.toLayer(({ eventId }) =>
   Effect.gen(function*() {
     const policy = yield* WebhookRetryPolicy
-    const deliveries = yield* Activity.make({ name: "webhook.fan-out", success: Schema.Array(Schema.String), error: StorageUnavailable, execute: fanOut(eventId) })
+    yield* Activity.make({ name: "webhook.fan-out", success: Schema.Array(Schema.String), error: StorageUnavailable, execute: fanOut(eventId) })
       .pipe(Activity.retry({ times: 10 }))
     // Every first attempt at once; those that need more go on to their own workflow.
     const firsts = yield* Activity.make({
       name: "webhook.first-attempts",
       success: Schema.Array(Schema.Tuple(Schema.String, AttemptOutcome)),
-      execute: Effect.forEach(deliveries, (id) => Effect.map(attempt(id, 1, policy.delay(1, id)), (outcome) => [id, outcome] as const), {
-        concurrency: FanOutConcurrency
-      })
-    })
+      error: StorageUnavailable,
+      execute: firstAttempts(eventId, policy)
+    }).pipe(Activity.retry({ times: 10 }))
     for (const [deliveryId, outcome] of firsts) {
       if (typeof outcome === "string" || outcome.nextAt === null) continue
       yield* DeliverWebhook.execute({ deliveryId, first: 2, position: 2, notBefore: outcome.nextAt, run: 1 }, { discard: true })
     }
-    return deliveries.length
+    return firsts.length
   }))
