@@ -29,6 +29,18 @@ type Services = OrderService | DashboardService | SiteCatalogService
 /** What an operation needs: the services, and who acts (the system, provided by `runOnce`). */
 type Needs = Services | Principal
 
+/** The shipping address of the benches' orders. */
+export const benchAddress = (fullName: string) => ({
+  fullName,
+  addressLine1: "1 Market Street",
+  addressLine2: null,
+  city: "Seattle",
+  state: "WA",
+  postalCode: "98176",
+  country: "US",
+  phone: null
+})
+
 export interface Operation {
   readonly key: string
   readonly name: string
@@ -92,16 +104,7 @@ export const Operations: ReadonlyArray<Operation> = [
           customerEmail: employee.email!,
           customerEmployeeId: employee.employeeId,
           items: [{ productId: product, quantity: 1 }],
-          shippingAddress: {
-            fullName: `${employee.firstName} ${employee.lastName}`,
-            addressLine1: "1 Market Street",
-            addressLine2: null,
-            city: "Seattle",
-            state: "WA",
-            postalCode: "98176",
-            country: "US",
-            phone: null
-          },
+          shippingAddress: benchAddress(`${employee.firstName} ${employee.lastName}`),
           metadata: {},
           notes: null
         }))

@@ -47,6 +47,7 @@ import * as Storage from "../src/persistence/Storage.js"
 import * as WebhookEventSinkPg from "../src/persistence/webhooks/WebhookEventSinkPg.js"
 import { tracked } from "./app.js"
 import type { WithDatabase } from "./jobs.js"
+import { benchAddress } from "./operations.js"
 import { grouped, log, markdownTable, ms, percentile } from "./report.js"
 
 export interface WebhooksOptions {
@@ -730,16 +731,7 @@ const runLatency = (sql: SqlClient.SqlClient, options: WebhooksOptions["latency"
       customerEmail: "ana@bench.example",
       customerEmployeeId: null,
       items: [{ productId: world.productId, quantity: 1 }],
-      shippingAddress: {
-        fullName: "Ana Bench",
-        addressLine1: "1 Market Street",
-        addressLine2: null,
-        city: "Seattle",
-        state: "WA",
-        postalCode: "98176",
-        country: "US",
-        phone: null
-      },
+      shippingAddress: benchAddress("Ana Bench"),
       metadata: {},
       notes: null
     }
